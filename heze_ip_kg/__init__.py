@@ -1,0 +1,42 @@
+"""heze-ip-kg: Chinese government IP plans as a linked, checkable knowledge graph.
+
+The public API, one function per pipeline stage:
+
+>>> from heze_ip_kg import parse_plan, build_graph, DocumentSettings
+>>> plan = parse_plan("(一)加强保护。\\n1.加强行政保护。查处侵权。")
+>>> len(build_graph(plan, DocumentSettings("demo"))) > 0
+True
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from heze_ip_kg.build import DocumentSettings, Vocabulary, build_graph
+from heze_ip_kg.dumps import serialize, write_dumps
+from heze_ip_kg.errors import HezeIpKgError, InputError
+from heze_ip_kg.model import Element, ElementKind, Plan
+from heze_ip_kg.parse import parse_plan, read_plan
+from heze_ip_kg.pipeline import Project, build_dataset, load_project
+
+try:
+    __version__ = version("heze-ip-kg")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    __version__ = "0.0.0"
+
+__all__ = [
+    "DocumentSettings",
+    "Element",
+    "ElementKind",
+    "HezeIpKgError",
+    "InputError",
+    "Plan",
+    "Project",
+    "Vocabulary",
+    "__version__",
+    "build_dataset",
+    "build_graph",
+    "load_project",
+    "parse_plan",
+    "read_plan",
+    "serialize",
+    "write_dumps",
+]

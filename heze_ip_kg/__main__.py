@@ -1,0 +1,5 @@
+"""``python -m heze_ip_kg`` runs the CLI."""
+
+from heze_ip_kg.cli import main
+
+main()

@@ -1,0 +1,111 @@
+"""The ``heze-ip-kg`` command: a thin layer over the Python API.
+
+Exit codes: 0 success, 1 a check failed, 2 bad input or usage. Data goes to stdout, messages to
+stderr; an error is one line naming the place.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rdflib import Graph
+
+from heze_ip_kg import __version__
+from heze_ip_kg.build import DocumentSettings, build_graph, mint_slug
+from heze_ip_kg.dumps import FORMATS, atomic_write, serialize, write_dumps
+from heze_ip_kg.errors import HezeIpKgError
+from heze_ip_kg.model import to_json_data
+from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
+from heze_ip_kg.parse import read_plan
+from heze_ip_kg.pipeline import build_dataset, load_project
+
+F = TypeVar("F", bound=Callable[..., Any])
+SUMMARY_CLASSES = ("Plan", "Notice", "Part", "GuidingIdea", "Principle", "Objective", "Indicator",
+                   "TaskArea", "Task", "KeyProject", "Safeguard")
+
+
+def _fail_cleanly(command: F) -> F:
+    """Turn a user-fixable error into one line on stderr and exit code 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except HezeIpKgError as err:
+            click.echo(f"heze-ip-kg: error: {err}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _data_options(command: F) -> F:
+    command = click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
+                           default=None, help="Curated data folder (default: the project's data/).")(command)
+    command = click.option("--base", default=DEFAULT_BASE, show_default=True,
+                           help="Base IRI for data resources.")(command)
+    return command
+
+
+def summary(graph: Graph) -> str:
+    """One line counting triples and the main element classes."""
+    counts = Counter(o for o in graph.objects(None, RDF.type))
+    parts = [f"{counts[HIP[name]]} {name}" for name in SUMMARY_CLASSES if counts[HIP[name]]]
+    return f"{len(graph)} triples: " + ", ".join(parts)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="heze-ip-kg")
+def main() -> None:
+    """Turn Chinese government IP plans into a linked, checkable knowledge graph."""
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("dist"), show_default=True, help="Folder for the dumps.")
+@_data_options
+@_fail_cleanly
+def build(output: Path, data: Path | None, base: str) -> None:
+    """Build the graph of every listed source and write heze-ip-kg.{ttl,nt,jsonld}."""
+    graph = build_dataset(load_project(data, base=base))
+    paths = write_dumps(graph, output)
+    click.echo(f"built {summary(graph)}", err=True)
+    for path in paths:
+        click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "json"]),
+              default="ttl", show_default=True, help="RDF dump, or json for the document tree.")
+@click.option("--encoding", default="utf-8", show_default=True,
+              help="Text encoding of FILE, e.g. gb18030.")
+@click.option("--slug", default=None, help="IRI slug of the document (default: file stem).")
+@_data_options
+@_fail_cleanly
+def parse(file: Path, output: Path | None, fmt: str, encoding: str, slug: str | None,
+          data: Path | None, base: str) -> None:
+    """Parse any plan text of this genre into its graph (or its document tree with json)."""
+    plan = read_plan(file, encoding=encoding)
+    if fmt == "json":
+        payload = (json.dumps(to_json_data(plan), ensure_ascii=False, indent=2) + "\n").encode()
+    else:
+        project = load_project(data, base=base)
+        settings = DocumentSettings(slug or mint_slug(file.stem), base=base)
+        graph = build_graph(plan, settings, project.vocabulary)
+        payload = serialize(graph, fmt)
+    if output is None:
+        sys.stdout.buffer.write(payload)
+        return
+    atomic_write(output, payload)
+
+
+__all__ = ["FORMATS", "main", "summary"]

@@ -1,0 +1,176 @@
+"""Vocabularies used by heze-ip-kg: the ``hip:`` ontology and the W3C/EU terms it reuses.
+
+Every ``hip:`` term is declared here and in ``ontology/heze-ip.ttl``; a test keeps the two in step,
+and ``_fail=True`` turns a mistyped term into an error instead of a silently minted IRI.
+"""
+
+from rdflib import Namespace
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
+from rdflib.term import URIRef
+
+ONTOLOGY_IRI = "https://w3id.org/heze-ip-kg/ontology"
+DEFAULT_BASE = "https://w3id.org/heze-ip-kg/id/"
+
+
+class HIP(DefinedNamespace):
+    """The heze-ip-kg ontology (``hip:``)."""
+
+    _NS = Namespace(ONTOLOGY_IRI + "#")
+    _fail = True
+
+    # Documents and their sources
+    PolicyDocument: URIRef
+    Plan: URIRef
+    Notice: URIRef
+    SourceText: URIRef
+    # Elements of a plan
+    PlanElement: URIRef
+    Preamble: URIRef
+    Part: URIRef
+    Section: URIRef
+    GuidingIdea: URIRef
+    Principle: URIRef
+    Objective: URIRef
+    IndicatorTable: URIRef
+    Indicator: URIRef
+    TaskArea: URIRef
+    Task: URIRef
+    KeyProject: URIRef
+    Safeguard: URIRef
+    Item: URIRef
+    Measure: URIRef
+    # Cross-level alignment and curation
+    Alignment: URIRef
+    LocalInitiative: URIRef
+    SourceCitation: URIRef
+    ElementCount: URIRef
+    # Responsibility
+    Mention: URIRef
+    RoleAssignment: URIRef
+
+    # Element properties
+    text: URIRef
+    order: URIRef
+    source: URIRef
+    inferred: URIRef
+    inferenceNote: URIRef
+    level: URIRef
+    # Indicator properties
+    baselineValue: URIRef
+    targetValue: URIRef
+    baselineYear: URIRef
+    targetYear: URIRef
+    baselineText: URIRef
+    targetText: URIRef
+    unit: URIRef
+    unitText: URIRef
+    nature: URIRef
+    # Document metadata
+    indexNumber: URIRef
+    category: URIRef
+    documentNumber: URIRef
+    issuerName: URIRef
+    validityStatus: URIRef
+    governmentLevel: URIRef
+    # Notice
+    promulgates: URIRef
+    addressee: URIRef
+    approvedAt: URIRef
+    approvalDate: URIRef
+    signedBy: URIRef
+    publiclyReleased: URIRef
+    citedTitle: URIRef
+    # Source text resource
+    fileName: URIRef
+    sha256: URIRef
+    encoding: URIRef
+    # Cross-level links
+    implements: URIRef
+    alignedElement: URIRef
+    alignedTo: URIRef
+    relation: URIRef
+    reviewStatus: URIRef
+    score: URIRef
+    method: URIRef
+    evidence: URIRef
+    reviewNote: URIRef
+    localInitiativeReason: URIRef
+    viaLevel: URIRef
+    # Curated facts
+    citation: URIRef
+    reliability: URIRef
+    aboutProperty: URIRef
+    quote: URIRef
+    countedClass: URIRef
+    declaredCount: URIRef
+    encodedCount: URIRef
+    elementCount: URIRef
+    unknownFact: URIRef
+    # Responsibility
+    mentions: URIRef
+    mentionOf: URIRef
+    mentionIn: URIRef
+    surfaceForm: URIRef
+    resolved: URIRef
+    role: URIRef
+    roleAssignment: URIRef
+    assignedTo: URIRef
+    assignedOrganization: URIRef
+    stated: URIRef
+    inheritedFrom: URIRef
+    alias: URIRef
+    counterpart: URIRef
+
+
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+
+PREFIXES: dict[str, Namespace] = {
+    "hip": Namespace(ONTOLOGY_IRI + "#"),
+    "eli": ELI,
+    "oa": OA,
+    "org": ORG,
+    "dcterms": DCTERMS,
+    "skos": SKOS,
+    "prov": PROV,
+    "dcat": DCAT,
+    "void": VOID,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "xsd": XSD,
+    "schema": SCHEMA,
+}
+
+__all__ = [
+    "DCAT",
+    "DCTERMS",
+    "DEFAULT_BASE",
+    "ELI",
+    "HIP",
+    "OA",
+    "ONTOLOGY_IRI",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SKOS",
+    "VOID",
+    "XSD",
+]

@@ -1,0 +1,54 @@
+"""Stage 1: a plan text → a document tree (``model.Plan``). Knows nothing of RDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from heze_ip_kg.errors import InputError
+from heze_ip_kg.model import Plan, SourceInfo
+from heze_ip_kg.parse.body import parse_body
+from heze_ip_kg.parse.front import cited_titles, parse_front
+from heze_ip_kg.parse.source import decode_source, split_lines
+
+
+def parse_source(source: SourceInfo) -> Plan:
+    """Parse a decoded source into a ``Plan``; errors name the source, line and column."""
+    try:
+        lines = split_lines(source.text)
+        if not lines:
+            raise InputError("empty file: no text to parse")
+        front = parse_front(lines, source.text)
+        preamble, parts = parse_body(lines[front.body_start :], source.text)
+    except InputError as err:
+        raise err.at_file(source.name) from None
+    cited = cited_titles(source.text, preamble.span) if preamble and preamble.span else ()
+    elements = ((preamble,) if preamble else ()) + parts
+    return Plan(
+        source=source, metadata=front.metadata, notice=front.notice, title=front.title,
+        title_span=front.title_span, title_inferred_from=front.title_inferred_from,
+        cited_titles=cited, elements=elements,
+    )
+
+
+def parse_plan(text: str, *, name: str = "<text>") -> Plan:
+    """Parse a plan text given as a string.
+
+    >>> plan = parse_plan("为推进工作,依据《某省规划》,制定本规划。\\n(一)加强保护。\\n1.加强行政保护。查处侵权。")
+    >>> [(e.kind.value, e.heading) for e in plan.walk()]
+    [('preamble', ''), ('part', '重点任务'), ('task-area', '加强保护'), ('task', '加强行政保护')]
+    >>> plan.cited_titles[0].title
+    '某省规划'
+    """
+    return parse_source(decode_source(text.encode("utf-8"), name=name))
+
+
+def read_plan(path: Path, *, encoding: str = "utf-8") -> Plan:
+    """Read and parse a plan text file (``encoding`` for GB18030 and other legacy files)."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", file=str(path)) from None
+    return parse_source(decode_source(data, name=str(path), encoding=encoding))
+
+
+__all__ = ["parse_plan", "parse_source", "read_plan"]

@@ -1,0 +1,117 @@
+"""The whole pipeline as a Python API: load the project's data, parse, build, write.
+
+Like ``cli.py`` this module may call every stage; the CLI is a thin layer over it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from heze_ip_kg.build import CONCEPT_BASE, DocumentSettings, Vocabulary, build_graph, title_key
+from heze_ip_kg.datafiles import check_keys, read_tsv, read_yaml, require
+from heze_ip_kg.errors import InputError
+from heze_ip_kg.model import Plan
+from heze_ip_kg.namespaces import DEFAULT_BASE, PREFIXES
+from heze_ip_kg.parse import read_plan
+from heze_ip_kg.resources import data_dir, ontology_path
+
+LEVELS = ("national", "provincial", "municipal", "county")
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One official text listed in ``data/sources/sources.yaml``."""
+
+    path: Path
+    settings: DocumentSettings
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project's curated inputs, read from a data folder."""
+
+    data: Path
+    sources: tuple[SourceEntry, ...]
+    vocabulary: Vocabulary
+
+
+def _sources(data: Path, base: str) -> tuple[SourceEntry, ...]:
+    path = data / "sources" / "sources.yaml"
+    doc = read_yaml(path)
+    entries = require(doc, "sources", list, where=str(path))
+    found: list[SourceEntry] = []
+    slugs: set[str] = set()
+    for index, entry in enumerate(entries, start=1):
+        where = f"{path}: sources[{index}]"
+        check_keys(entry, {"file", "slug", "encoding", "level", "url"}, where=where)
+        slug = require(entry, "slug", str, where=where)
+        if slug in slugs:
+            raise InputError(f"{where}: duplicate slug {slug!r}")
+        slugs.add(slug)
+        level = entry.get("level")
+        if level is not None and level not in LEVELS:
+            raise InputError(f"{where}: level must be one of {', '.join(LEVELS)}")
+        settings = DocumentSettings(slug, level, entry.get("url"), base)
+        file = data / "sources" / require(entry, "file", str, where=where)
+        found.append(SourceEntry(file, settings, entry.get("encoding", "utf-8")))
+    return tuple(found)
+
+
+def _documents(data: Path) -> dict[str, str]:
+    """Curated document slugs by normalised title, from the parent files' titles and aliases."""
+    documents: dict[str, str] = {}
+    for path in sorted((data / "parents").glob("*.yaml")):
+        doc = read_yaml(path)
+        slug = require(doc, "id", str, where=str(path))
+        titles = [require(doc, "title", dict, where=str(path)).get("zh")]
+        titles += [a.get("zh") for a in doc.get("aliases") or [] if isinstance(a, dict)]
+        for title in titles:
+            if isinstance(title, str):
+                documents[title_key(title)] = slug
+    return documents
+
+
+def load_project(data: Path | None = None, *, base: str = DEFAULT_BASE) -> Project:
+    """Read the curated inputs in ``data`` (default: the project's ``data/`` folder)."""
+    data = data or data_dir()
+    labels = {row["zh"]: row["en"] for _, row in read_tsv(data / "labels" / "en.tsv", ("zh", "en"))}
+    units = {
+        row["zh"]: row["name"]
+        for _, row in read_tsv(data / "labels" / "units.tsv", ("zh", "name"))
+    }
+    vocabulary = Vocabulary(labels_en=labels, units=units, documents=_documents(data))
+    return Project(data, _sources(data, base), vocabulary)
+
+
+def concept_graph() -> Graph:
+    """The SKOS concept schemes the data refers to, as declared in the ontology."""
+    ontology = Graph().parse(ontology_path())
+    concepts = Graph()
+    for s, p, o in ontology:
+        if isinstance(s, URIRef) and str(s).startswith(CONCEPT_BASE):
+            concepts.add((s, p, o))
+    return concepts
+
+
+def parse_sources(project: Project) -> list[tuple[SourceEntry, Plan]]:
+    """Every listed source, parsed."""
+    return [(entry, read_plan(entry.path, encoding=entry.encoding)) for entry in project.sources]
+
+
+def build_dataset(project: Project) -> Graph:
+    """The whole dataset: every listed plan plus the concept schemes it uses."""
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    for entry, plan in parse_sources(project):
+        graph += build_graph(plan, entry.settings, project.vocabulary)
+    graph += concept_graph()
+    return graph
+
+
+__all__ = ["Project", "SourceEntry", "build_dataset", "concept_graph", "load_project",
+           "parse_sources"]
