@@ -19,7 +19,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/heze-ip-kg build -o dist
 
-test: $(STAMP)
+test: lint typecheck
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -57,6 +58,7 @@ KIND_NAMES: dict[ElementKind, tuple[str, str]] = {
 }
 NATURE_CONCEPTS = {"预期性": "expected", "约束性": "binding"}
 LEVEL_CONCEPTS = ("national", "provincial", "municipal", "county", "non-governmental")
+_SLUG_SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 _DASHES = re.compile(r"[‐‑‒–—―－~～]")
 
 
@@ -96,7 +98,9 @@ def mint_slug(text: str) -> str:
     >>> mint_slug("Heze_Plan 2022"), mint_slug("规划")
     ('heze%5Fplan%202022', '%E8%A7%84%E5%88%92')
     """
-    return quote(text.lower(), safe="abcdefghijklmnopqrstuvwxyz0123456789-")
+    return "".join(
+        c if c in _SLUG_SAFE else "".join(f"%{b:02X}" for b in c.encode()) for c in text.lower()
+    )
 
 
 def document_iri(slug: str, base: str = DEFAULT_BASE) -> URIRef:
@@ -123,6 +127,18 @@ def unit_iri(unit: str, vocabulary: Vocabulary) -> URIRef:
     """The concept IRI of a unit: a curated name where known, else the percent-encoded unit."""
     name = vocabulary.units.get(unit) or quote(unit, safe="")
     return URIRef(CONCEPT_BASE + "unit/" + name)
+
+
+def decimal_literal(value: Decimal) -> Literal:
+    """An ``xsd:decimal`` in canonical form (always a decimal point), stable through Turtle.
+
+    >>> [str(decimal_literal(Decimal(v))) for v in ("9", "0.870", "120000", "1E+2")]
+    ['9.0', '0.87', '120000.0', '100.0']
+    """
+    text = format(value.normalize(), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
 
 
 def _bnode(*keys: str) -> BNode:
@@ -187,21 +203,31 @@ class _Builder:
         self.add(doc, RDF.type, HIP.Plan)
         self.add(doc, DCTERMS.source, self.source)
         if self.settings.level:
-            self.add(doc, HIP.governmentLevel, URIRef(CONCEPT_BASE + "level/" + self.settings.level))
+            self.add(
+                doc, HIP.governmentLevel, URIRef(CONCEPT_BASE + "level/" + self.settings.level)
+            )
         if plan.title:
             self.add(doc, DCTERMS.title, Literal(plan.title, lang="zh"))
             self.label(doc, plan.title)
         if plan.title_span:
             self.span(doc, plan.title_span, "title")
         if plan.title_inferred_from:
-            where = {"notice": ("通知", "the notice that promulgates it"),
-                     "metadata": ("网页元数据“标题”", "the web page's metadata title")}
+            where = {
+                "notice": ("通知", "the notice that promulgates it"),
+                "metadata": ("网页元数据“标题”", "the web page's metadata title"),
+            }
             zh, en = where.get(plan.title_inferred_from, (plan.title_inferred_from,) * 2)
-            self.add(doc, HIP.inferenceNote,
-                     Literal(f"原文无规划标题行；标题取自{zh}。", lang="zh"))
-            self.add(doc, HIP.inferenceNote, Literal(
-                f"The text has no title line for the plan; the title is taken from {en}.",
-                lang="en"))
+            self.add(
+                doc, HIP.inferenceNote, Literal(f"原文无规划标题行；标题取自{zh}。", lang="zh")
+            )
+            self.add(
+                doc,
+                HIP.inferenceNote,
+                Literal(
+                    f"The text has no title line for the plan; the title is taken from {en}.",
+                    lang="en",
+                ),
+            )
         for cited in plan.cited_titles:
             parent = cited_document_iri(cited.title, self.vocabulary, self.settings.base)
             self.add(doc, ELI.based_on, parent)
@@ -231,8 +257,12 @@ class _Builder:
             value = plan.metadata_value(key)
             if value:
                 self.add(iri, prop, Literal(value))
-        for key, prop in (("分类", HIP.category), ("发布机构", HIP.issuerName),
-                          ("效力状态", HIP.validityStatus), ("内容概述", DCTERMS.abstract)):
+        for key, prop in (
+            ("分类", HIP.category),
+            ("发布机构", HIP.issuerName),
+            ("效力状态", HIP.validityStatus),
+            ("内容概述", DCTERMS.abstract),
+        ):
             value = plan.metadata_value(key)
             if value:
                 self.add(iri, prop, Literal(value, lang="zh"))
@@ -247,8 +277,9 @@ class _Builder:
         if notice.approval_meeting:
             self.add(iri, HIP.approvedAt, Literal(notice.approval_meeting, lang="zh"))
         if notice.approval_date:
-            self.add(iri, HIP.approvalDate,
-                     Literal(notice.approval_date.isoformat(), datatype=XSD.date))
+            self.add(
+                iri, HIP.approvalDate, Literal(notice.approval_date.isoformat(), datatype=XSD.date)
+            )
         if notice.signature:
             self.add(iri, HIP.signedBy, Literal(notice.signature, lang="zh"))
         self.add(iri, HIP.publiclyReleased, Literal(notice.publicly_released))
@@ -270,7 +301,10 @@ class _Builder:
             self.span(iri, element.span)
         if element.inferred:
             self.add(iri, HIP.inferred, Literal(True))
-            for note, lang in ((element.inference_note_zh, "zh"), (element.inference_note_en, "en")):
+            for note, lang in (
+                (element.inference_note_zh, "zh"),
+                (element.inference_note_en, "en"),
+            ):
                 if note:
                     self.add(iri, HIP.inferenceNote, Literal(note, lang=lang))
         if element.indicator is not None:
@@ -283,9 +317,11 @@ class _Builder:
         assert values is not None
         for value, prop in ((values.baseline, HIP.baselineValue), (values.target, HIP.targetValue)):
             if value is not None:
-                self.add(iri, prop, Literal(value, datatype=XSD.decimal))
-        for year, prop in ((values.baseline_year, HIP.baselineYear),
-                           (values.target_year, HIP.targetYear)):
+                self.add(iri, prop, decimal_literal(value))
+        for year, prop in (
+            (values.baseline_year, HIP.baselineYear),
+            (values.target_year, HIP.targetYear),
+        ):
             if year is not None:
                 self.add(iri, prop, Literal(f"{year:04d}", datatype=XSD.gYear))
         self.add(iri, HIP.baselineText, Literal(values.baseline_text))
@@ -324,6 +360,7 @@ __all__ = [
     "Vocabulary",
     "build_graph",
     "cited_document_iri",
+    "decimal_literal",
     "document_iri",
     "element_segment",
     "mint_slug",

@@ -27,8 +27,19 @@ from heze_ip_kg.parse import read_plan
 from heze_ip_kg.pipeline import build_dataset, load_project
 
 F = TypeVar("F", bound=Callable[..., Any])
-SUMMARY_CLASSES = ("Plan", "Notice", "Part", "GuidingIdea", "Principle", "Objective", "Indicator",
-                   "TaskArea", "Task", "KeyProject", "Safeguard")
+SUMMARY_CLASSES = (
+    "Plan",
+    "Notice",
+    "Part",
+    "GuidingIdea",
+    "Principle",
+    "Objective",
+    "Indicator",
+    "TaskArea",
+    "Task",
+    "KeyProject",
+    "Safeguard",
+)
 
 
 def _fail_cleanly(command: F) -> F:
@@ -46,10 +57,16 @@ def _fail_cleanly(command: F) -> F:
 
 
 def _data_options(command: F) -> F:
-    command = click.option("--data", "data", type=click.Path(file_okay=False, path_type=Path),
-                           default=None, help="Curated data folder (default: the project's data/).")(command)
-    command = click.option("--base", default=DEFAULT_BASE, show_default=True,
-                           help="Base IRI for data resources.")(command)
+    command = click.option(
+        "--data",
+        "data",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Curated data folder (default: the project's data/).",
+    )(command)
+    command = click.option(
+        "--base", default=DEFAULT_BASE, show_default=True, help="Base IRI for data resources."
+    )(command)
     return command
 
 
@@ -67,8 +84,14 @@ def main() -> None:
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("dist"), show_default=True, help="Folder for the dumps.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder for the dumps.",
+)
 @_data_options
 @_fail_cleanly
 def build(output: Path, data: Path | None, base: str) -> None:
@@ -82,17 +105,36 @@ def build(output: Path, data: Path | None, base: str) -> None:
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write here instead of stdout.")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "json"]),
-              default="ttl", show_default=True, help="RDF dump, or json for the document tree.")
-@click.option("--encoding", default="utf-8", show_default=True,
-              help="Text encoding of FILE, e.g. gb18030.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write here instead of stdout.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["ttl", "nt", "jsonld", "json"]),
+    default="ttl",
+    show_default=True,
+    help="RDF dump, or json for the document tree.",
+)
+@click.option(
+    "--encoding", default="utf-8", show_default=True, help="Text encoding of FILE, e.g. gb18030."
+)
 @click.option("--slug", default=None, help="IRI slug of the document (default: file stem).")
 @_data_options
 @_fail_cleanly
-def parse(file: Path, output: Path | None, fmt: str, encoding: str, slug: str | None,
-          data: Path | None, base: str) -> None:
+def parse(
+    file: Path,
+    output: Path | None,
+    fmt: str,
+    encoding: str,
+    slug: str | None,
+    data: Path | None,
+    base: str,
+) -> None:
     """Parse any plan text of this genre into its graph (or its document tree with json)."""
     plan = read_plan(file, encoding=encoding)
     if fmt == "json":

@@ -30,12 +30,16 @@ def read_tsv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, 
         if header is None:
             header = cells
             if tuple(header) != columns:
-                raise InputError(f"header must be {'<TAB>'.join(columns)}", file=str(path),
-                                 line=number)
+                raise InputError(
+                    f"header must be {'<TAB>'.join(columns)}", file=str(path), line=number
+                )
             continue
         if len(cells) != len(columns) or not all(c.strip() for c in cells):
-            raise InputError(f"row needs {len(columns)} non-empty tab-separated cells",
-                             file=str(path), line=number)
+            raise InputError(
+                f"row needs {len(columns)} non-empty tab-separated cells",
+                file=str(path),
+                line=number,
+            )
         if cells[0] in seen:
             raise InputError(f"duplicate row for {cells[0]!r}", file=str(path), line=number)
         seen.add(cells[0])
@@ -54,8 +58,10 @@ def read_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         raise InputError(
-            f"invalid YAML: {err.problem}", file=str(path),
-            line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None,
+            f"invalid YAML: {err.problem}",
+            file=str(path),
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
         ) from None
     except yaml.YAMLError as err:
         raise InputError(f"invalid YAML: {err}", file=str(path)) from None

@@ -11,7 +11,11 @@ class InputError(HezeIpKgError):
     """A problem at a known place in an input file: ``file:line:column: message``."""
 
     def __init__(
-        self, message: str, *, file: str | None = None, line: int | None = None,
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
         column: int | None = None,
     ) -> None:
         self.message = message

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Span:
     """A half-open range ``[start, end)`` of code points in the source text."""
 
@@ -189,8 +189,6 @@ class Plan:
         return Span(min(s.start for s in spans), max(s.end for s in spans))
 
 
-
-
 def to_json_data(value: object) -> object:
     """A JSON-ready copy of a model value: dataclasses → dicts, decimals → strings, spans → pairs.
 
@@ -210,6 +208,7 @@ def to_json_data(value: object) -> object:
     if isinstance(value, (dt.date, StrEnum)):
         return str(value) if isinstance(value, StrEnum) else value.isoformat()
     return value
+
 
 __all__ = [
     "CitedTitle",

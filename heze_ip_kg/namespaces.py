@@ -138,7 +138,7 @@ OA = Namespace("http://www.w3.org/ns/oa#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 
-PREFIXES: dict[str, Namespace] = {
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "hip": Namespace(ONTOLOGY_IRI + "#"),
     "eli": ELI,
     "oa": OA,

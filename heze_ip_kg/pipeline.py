@@ -80,8 +80,7 @@ def load_project(data: Path | None = None, *, base: str = DEFAULT_BASE) -> Proje
     data = data or data_dir()
     labels = {row["zh"]: row["en"] for _, row in read_tsv(data / "labels" / "en.tsv", ("zh", "en"))}
     units = {
-        row["zh"]: row["name"]
-        for _, row in read_tsv(data / "labels" / "units.tsv", ("zh", "name"))
+        row["zh"]: row["name"] for _, row in read_tsv(data / "labels" / "units.tsv", ("zh", "name"))
     }
     vocabulary = Vocabulary(labels_en=labels, units=units, documents=_documents(data))
     return Project(data, _sources(data, base), vocabulary)
@@ -113,5 +112,11 @@ def build_dataset(project: Project) -> Graph:
     return graph
 
 
-__all__ = ["Project", "SourceEntry", "build_dataset", "concept_graph", "load_project",
-           "parse_sources"]
+__all__ = [
+    "Project",
+    "SourceEntry",
+    "build_dataset",
+    "concept_graph",
+    "load_project",
+    "parse_sources",
+]

@@ -24,16 +24,22 @@ def parse_source(source: SourceInfo) -> Plan:
     cited = cited_titles(source.text, preamble.span) if preamble and preamble.span else ()
     elements = ((preamble,) if preamble else ()) + parts
     return Plan(
-        source=source, metadata=front.metadata, notice=front.notice, title=front.title,
-        title_span=front.title_span, title_inferred_from=front.title_inferred_from,
-        cited_titles=cited, elements=elements,
+        source=source,
+        metadata=front.metadata,
+        notice=front.notice,
+        title=front.title,
+        title_span=front.title_span,
+        title_inferred_from=front.title_inferred_from,
+        cited_titles=cited,
+        elements=elements,
     )
 
 
 def parse_plan(text: str, *, name: str = "<text>") -> Plan:
     """Parse a plan text given as a string.
 
-    >>> plan = parse_plan("为推进工作,依据《某省规划》,制定本规划。\\n(一)加强保护。\\n1.加强行政保护。查处侵权。")
+    >>> text = "依据《某省规划》,制定本规划。\\n(一)加强保护。\\n1.加强行政保护。查处。"
+    >>> plan = parse_plan(text)
     >>> [(e.kind.value, e.heading) for e in plan.walk()]
     [('preamble', ''), ('part', '重点任务'), ('task-area', '加强保护'), ('task', '加强行政保护')]
     >>> plan.cited_titles[0].title

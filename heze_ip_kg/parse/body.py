@@ -87,7 +87,7 @@ def _inference_note(kind: PartKind, node: _Node) -> tuple[str, str]:
         f"原文缺少此部分标题：编号在此重新从“（一）”开始，故推断为一个新部分；"
         f"据其内容（{heads}等）命名为“{zh}”。",
         f"The source lost this part's heading: the numbering restarts at （一） here, so a new "
-        f"part was inferred and named \"{en}\" ({zh}) from what it contains ({heads} …).",
+        f'part was inferred and named "{en}" ({zh}) from what it contains ({heads} …).',
     )
 
 
@@ -131,11 +131,20 @@ def _freeze(node: _Node, part: PartKind | None, parent: _Node | None, text: str)
     span = Span(node.lines[0].span.start, node.lines[-1].span.end) if node.lines else None
     children = tuple(_freeze(c, part_kind or part, node, text) for c in node.children)
     return Element(
-        kind=kind, number=node.number, notation=node.notation, heading=heading,
-        text=span.slice(text) if span else "", span=span, level=node.level,
-        line=node.first_line.number if node.first_line else 0, inferred=node.inferred,
-        inference_note_zh=note_zh, inference_note_en=note_en, part_kind=part_kind,
-        indicator=node.indicator, children=children,
+        kind=kind,
+        number=node.number,
+        notation=node.notation,
+        heading=heading,
+        text=span.slice(text) if span else "",
+        span=span,
+        level=node.level,
+        line=node.first_line.number if node.first_line else 0,
+        inferred=node.inferred,
+        inference_note_zh=note_zh,
+        inference_note_en=note_en,
+        part_kind=part_kind,
+        indicator=node.indicator,
+        children=children,
     )
 
 
@@ -151,23 +160,31 @@ class _TreeBuilder:
             number = len(self.parts) + 1
             part = _Node(1, number, canonical_notation(1, number), "", None, inferred=True)
         else:
-            part = _Node(1, numbering.number, numbering.canonical,
-                         _heading(line.text[numbering.length:]), line, [line])
+            part = _Node(
+                1,
+                numbering.number,
+                numbering.canonical,
+                _heading(line.text[numbering.length :]),
+                line,
+                [line],
+            )
         self._check_sequence(self.parts, part, line, numbering)
         self.parts.append(part)
         self.path = [part]
         return part
 
     @staticmethod
-    def _check_sequence(siblings: list[_Node], node: _Node, line: Line,
-                        numbering: Numbering | None) -> None:
+    def _check_sequence(
+        siblings: list[_Node], node: _Node, line: Line, numbering: Numbering | None
+    ) -> None:
         numbered = [s for s in siblings if s.notation and s.kind is None]
         expected = numbered[-1].number + 1 if numbered else 1
         if numbering is not None and node.number != expected:
             raise InputError(
                 f"numbering out of sequence: {numbering.written} where "
                 f"{canonical_notation(numbering.level, expected)} was expected",
-                line=line.number, column=1,
+                line=line.number,
+                column=1,
             )
         if numbering is None and node.level == 1:
             node.number = expected
@@ -178,7 +195,9 @@ class _TreeBuilder:
             return self._new_part(line, numbering)
         current = self.path[0] if self.path else None
         restarts = (
-            numbering.level == 2 and numbering.number == 1 and current is not None
+            numbering.level == 2
+            and numbering.number == 1
+            and current is not None
             and any(c.level == 2 for c in current.children)
         )
         if current is None or restarts:
@@ -188,8 +207,14 @@ class _TreeBuilder:
         while self.path[-1].kind is not None:  # tables and rows hold no numbered children
             self.path.pop()
         parent = self.path[-1]
-        node = _Node(numbering.level, numbering.number, numbering.canonical,
-                     _heading(line.text[numbering.length:]), line, [line])
+        node = _Node(
+            numbering.level,
+            numbering.number,
+            numbering.canonical,
+            _heading(line.text[numbering.length :]),
+            line,
+            [line],
+        )
         self._check_sequence(parent.children, node, line, numbering)
         parent.children.append(node)
         self.path.append(node)
@@ -197,8 +222,9 @@ class _TreeBuilder:
 
     def add_table(self, caption: Line | None, rows: list[Line]) -> None:
         if not self.path:
-            raise InputError("indicator table before any numbered heading",
-                             line=rows[0].number, column=1)
+            raise InputError(
+                "indicator table before any numbered heading", line=rows[0].number, column=1
+            )
         while self.path[-1].kind is not None:
             self.path.pop()
         parent = self.path[-1]
@@ -211,12 +237,29 @@ class _TreeBuilder:
         if not body:
             raise InputError("indicator table without rows", line=header.number, column=1)
         tables = sum(c.kind is ElementKind.INDICATOR_TABLE for c in parent.children)
-        table = _Node(0, tables + 1, "", caption.text if caption else "", head_lines[0],
-                      head_lines, kind=ElementKind.INDICATOR_TABLE)
+        table = _Node(
+            0,
+            tables + 1,
+            "",
+            caption.text if caption else "",
+            head_lines[0],
+            head_lines,
+            kind=ElementKind.INDICATOR_TABLE,
+        )
         for index, line in enumerate(body, start=1):
             row = read_row(line, columns)
-            table.children.append(_Node(0, index, "", row.values.name, line, [line],
-                                        kind=ElementKind.INDICATOR, indicator=row.values))
+            table.children.append(
+                _Node(
+                    0,
+                    index,
+                    "",
+                    row.values.name,
+                    line,
+                    [line],
+                    kind=ElementKind.INDICATOR,
+                    indicator=row.values,
+                )
+            )
         parent.children.append(table)
         self.path.append(table)
 
@@ -239,18 +282,21 @@ def parse_body(lines: list[Line], text: str) -> tuple[Element | None, tuple[Elem
     first = next((i for i, ln in enumerate(lines) if read_numbering(ln.text)), None)
     if first is None:
         at = lines[0] if lines else None
-        raise InputError("no numbered structure found (一、 / （一） / 1. …): not a plan text",
-                         line=at.number if at else None, column=1 if at else None)
+        raise InputError(
+            "no numbered structure found (一、 / （一） / 1. …): not a plan text",
+            line=at.number if at else None,
+            column=1 if at else None,
+        )
     preamble = None
     if first > 0:
         head = lines[:first]
         if any(is_table_line(ln) for ln in head):
             bad = next(ln for ln in head if is_table_line(ln))
-            raise InputError("table before the first numbered heading", line=bad.number,
-                             column=1)
+            raise InputError("table before the first numbered heading", line=bad.number, column=1)
         span = Span(head[0].span.start, head[-1].span.end)
-        preamble = Element(ElementKind.PREAMBLE, 1, "", "", span.slice(text), span, 0,
-                           head[0].number)
+        preamble = Element(
+            ElementKind.PREAMBLE, 1, "", "", span.slice(text), span, 0, head[0].number
+        )
     builder = _TreeBuilder()
     i = first
     while i < len(lines):

@@ -12,8 +12,20 @@ from heze_ip_kg.parse.source import Line
 
 # Metadata keys as government websites print them, once spaces are removed.
 METADATA_KEYS = (
-    "索引号", "分类", "主题分类", "发布机构", "发文机关", "成文日期", "发布日期", "标题",
-    "文号", "发文字号", "内容概述", "效力状态", "主题词", "公文种类",
+    "索引号",
+    "分类",
+    "主题分类",
+    "发布机构",
+    "发文机关",
+    "成文日期",
+    "发布日期",
+    "标题",
+    "文号",
+    "发文字号",
+    "内容概述",
+    "效力状态",
+    "主题词",
+    "公文种类",
 )
 _KEY_SPACE = re.compile(r"[\s\u3000]+")
 _COLON = ":："
@@ -100,9 +112,7 @@ def _metadata_fields(line: Line) -> list[MetadataField] | None:
 def _notice(lines: list[Line], start: int, text: str) -> tuple[Notice, int] | None:
     """The notice beginning at ``lines[start]``, and the index of the line after it."""
     window = lines[start : start + _MAX_NOTICE_LINES]
-    title_end = next(
-        (i for i, ln in enumerate(window[:4]) if ln.text.endswith("通知")), None
-    )
+    title_end = next((i for i, ln in enumerate(window[:4]) if ln.text.endswith("通知")), None)
     if title_end is None:
         return None
     title_lines = window[: title_end + 1]
@@ -140,9 +150,12 @@ def _notice(lines: list[Line], start: int, text: str) -> tuple[Notice, int] | No
         body=body,
         body_span=body_span,
         promulgated_title=(
-            CitedTitle(cited.group(1), Span(body_span.start + cited.start(1),
-                                            body_span.start + cited.end(1)))
-            if cited else None
+            CitedTitle(
+                cited.group(1),
+                Span(body_span.start + cited.start(1), body_span.start + cited.end(1)),
+            )
+            if cited
+            else None
         ),
         approval_meeting=approval.group("meeting") if approval else None,
         approval_date=parse_date(approval.group("date") or "") if approval else None,
@@ -179,8 +192,9 @@ def parse_front(lines: list[Line], text: str) -> FrontMatter:
     for key in ("成文日期", "发布日期"):
         for f in metadata:
             if f.key == key and parse_date(f.value) is None:
-                raise InputError(f"{key} {f.value!r} is not a date like 2022年10月31日",
-                                 line=f.line)
+                raise InputError(
+                    f"{key} {f.value!r} is not a date like 2022年10月31日", line=f.line
+                )
     notice = None
     found = _notice(lines, i, text)
     if found:

@@ -46,7 +46,9 @@ def decode_source(data: bytes, *, name: str, encoding: str = "utf-8") -> SourceI
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         raise InputError(
             f"not valid {encoding} text (byte {err.start}); use --encoding for other encodings",
-            file=name, line=line, column=column,
+            file=name,
+            line=line,
+            column=column,
         ) from None
     if text.startswith(BOM):
         text = text[1:]
@@ -56,7 +58,9 @@ def decode_source(data: bytes, *, name: str, encoding: str = "utf-8") -> SourceI
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         raise InputError(
             f"control character U+{ord(bad.group()):04X}: not a plan text (binary file?)",
-            file=name, line=line, column=column,
+            file=name,
+            line=line,
+            column=column,
         )
     digest = hashlib.sha256(data).hexdigest()
     return SourceInfo(name=name, text=text, sha256=digest, encoding=encoding)

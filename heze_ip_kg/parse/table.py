@@ -89,15 +89,18 @@ def read_header(line: Line) -> Columns:
     if name is None or baseline is None or target is None:
         raise InputError(
             "table header not recognised: need an indicator column (指标), a baseline (基期值) "
-            "and a target (预期值/目标值)", line=line.number, column=1,
+            "and a target (预期值/目标值)",
+            line=line.number,
+            column=1,
         )
 
     def year(col: int) -> int | None:
         match = _YEAR.search(cells[col])
         return int(match.group(1)) if match else None
 
-    return Columns(name, baseline, target, find("单位"), find("属性", "性质"),
-                   year(baseline), year(target))
+    return Columns(
+        name, baseline, target, find("单位"), find("属性", "性质"), year(baseline), year(target)
+    )
 
 
 def is_separator(line: Line) -> bool:
@@ -114,7 +117,8 @@ def _number(cell: Cell, line: Line) -> tuple[Decimal | None, bool]:
         return Decimal(text.rstrip("%").strip()), percent
     except InvalidOperation:
         raise InputError(
-            f"indicator value {cell.text!r} is not a number", line=line.number,
+            f"indicator value {cell.text!r} is not a number",
+            line=line.number,
             column=line.column(cell.span.start),
         ) from None
 
@@ -124,8 +128,11 @@ def read_row(line: Line, columns: Columns) -> Row:
     cells = split_cells(line)
     needed = max(c for c in (columns.name, columns.baseline, columns.target) if c is not None)
     if len(cells) <= needed:
-        raise InputError(f"table row has {len(cells)} cells, the header needs {needed + 1}",
-                         line=line.number, column=1)
+        raise InputError(
+            f"table row has {len(cells)} cells, the header needs {needed + 1}",
+            line=line.number,
+            column=1,
+        )
     raw_name = cells[columns.name].text
     match = _UNIT.match(raw_name)
     name, unit = (match.group("name"), match.group("unit")) if match else (raw_name, None)
@@ -143,13 +150,20 @@ def read_row(line: Line, columns: Columns) -> Row:
         if nature is not None and nature not in NATURES:
             raise InputError(
                 f"indicator nature {nature!r} is neither 预期性 nor 约束性",
-                line=line.number, column=line.column(cells[columns.nature].span.start),
+                line=line.number,
+                column=line.column(cells[columns.nature].span.start),
             )
     if not name:
         raise InputError("indicator row without a name", line=line.number, column=1)
     values = IndicatorValues(
-        name=name, unit=unit, baseline=baseline, target=target,
-        baseline_text=cells[columns.baseline].text, target_text=cells[columns.target].text,
-        baseline_year=columns.baseline_year, target_year=columns.target_year, nature=nature,
+        name=name,
+        unit=unit,
+        baseline=baseline,
+        target=target,
+        baseline_text=cells[columns.baseline].text,
+        target_text=cells[columns.target].text,
+        baseline_year=columns.baseline_year,
+        target_year=columns.target_year,
+        nature=nature,
     )
     return Row(line, values)

@@ -1,0 +1,32 @@
+"""Shared fixtures: the seed text, its parsed plan, and the built dataset (session-scoped: pure)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from heze_ip_kg.model import Plan
+from heze_ip_kg.parse import read_plan
+from heze_ip_kg.pipeline import build_dataset, load_project
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "data" / "sources" / "000_5c974d2b1e7beda6.txt"
+DATA = Path(__file__).resolve().parent / "data"
+HEZE = "https://w3id.org/heze-ip-kg/id/heze-ip-plan-14fyp"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def plan() -> Plan:
+    return read_plan(SEED)
+
+
+@pytest.fixture(scope="session")
+def graph() -> Graph:
+    return build_dataset(load_project())
