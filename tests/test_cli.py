@@ -77,7 +77,7 @@ def test_parse_gb18030_with_encoding(runner: CliRunner) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "empty.txt: empty file"),
+        (b"", "empty.txt:1:1: empty file"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "empty.txt:1:1: not valid utf-8"),
         ("只有文字。\n没有编号。".encode(), "empty.txt:1:1: no numbered structure"),
         (

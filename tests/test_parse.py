@@ -241,8 +241,8 @@ def test_kitchen_sink_covers_every_construct() -> None:
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        ("", None, "empty file"),
-        ("\n\n  \n", None, "empty file"),
+        ("", 1, "empty file"),
+        ("\n\n  \n", 1, "empty file"),
         ("这是一段没有编号的文字。\n第二段文字。", 1, "no numbered structure"),
         (
             "(一)目标。\n指标 | 2020年基期值 | 2025年预期值 | 属性 |\n甲(件) | 1 | 多 | 预期性 |",

@@ -16,7 +16,7 @@ def parse_source(source: SourceInfo) -> Plan:
     try:
         lines = split_lines(source.text)
         if not lines:
-            raise InputError("empty file: no text to parse")
+            raise InputError("empty file: no text to parse", line=1, column=1)
         front = parse_front(lines, source.text)
         preamble, parts = parse_body(lines[front.body_start :], source.text)
     except InputError as err:
