@@ -28,8 +28,6 @@ from heze_ip_kg.pipeline import build_dataset, load_project
 
 F = TypeVar("F", bound=Callable[..., Any])
 SUMMARY_CLASSES = (
-    "Plan",
-    "Notice",
     "Part",
     "GuidingIdea",
     "Principle",
@@ -71,10 +69,14 @@ def _data_options(command: F) -> F:
 
 
 def summary(graph: Graph) -> str:
-    """One line counting triples and the main element classes."""
-    counts = Counter(o for o in graph.objects(None, RDF.type))
-    parts = [f"{counts[HIP[name]]} {name}" for name in SUMMARY_CLASSES if counts[HIP[name]]]
-    return f"{len(graph)} triples: " + ", ".join(parts)
+    """The triple count, then one line per plan counting its main element classes."""
+    lines = [f"{len(graph)} triples"]
+    for doc in sorted(graph.subjects(RDF.type, HIP.Plan)):
+        prefix = f"{doc}/"
+        counts = Counter(o for s, o in graph.subject_objects(RDF.type) if str(s).startswith(prefix))
+        parts = [f"{counts[HIP[n]]} {n}" for n in SUMMARY_CLASSES if counts[HIP[n]]]
+        lines.append(f"  {str(doc).rsplit('/', 1)[-1]}: " + ", ".join(parts))
+    return "\n".join(lines)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -15,6 +15,7 @@ from heze_ip_kg.datafiles import check_keys, read_tsv, read_yaml, require
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.model import Plan
 from heze_ip_kg.namespaces import DEFAULT_BASE, PREFIXES
+from heze_ip_kg.parents import ParentFile, build_parent_graph, load_parents
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.resources import data_dir, ontology_path
 
@@ -37,6 +38,8 @@ class Project:
     data: Path
     sources: tuple[SourceEntry, ...]
     vocabulary: Vocabulary
+    parents: tuple[ParentFile, ...]
+    base: str
 
 
 def _sources(data: Path, base: str) -> tuple[SourceEntry, ...]:
@@ -61,17 +64,15 @@ def _sources(data: Path, base: str) -> tuple[SourceEntry, ...]:
     return tuple(found)
 
 
-def _documents(data: Path) -> dict[str, str]:
+def _documents(parents: list[ParentFile]) -> dict[str, str]:
     """Curated document slugs by normalised title, from the parent files' titles and aliases."""
     documents: dict[str, str] = {}
-    for path in sorted((data / "parents").glob("*.yaml")):
-        doc = read_yaml(path)
-        slug = require(doc, "id", str, where=str(path))
-        titles = [require(doc, "title", dict, where=str(path)).get("zh")]
-        titles += [a.get("zh") for a in doc.get("aliases") or [] if isinstance(a, dict)]
+    for parent in parents:
+        titles = [parent.data["title"]["zh"]]
+        titles += [a.get("zh") for a in parent.data.get("aliases") or [] if isinstance(a, dict)]
         for title in titles:
             if isinstance(title, str):
-                documents[title_key(title)] = slug
+                documents[title_key(title)] = parent.slug
     return documents
 
 
@@ -82,8 +83,9 @@ def load_project(data: Path | None = None, *, base: str = DEFAULT_BASE) -> Proje
     units = {
         row["zh"]: row["name"] for _, row in read_tsv(data / "labels" / "units.tsv", ("zh", "name"))
     }
-    vocabulary = Vocabulary(labels_en=labels, units=units, documents=_documents(data))
-    return Project(data, _sources(data, base), vocabulary)
+    parents = load_parents(data / "parents") if (data / "parents").is_dir() else []
+    vocabulary = Vocabulary(labels_en=labels, units=units, documents=_documents(parents))
+    return Project(data, _sources(data, base), vocabulary, tuple(parents), base)
 
 
 def concept_graph() -> Graph:
@@ -108,6 +110,8 @@ def build_dataset(project: Project) -> Graph:
         graph.bind(prefix, namespace)
     for entry, plan in parse_sources(project):
         graph += build_graph(plan, entry.settings, project.vocabulary)
+    for parent in project.parents:
+        graph += build_parent_graph(parent, project.vocabulary, project.base)
     graph += concept_graph()
     return graph
 
