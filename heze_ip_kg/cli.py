@@ -71,11 +71,11 @@ def _data_options(command: F) -> F:
 def summary(graph: Graph) -> str:
     """The triple count, then one line per plan counting its main element classes."""
     lines = [f"{len(graph)} triples"]
-    for doc in sorted(graph.subjects(RDF.type, HIP.Plan)):
+    for doc in sorted(str(d) for d in graph.subjects(RDF.type, HIP.Plan)):
         prefix = f"{doc}/"
         counts = Counter(o for s, o in graph.subject_objects(RDF.type) if str(s).startswith(prefix))
         parts = [f"{counts[HIP[n]]} {n}" for n in SUMMARY_CLASSES if counts[HIP[n]]]
-        lines.append(f"  {str(doc).rsplit('/', 1)[-1]}: " + ", ".join(parts))
+        lines.append(f"  {doc.rsplit('/', 1)[-1]}: " + ", ".join(parts))
     return "\n".join(lines)
 
 
