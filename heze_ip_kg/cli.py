@@ -24,7 +24,7 @@ from heze_ip_kg.errors import HezeIpKgError
 from heze_ip_kg.model import to_json_data
 from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
 from heze_ip_kg.parse import read_plan
-from heze_ip_kg.pipeline import build_dataset, load_project
+from heze_ip_kg.pipeline import build_all, load_project
 
 F = TypeVar("F", bound=Callable[..., Any])
 SUMMARY_CLASSES = (
@@ -98,9 +98,16 @@ def main() -> None:
 @_fail_cleanly
 def build(output: Path, data: Path | None, base: str) -> None:
     """Build the graph of every listed source and write heze-ip-kg.{ttl,nt,jsonld}."""
-    graph = build_dataset(load_project(data, base=base))
+    result = build_all(load_project(data, base=base))
+    graph = result.graph
     paths = write_dumps(graph, output)
     click.echo(f"built {summary(graph)}", err=True)
+    confirmed = sum(d.status == "confirmed" for d in result.decisions)
+    click.echo(
+        f"alignments: {len(result.decisions)} reviewed ({confirmed} confirmed), "
+        f"{len(result.unreviewed)} proposals still to review",
+        err=True,
+    )
     for path in paths:
         click.echo(f"wrote {path}", err=True)
 

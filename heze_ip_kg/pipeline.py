@@ -10,6 +10,14 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from heze_ip_kg.align import (
+    Decision,
+    Proposal,
+    alignment_graph,
+    known_elements,
+    load_decisions,
+    propose_alignments,
+)
 from heze_ip_kg.build import CONCEPT_BASE, DocumentSettings, Vocabulary, build_graph, title_key
 from heze_ip_kg.datafiles import check_keys, read_tsv, read_yaml, require
 from heze_ip_kg.errors import InputError
@@ -103,8 +111,23 @@ def parse_sources(project: Project) -> list[tuple[SourceEntry, Plan]]:
     return [(entry, read_plan(entry.path, encoding=entry.encoding)) for entry in project.sources]
 
 
-def build_dataset(project: Project) -> Graph:
-    """The whole dataset: every listed plan plus the concept schemes it uses."""
+@dataclass(frozen=True)
+class BuildResult:
+    """The built dataset and what the aligner proposed that nobody has reviewed yet."""
+
+    graph: Graph
+    proposals: tuple[Proposal, ...]
+    decisions: tuple[Decision, ...]
+
+    @property
+    def unreviewed(self) -> list[Proposal]:
+        """Proposals with no decision in ``data/alignments/`` (the review still to do)."""
+        reviewed = {(d.child, d.parent) for d in self.decisions}
+        return [p for p in self.proposals if (p.child, p.parent) not in reviewed]
+
+
+def build_documents(project: Project) -> Graph:
+    """Every listed plan and curated parent, with the concept schemes; no alignments yet."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
@@ -116,10 +139,30 @@ def build_dataset(project: Project) -> Graph:
     return graph
 
 
+def build_all(project: Project) -> BuildResult:
+    """Documents, then proposed and reviewed alignments between them."""
+    graph = build_documents(project)
+    proposals = propose_alignments(graph)
+    folder = project.data / "alignments"
+    decisions = (
+        load_decisions(folder, project.base, known_elements(graph)) if folder.is_dir() else []
+    )
+    graph += alignment_graph(graph, proposals, decisions, project.base)
+    return BuildResult(graph, tuple(proposals), tuple(decisions))
+
+
+def build_dataset(project: Project) -> Graph:
+    """The whole dataset: documents, parents, concepts and alignments."""
+    return build_all(project).graph
+
+
 __all__ = [
+    "BuildResult",
     "Project",
     "SourceEntry",
+    "build_all",
     "build_dataset",
+    "build_documents",
     "concept_graph",
     "load_project",
     "parse_sources",

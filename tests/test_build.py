@@ -51,7 +51,7 @@ def value(graph: Graph, subject: URIRef, prop: URIRef, lang: str | None = None) 
 
 
 def test_exact_element_counts(graph: Graph) -> None:
-    heze = [s for s in graph.subjects(RDF.type, None) if str(s).startswith(HEZE + "/")]
+    heze = {s for s in graph.subjects(RDF.type, None) if str(s).startswith(HEZE + "/")}
     counts = Counter(str(o).rsplit("#", 1)[-1] for s in heze for o in graph.objects(s, RDF.type))
     assert {c: counts[c] for c in ELEMENT_CLASSES} == {
         "Part": 4,

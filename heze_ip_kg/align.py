@@ -1,0 +1,389 @@
+"""Stage 3: element-to-element links between a child document and its parents.
+
+``propose_alignments`` ranks parent elements for each child element by similarity suited to
+Chinese policy text: TF-IDF-weighted character bigrams (no word segmenter needed, and rare
+bigrams such as 导航 or 地理 weigh more than 知识), the distinctive phrases both texts share, and
+for indicators the unit. ``data/alignments/*.csv`` holds the reviewed decisions; only confirmed
+ones become ``hip:implements``; proposals stay visible with their score.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from heze_ip_kg.build import CONCEPT_BASE
+from heze_ip_kg.errors import InputError
+from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, RDFS, XSD
+
+METHOD = "char-bigram-tfidf+shared-phrases"
+# Which classes may align: a municipal task may carry out a provincial task or a whole task area.
+COMPATIBLE: Mapping[str, frozenset[str]] = {
+    "GuidingIdea": frozenset({"GuidingIdea"}),
+    "Principle": frozenset({"Principle"}),
+    "Objective": frozenset({"Objective"}),
+    "Indicator": frozenset({"Indicator"}),
+    "TaskArea": frozenset({"TaskArea", "Task"}),
+    "Task": frozenset({"Task", "TaskArea"}),
+    "KeyProject": frozenset({"KeyProject"}),
+    "Safeguard": frozenset({"Safeguard"}),
+}
+LEVEL_RANK = {"municipal": 1, "provincial": 2, "national": 3}
+# Words every text of the genre shares; they say nothing about which element matches which.
+GENERIC = (
+    "知识产权",
+    "实施",
+    "工程",
+    "坚持",
+    "加强",
+    "建设",
+    "推进",
+    "提升",
+    "强化",
+    "完善",
+    "促进",
+)
+_PUNCT = re.compile(r"[\W_]+")
+REVIEW_COLUMNS = ("child", "parent", "relation", "status", "evidence", "note")
+RELATIONS = ("implements", "local-initiative")
+STATUSES = ("confirmed", "rejected")
+
+
+@dataclass(frozen=True)
+class AlignableElement:
+    """What the aligner knows of one element."""
+
+    iri: URIRef
+    document: URIRef
+    level: str
+    cls: str
+    label: str
+    text: str
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed link with its score and the evidence that supports it."""
+
+    child: URIRef
+    parent: URIRef
+    score: Decimal
+    evidence: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A reviewed decision from ``data/alignments/*.csv``."""
+
+    child: URIRef
+    parent: URIRef | None
+    relation: str
+    status: str
+    evidence: str
+    note: str
+    file: str
+    line: int
+
+
+def normalise(text: str) -> str:
+    """NFKC, no punctuation or spaces, generic words removed.
+
+    >>> normalise("实施知识产权保护提升工程。")
+    '保护'
+    """
+    text = _PUNCT.sub("", unicodedata.normalize("NFKC", text))
+    for word in GENERIC:
+        text = text.replace(word, "")
+    return text
+
+
+def bigrams(text: str) -> Counter[str]:
+    """Character bigrams of the normalised text (single characters for one-character texts)."""
+    norm = normalise(text)
+    if len(norm) == 1:
+        return Counter([norm])
+    return Counter(norm[i : i + 2] for i in range(len(norm) - 1))
+
+
+def shared_phrases(a: str, b: str, minimum: int = 2) -> list[str]:
+    """Maximal substrings (≥ ``minimum`` characters) the two normalised texts share, longest first.
+
+    >>> shared_phrases("实施重点产业专利导航试点工程", "重点产业专利导航试点")
+    ['重点产业专利导航试点']
+    """
+    x, y = normalise(a), normalise(b)
+    found: set[str] = set()
+    for i in range(len(x)):
+        for j in range(len(x), i + minimum - 1, -1):
+            piece = x[i:j]
+            if piece in y:
+                if not any(piece in f for f in found):
+                    found.add(piece)
+                break
+    return sorted(found, key=lambda p: (-len(p), p))
+
+
+def element_index(graph: Graph) -> list[AlignableElement]:
+    """Every alignable element in ``graph``, with its document's level."""
+    levels = {
+        doc: str(level).rsplit("/", 1)[-1]
+        for doc, level in graph.subject_objects(HIP.governmentLevel)
+    }
+    found = []
+    for cls in COMPATIBLE:
+        for iri in graph.subjects(RDF.type, HIP[cls]):
+            if not isinstance(iri, URIRef):
+                continue
+            doc = next((d for d in levels if str(iri).startswith(f"{d}/")), None)
+            if doc is None:
+                continue
+            label = next(
+                (
+                    str(o)
+                    for o in graph.objects(iri, RDFS.label)
+                    if getattr(o, "language", None) == "zh"
+                ),
+                "",
+            )
+            texts = [str(o) for o in graph.objects(iri, HIP.text)]
+            texts += sorted(
+                str(q)
+                for c in graph.objects(iri, HIP.citation)
+                for q in graph.objects(c, HIP.quote)
+            )
+            unit = next((str(o) for o in graph.objects(iri, HIP.unitText)), None)
+            found.append(
+                AlignableElement(
+                    iri, URIRef(str(doc)), levels[doc], cls, label, " ".join(texts), unit
+                )
+            )
+    return sorted(found, key=lambda e: str(e.iri))
+
+
+class _Scorer:
+    """TF-IDF cosine over character bigrams, with document frequencies from every element."""
+
+    def __init__(self, elements: Iterable[AlignableElement]) -> None:
+        items = list(elements)
+        df: Counter[str] = Counter()
+        for element in items:
+            df.update(set(bigrams(element.label + element.text)))
+        self.idf = {g: math.log((1 + len(items)) / (1 + n)) + 1 for g, n in df.items()}
+
+    def vector(self, text: str) -> dict[str, float]:
+        return {g: n * self.idf.get(g, 1.0) for g, n in bigrams(text).items()}
+
+    @staticmethod
+    def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+        dot = sum(v * b.get(g, 0.0) for g, v in a.items())
+        norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+        return dot / norm if norm else 0.0
+
+    def score(self, child: AlignableElement, parent: AlignableElement) -> tuple[float, str]:
+        label = self.cosine(self.vector(child.label), self.vector(parent.label))
+        text = 0.0
+        if child.text and parent.text:
+            text = self.cosine(
+                self.vector(child.label + child.text), self.vector(parent.label + parent.text)
+            )
+        score = max(label, 0.7 * label + 0.3 * text)
+        note = ""
+        if child.cls == "Indicator" and child.unit and parent.unit:
+            if child.unit == parent.unit:
+                score = min(1.0, score + 0.05)
+            else:
+                note = f"units differ: {child.unit} vs {parent.unit}"
+        return score, note
+
+
+def propose_alignments(
+    graph: Graph, *, threshold: float = 0.25, per_document: int = 2
+) -> list[Proposal]:
+    """For each element, the best elements of each higher-level document or document it is based on.
+
+    Only class-compatible pairs are scored; at most ``per_document`` proposals per child and
+    parent document, each at or above ``threshold``.
+    """
+    elements = element_index(graph)
+    scorer = _Scorer(elements)
+    based_on = set(documents_citing(graph))
+    proposals: list[Proposal] = []
+    for child in elements:
+        by_doc: dict[URIRef, list[tuple[float, str, AlignableElement]]] = {}
+        for parent in elements:
+            higher = LEVEL_RANK.get(parent.level, 0) > LEVEL_RANK.get(child.level, 0)
+            if not higher and (child.document, parent.document) not in based_on:
+                continue
+            if parent.cls not in COMPATIBLE[child.cls]:
+                continue
+            score, note = scorer.score(child, parent)
+            if score >= threshold:
+                by_doc.setdefault(parent.document, []).append((score, note, parent))
+        for ranked in by_doc.values():
+            ranked.sort(key=lambda r: (-r[0], str(r[2].iri)))
+            for score, note, parent in ranked[:per_document]:
+                phrases = shared_phrases(child.label + child.text, parent.label + parent.text)
+                evidence = "、".join(p for p in phrases[:5] if len(p) >= 2)
+                proposals.append(
+                    Proposal(child.iri, parent.iri, Decimal(f"{score:.3f}"), evidence, note)
+                )
+    return proposals
+
+
+def load_decisions(folder: Path, base: str, known: set[URIRef]) -> list[Decision]:
+    """Every reviewed decision in ``folder/*.csv``; a bad row fails with the file and line."""
+    decisions: list[Decision] = []
+    seen: dict[tuple[URIRef, URIRef | None], str] = {}
+    for path in sorted(folder.glob("*.csv")):
+        text = path.read_text(encoding="utf-8")
+        reader = csv.reader(io.StringIO(text))
+        header = next(reader, None)
+        if header is None or tuple(header) != REVIEW_COLUMNS:
+            raise InputError(f"header must be {','.join(REVIEW_COLUMNS)}", file=str(path), line=1)
+        for row in reader:
+            line = reader.line_num
+            if not row or not "".join(row).strip():
+                continue
+            if len(row) != len(REVIEW_COLUMNS):
+                raise InputError(
+                    f"row has {len(row)} cells, expected {len(REVIEW_COLUMNS)}",
+                    file=str(path),
+                    line=line,
+                )
+            child_id, parent_id, relation, status, evidence, note = (c.strip() for c in row)
+            if relation not in RELATIONS:
+                raise InputError(
+                    f"relation must be one of {', '.join(RELATIONS)}", file=str(path), line=line
+                )
+            if status not in STATUSES:
+                raise InputError(
+                    f"status must be one of {', '.join(STATUSES)}", file=str(path), line=line
+                )
+            child = URIRef(base + child_id)
+            parent = URIRef(base + parent_id) if parent_id else None
+            for iri in (child, parent):
+                if iri is not None and iri not in known:
+                    raise InputError(
+                        f"unknown element {str(iri)[len(base) :]!r}", file=str(path), line=line
+                    )
+            if (relation == "implements") == (parent is None):
+                raise InputError(
+                    "implements needs a parent; local-initiative takes none",
+                    file=str(path),
+                    line=line,
+                )
+            if not note:
+                raise InputError(
+                    "every decision needs a reviewer's note", file=str(path), line=line
+                )
+            key = (child, parent)
+            if key in seen:
+                raise InputError(
+                    f"duplicate decision (first at {seen[key]})", file=str(path), line=line
+                )
+            seen[key] = f"{path.name}:{line}"
+            decisions.append(
+                Decision(child, parent, relation, status, evidence, note, path.name, line)
+            )
+    return decisions
+
+
+def alignment_graph(
+    graph: Graph, proposals: list[Proposal], decisions: list[Decision], base: str
+) -> Graph:
+    """Alignments as ``hip:Alignment`` resources; confirmed links also as ``hip:implements``."""
+    out = Graph()
+    levels = {
+        str(d): str(lv).rsplit("/", 1)[-1] for d, lv in graph.subject_objects(HIP.governmentLevel)
+    }
+    by_pair: dict[tuple[URIRef, URIRef | None], Proposal] = {
+        (p.child, p.parent): p for p in proposals
+    }
+    reviewed = {(d.child, d.parent): d for d in decisions}
+    pairs = sorted(set(by_pair) | set(reviewed), key=lambda k: (str(k[0]), str(k[1] or "")))
+    counters: Counter[str] = Counter()
+    for child, parent in pairs:
+        slug = str(child)[len(base) :].split("/", 1)[0]
+        counters[slug] += 1
+        node = URIRef(f"{base}alignment/{slug}/{counters[slug]}")
+        proposal, decision = by_pair.get((child, parent)), reviewed.get((child, parent))
+        status = decision.status if decision else "proposed"
+        out.add((node, RDF.type, HIP.Alignment))
+        out.add((node, HIP.alignedElement, child))
+        out.add((node, HIP.reviewStatus, URIRef(CONCEPT_BASE + "review-status/" + status)))
+        out.add((node, HIP.relation, Literal(decision.relation if decision else "implements")))
+        out.add((node, HIP.method, Literal(METHOD if proposal else "curated")))
+        if proposal is not None:
+            out.add((node, HIP.score, Literal(str(proposal.score), datatype=XSD.decimal)))
+        evidence = (
+            decision.evidence
+            if decision and decision.evidence
+            else proposal.evidence
+            if proposal
+            else ""
+        )
+        if evidence:
+            out.add((node, HIP.evidence, Literal(evidence, lang="zh")))
+        if decision is not None:
+            out.add((node, HIP.reviewNote, Literal(decision.note, lang="en")))
+            out.add(
+                (node, DCTERMS.source, Literal(f"data/alignments/{decision.file}#L{decision.line}"))
+            )
+        elif proposal is not None and proposal.note:
+            out.add((node, HIP.reviewNote, Literal(proposal.note, lang="en")))
+        if parent is not None:
+            out.add((node, HIP.alignedTo, parent))
+            doc = next((d for d in levels if str(parent).startswith(f"{d}/")), None)
+            if doc:
+                out.add((node, HIP.viaLevel, URIRef(CONCEPT_BASE + "level/" + levels[doc])))
+        label = f"{str(child)[len(base) :]} → {str(parent)[len(base) :] if parent else '—'}"
+        out.add((node, RDFS.label, Literal(label)))
+        if decision is not None and decision.status == "confirmed":
+            if decision.relation == "implements" and parent is not None:
+                out.add((child, HIP.implements, parent))
+            elif decision.relation == "local-initiative":
+                out.add((child, RDF.type, HIP.LocalInitiative))
+                out.add((child, HIP.localInitiativeReason, Literal(decision.note, lang="en")))
+    return out
+
+
+def known_elements(graph: Graph) -> set[URIRef]:
+    """IRIs of everything that is part of a document (the valid ends of a decision)."""
+    return {s for s in graph.subjects(DCTERMS.isPartOf, None) if isinstance(s, URIRef)}
+
+
+def documents_citing(graph: Graph) -> list[tuple[URIRef, URIRef]]:
+    """(child, parent) document pairs linked by ``eli:based_on``."""
+    return sorted(
+        (s, o)
+        for s, o in graph.subject_objects(ELI.based_on)
+        if isinstance(s, URIRef) and isinstance(o, URIRef)
+    )
+
+
+__all__ = [
+    "METHOD",
+    "AlignableElement",
+    "Decision",
+    "Proposal",
+    "alignment_graph",
+    "bigrams",
+    "element_index",
+    "known_elements",
+    "load_decisions",
+    "normalise",
+    "propose_alignments",
+    "shared_phrases",
+]
