@@ -30,3 +30,16 @@ def plan() -> Plan:
 @pytest.fixture(scope="session")
 def graph() -> Graph:
     return build_dataset(load_project())
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        help="Rewrite expected query results and other snapshots from this run.",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_snapshots(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-snapshots"))

@@ -1,0 +1,88 @@
+"""The query catalogue: headers, safe parameters, and an expected result for every query."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from heze_ip_kg.errors import HezeIpKgError, InputError
+from heze_ip_kg.query import Table, list_queries, load_query, run_query
+from tests.conftest import ROOT
+
+EXPECTED = Path(__file__).resolve().parent / "queries"
+NAMES = sorted(p.stem for p in (ROOT / "queries").glob("*.rq"))
+
+
+def to_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.vars)
+    writer.writerows(sorted(["" if c is None else c for c in row] for row in table.rows))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_query_returns_its_expected_rows(graph: Graph, name: str, update_snapshots: bool) -> None:
+    table = run_query(load_query(name), graph)
+    expected = EXPECTED / f"{name}.expected.csv"
+    if update_snapshots:
+        expected.write_text(to_csv(table), encoding="utf-8")
+    assert expected.is_file(), f"no expected result for {name}: run pytest --update-snapshots"
+    assert to_csv(table) == expected.read_text(encoding="utf-8")
+    assert table.rows, "an expected result must not be empty"
+
+
+def test_no_query_without_a_test_and_no_orphan_expectation() -> None:
+    assert sorted(p.name.removesuffix(".expected.csv") for p in EXPECTED.glob("*.csv")) == NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_header_is_complete(name: str) -> None:
+    query = load_query(name)
+    assert query.title
+    assert query.description_en
+    assert any("\u4e00" <= c <= "\u9fff" for c in query.description_zh)
+    assert name.startswith(query.kind + "-")
+
+
+def test_list_queries_covers_the_folder() -> None:
+    assert [q.name for q in list_queries()] == NAMES
+
+
+def test_parameters_are_bound_as_terms_not_pasted(graph: Graph) -> None:
+    query = load_query("report-local-initiatives")
+    hostile = "https://w3id.org/heze-ip-kg/id/heze-ip-plan-14fyp> } UNION { ?s ?p ?o"
+    with pytest.raises(InputError, match="child must be an IRI"):
+        run_query(query, graph, {"child": hostile})
+    other = run_query(
+        query, graph, {"child": "https://w3id.org/heze-ip-kg/id/national-ip-plan-14fyp"}
+    )
+    assert other.rows == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        ("no-such-query", {}, "unknown query 'no-such-query'"),
+        ("report-coverage", {"kid": "x"}, "unknown parameter(s) kid"),
+        ("../etc/passwd", {}, "unknown query"),
+    ],
+)
+def test_query_errors_are_one_line(
+    graph: Graph, name: str, params: dict[str, str], message: str
+) -> None:
+    with pytest.raises(HezeIpKgError) as caught:
+        run_query(load_query(name), graph, params)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_table_as_dicts(graph: Graph) -> None:
+    table = run_query(load_query("report-local-initiatives"), graph)
+    first = table.as_dicts()[0]
+    assert list(first) == ["element", "class", "label", "reason"]
+    assert first["label"] == "主要目标"
