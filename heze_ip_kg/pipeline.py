@@ -23,9 +23,11 @@ from heze_ip_kg.datafiles import check_keys, read_tsv, read_yaml, require
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.model import Plan
 from heze_ip_kg.namespaces import DEFAULT_BASE, PREFIXES
+from heze_ip_kg.organizations import SourceText, load_organizations, organization_graph
 from heze_ip_kg.parents import ParentFile, build_parent_graph, load_parents
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.resources import data_dir, ontology_path
+from heze_ip_kg.responsibility import Mention, load_role_patterns, responsibility_graph
 
 LEVELS = ("national", "provincial", "municipal", "county")
 
@@ -118,6 +120,7 @@ class BuildResult:
     graph: Graph
     proposals: tuple[Proposal, ...]
     decisions: tuple[Decision, ...]
+    unresolved_mentions: tuple[Mention, ...] = ()
 
     @property
     def unreviewed(self) -> list[Proposal]:
@@ -126,29 +129,43 @@ class BuildResult:
         return [p for p in self.proposals if (p.child, p.parent) not in reviewed]
 
 
-def build_documents(project: Project) -> Graph:
-    """Every listed plan and curated parent, with the concept schemes; no alignments yet."""
+def build_documents(project: Project) -> tuple[Graph, list[SourceText]]:
+    """Every listed plan and curated parent, with the concept schemes; and the source texts."""
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
+    texts: list[SourceText] = []
     for entry, plan in parse_sources(project):
         graph += build_graph(plan, entry.settings, project.vocabulary)
+        texts.append(
+            SourceText(URIRef(f"{project.base}{entry.settings.slug}/source"), plan.source.text)
+        )
     for parent in project.parents:
         graph += build_parent_graph(parent, project.vocabulary, project.base)
     graph += concept_graph()
-    return graph
+    return graph, texts
 
 
 def build_all(project: Project) -> BuildResult:
-    """Documents, then proposed and reviewed alignments between them."""
-    graph = build_documents(project)
+    """Documents and organisations, alignments between documents, responsibilities."""
+    graph, texts = build_documents(project)
+    unresolved: list[Mention] = []
+    organizations = project.data / "organizations.yaml"
+    if organizations.is_file():
+        gazetteer = load_organizations(organizations)
+        graph += organization_graph(gazetteer, texts, project.base)
+        patterns = load_role_patterns(project.data / "role-patterns.tsv")
+        roles, unresolved = responsibility_graph(
+            graph, gazetteer, patterns, {t.iri: t.text for t in texts}, project.base
+        )
+        graph += roles
     proposals = propose_alignments(graph)
     folder = project.data / "alignments"
     decisions = (
         load_decisions(folder, project.base, known_elements(graph)) if folder.is_dir() else []
     )
     graph += alignment_graph(graph, proposals, decisions, project.base)
-    return BuildResult(graph, tuple(proposals), tuple(decisions))
+    return BuildResult(graph, tuple(proposals), tuple(decisions), tuple(unresolved))
 
 
 def build_dataset(project: Project) -> Graph:
