@@ -25,14 +25,15 @@ from rdflib import Graph
 from heze_ip_kg import __version__
 from heze_ip_kg.build import DocumentSettings, build_graph, mint_slug
 from heze_ip_kg.dumps import FORMATS, atomic_write, serialize, write_dumps
-from heze_ip_kg.errors import HezeIpKgError
+from heze_ip_kg.errors import HezeIpKgError, InputError
 from heze_ip_kg.model import to_json_data
 from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.pipeline import build_all, load_project
-from heze_ip_kg.query import Table
+from heze_ip_kg.query import Table, list_queries, load_query, run_query
 from heze_ip_kg.trace import chain, implements_view, render_svg, resolve_element, trace_graph
 from heze_ip_kg.trace import coverage as coverage_table
+from heze_ip_kg.validate import ValidationReport, ValidationResult, validate_graph
 
 F = TypeVar("F", bound=Callable[..., Any])
 SUMMARY_CLASSES = (
@@ -260,4 +261,131 @@ def coverage(child: str | None, fmt: str, svg: Path | None, data: Path | None, b
         atomic_write(svg, picture.encode("utf-8"))
 
 
-__all__ = ["FORMATS", "main", "summary"]
+@main.command()
+@click.argument("measure", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@_data_options
+@_fail_cleanly
+def responsibility(measure: str | None, fmt: str, data: Path | None, base: str) -> None:
+    """Print the responsibility chain of MEASURE (IRI, path, label or notation), or of all."""
+    graph = build_all(load_project(data, base=base)).graph
+    table = run_query(load_query("report-responsibility-chain"), graph)
+    if measure is not None:
+        wanted = resolve_element(graph, measure, base)
+        table = Table(table.vars, tuple(r for r in table.rows if r[0] == wanted))
+        if not table.rows:
+            raise InputError(f"{measure!r} is not a task or key project with a chain")
+    click.echo(_format_table(table, fmt, base), nl=False)
+
+
+def _read_graphs(paths: tuple[Path, ...]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        try:
+            graph.parse(path)
+        except Exception as err:  # rdflib raises many parser error types
+            first = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise InputError(f"cannot read RDF: {first}", file=str(path)) from None
+    return graph
+
+
+@main.command()
+@click.argument("graphs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A report for people, or JSON for programs.",
+)
+@_data_options
+@_fail_cleanly
+def validate(graphs: tuple[Path, ...], fmt: str, data: Path | None, base: str) -> None:
+    """Validate GRAPHS (default: the built graph) against shapes/ and queries/check-*.rq.
+
+    Exit 0 when it conforms (warnings allowed), 1 on any violation.
+    """
+    graph = _read_graphs(graphs) if graphs else build_all(load_project(data, base=base)).graph
+    report = validate_graph(graph)
+    if fmt == "json":
+        payload = [dataclasses.asdict(r) for r in report.results]
+        click.echo(
+            json.dumps(
+                {"conforms": report.conforms, "results": payload}, ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        click.echo(format_report(report, base), nl=False)
+    if not report.conforms:
+        sys.exit(1)
+
+
+def format_report(report: ValidationReport, base: str) -> str:
+    """The report grouped by severity and rule, in Chinese and English."""
+    lines = [
+        f"{'符合' if report.conforms else '不符合'} / "
+        f"{'conforms' if report.conforms else 'does not conform'}: "
+        f"{len(report.by_severity('Violation'))} violation(s), "
+        f"{len(report.by_severity('Warning'))} warning(s)"
+    ]
+    groups: dict[tuple[str, str], list[ValidationResult]] = {}
+    for result in report.results:
+        groups.setdefault((result.severity, result.rule), []).append(result)
+    for (severity, rule), results in groups.items():
+        first = results[0]
+        lines.append(f"\n[{severity}] {rule.rsplit('#', 1)[-1]}: {first.message_zh}")
+        lines.append(f"    {first.message_en}")
+        for result in results:
+            where = f" @ {result.span[0]}–{result.span[1]}" if result.span else ""
+            lines.append(f"  - {result.focus_label} <{result.focus.replace(base, '')}>{where}")
+    return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the catalogue's queries.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Bind a query parameter (repeatable).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@_data_options
+@_fail_cleanly
+def query(
+    name: str | None, list_: bool, params: tuple[str, ...], fmt: str, data: Path | None, base: str
+) -> None:
+    """Run the catalogue query NAME over the built graph (or --list the catalogue)."""
+    if list_ or name is None:
+        for item in list_queries():
+            click.echo(f"{item.name:32} {item.kind:8} {item.title}")
+        return
+    bound: dict[str, str] = {}
+    for param in params:
+        key, sep, value = param.partition("=")
+        if not sep:
+            raise InputError(f"--param needs KEY=VALUE, got {param!r}")
+        bound[key] = value
+    selected = load_query(name)
+    graph = build_all(load_project(data, base=base)).graph
+    click.echo(_format_table(run_query(selected, graph, bound), fmt, base), nl=False)
+
+
+__all__ = ["FORMATS", "format_report", "main", "summary"]

@@ -1,0 +1,149 @@
+"""Stage 4: SHACL shapes (``shapes/*.ttl``) and check queries (``queries/check-*.rq``).
+
+A check query must return no rows; each row it returns is a violation. Warnings never make a
+graph non-conforming; violations always do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pyshacl import validate as shacl_validate
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+from rdflib.term import Node
+
+from heze_ip_kg.namespaces import HIP, OA, RDFS
+from heze_ip_kg.query import list_queries, run_query
+from heze_ip_kg.resources import resource_dir
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One finding: which rule, on which element, what it says in Chinese and English."""
+
+    severity: str
+    rule: str
+    focus: str
+    focus_label: str
+    path: str | None
+    message_zh: str
+    message_en: str
+    span: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """All findings; ``conforms`` is false only when there is a violation."""
+
+    results: tuple[ValidationResult, ...] = field(default=())
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity == "Violation" for r in self.results)
+
+    def by_severity(self, severity: str) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == severity]
+
+
+def load_shapes(folder: Path | None = None) -> Graph:
+    """Every ``*.ttl`` shape file of ``folder`` (default: the project's ``shapes/``)."""
+    shapes = Graph()
+    for path in sorted((folder or resource_dir("shapes")).glob("*.ttl")):
+        shapes.parse(path)
+    return shapes
+
+
+def _label(graph: Graph, node: Node | None) -> str:
+    labels = {getattr(o, "language", None): str(o) for o in graph.objects(node, RDFS.label)}
+    return labels.get("zh") or labels.get("en") or labels.get(None) or str(node)
+
+
+def _span(graph: Graph, node: Node | None) -> tuple[int, int] | None:
+    target = graph.value(node, HIP.source)
+    selector = graph.value(target, OA.hasSelector) if target is not None else None
+    start = graph.value(selector, OA.start) if selector is not None else None
+    end = graph.value(selector, OA.end) if selector is not None else None
+    if isinstance(start, Literal) and isinstance(end, Literal):
+        return int(start.toPython()), int(end.toPython())
+    return None
+
+
+def _messages(values: list[Literal]) -> tuple[str, str]:
+    by_lang = {v.language: str(v) for v in values}
+    fallback = next(iter(by_lang.values()), "")
+    return by_lang.get("zh", fallback), by_lang.get("en", fallback)
+
+
+def _shacl_results(graph: Graph, shapes: Graph) -> list[ValidationResult]:
+    _, report, _ = shacl_validate(
+        graph, shacl_graph=shapes, inference="none", allow_warnings=True, advanced=True
+    )
+    assert isinstance(report, Graph)
+    found = []
+    for result in report.subjects(SH.resultSeverity, None):
+        focus = report.value(result, SH.focusNode)
+        shape = report.value(result, SH.sourceShape)
+        path = report.value(result, SH.resultPath)
+        messages = [m for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+        parent_shape = next(shapes.subjects(SH.property, shape), None) if shape else None
+        named = shape if isinstance(shape, URIRef) else parent_shape
+        if not messages and named is not None:
+            messages = [m for m in shapes.objects(named, SH.message) if isinstance(m, Literal)]
+        zh, en = _messages(messages)
+        level = report.value(result, SH.resultSeverity)
+        severity = SEVERITIES.get(level, "Violation") if isinstance(level, URIRef) else "Violation"
+        found.append(
+            ValidationResult(
+                severity,
+                str(named) if named is not None else "shacl",
+                str(focus),
+                _label(graph, focus),
+                str(path) if path is not None else None,
+                zh,
+                en,
+                _span(graph, focus),
+            )
+        )
+    return found
+
+
+def _check_results(graph: Graph) -> list[ValidationResult]:
+    found = []
+    for query in list_queries():
+        if query.kind != "check":
+            continue
+        table = run_query(query, graph)
+        for row in table.as_dicts():
+            focus = row.get("focus") or next((v for v in row.values() if v), "")
+            found.append(
+                ValidationResult(
+                    "Violation",
+                    query.name,
+                    str(focus),
+                    _label(graph, URIRef(str(focus))),
+                    None,
+                    query.description_zh,
+                    query.description_en,
+                    _span(graph, URIRef(str(focus))),
+                )
+            )
+    return found
+
+
+def validate_graph(
+    graph: Graph, shapes: Graph | None = None, *, checks: bool = True
+) -> ValidationReport:
+    """Validate ``graph`` against the shapes (default: ``shapes/*.ttl``) and check queries."""
+    results = _shacl_results(graph, shapes if shapes is not None else load_shapes())
+    if checks:
+        results += _check_results(graph)
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    results.sort(key=lambda r: (order.get(r.severity, 3), r.rule, r.focus, r.path or ""))
+    return ValidationReport(tuple(results))
+
+
+__all__ = ["ValidationReport", "ValidationResult", "load_shapes", "validate_graph"]
