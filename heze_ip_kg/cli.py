@@ -24,6 +24,7 @@ from rdflib import Graph
 
 from heze_ip_kg import __version__
 from heze_ip_kg.build import DocumentSettings, build_graph, mint_slug
+from heze_ip_kg.catalogue import queries_readme, shapes_readme
 from heze_ip_kg.dumps import FORMATS, atomic_write, serialize, write_dumps
 from heze_ip_kg.errors import HezeIpKgError, InputError
 from heze_ip_kg.model import to_json_data
@@ -31,6 +32,7 @@ from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.query import Table, list_queries, load_query, run_query
+from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.trace import chain, implements_view, render_svg, resolve_element, trace_graph
 from heze_ip_kg.trace import coverage as coverage_table
 from heze_ip_kg.validate import ValidationReport, ValidationResult, validate_graph
@@ -386,6 +388,16 @@ def query(
     selected = load_query(name)
     graph = build_all(load_project(data, base=base)).graph
     click.echo(_format_table(run_query(selected, graph, bound), fmt, base), nl=False)
+
+
+@main.command()
+@_fail_cleanly
+def docs() -> None:
+    """Regenerate queries/README.md and shapes/README.md from the query and shape files."""
+    for folder, text in (("queries", queries_readme()), ("shapes", shapes_readme())):
+        path = resource_dir(folder) / "README.md"
+        atomic_write(path, text.encode("utf-8"))
+        click.echo(f"wrote {path}", err=True)
 
 
 __all__ = ["FORMATS", "format_report", "main", "summary"]
