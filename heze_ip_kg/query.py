@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import ResultRow
 from rdflib.term import Identifier
 
@@ -153,26 +154,96 @@ def bind_params(query: Query, params: Mapping[str, str]) -> dict[str, Identifier
     return bindings
 
 
-def _cell(term: Any) -> str | None:
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+_EXACT = {
+    XSD_NS + t
+    for t in (
+        "decimal",
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedInt",
+        "unsignedLong",
+    )
+}
+_FLOATING = {XSD_NS + "double", XSD_NS + "float"}
+Cell = tuple[str, str, str | None, str | None]
+
+
+def normalise_cell(cell: Cell | None) -> str | None:
+    """One cell as a plain string, the same from every store: numbers in canonical form.
+
+    ``cell`` is (kind, value, datatype, language) with kind ``uri``, ``literal`` or ``bnode``.
+
+    >>> normalise_cell(("literal", "12.0", XSD_NS + "decimal", None))
+    '12'
+    >>> normalise_cell(("literal", "2.0099999999999998", XSD_NS + "double", None))
+    '2.01'
+    >>> normalise_cell(("literal", "1", XSD_NS + "boolean", None))
+    'true'
+    """
+    if cell is None:
+        return None
+    kind, value, datatype, _ = cell
+    if kind == "bnode":
+        return "_:" + value
+    if kind != "literal" or datatype is None:
+        return value
+    if datatype == XSD_NS + "boolean":
+        return "true" if value.strip() in ("true", "1") else "false"
+    if datatype in _EXACT or datatype in _FLOATING:
+        try:
+            number = Decimal(value.strip())
+            if datatype in _FLOATING:
+                number = Decimal(format(float(number), ".10g"))
+        except (InvalidOperation, ValueError):
+            return value
+        if number == number.to_integral_value():
+            return str(int(number))
+        return format(number.normalize(), "f")
+    return value
+
+
+def _rdflib_cell(term: Any) -> Cell | None:
     if term is None:
         return None
-    return str(term)
+    if isinstance(term, Literal):
+        return ("literal", str(term), str(term.datatype) if term.datatype else None, term.language)
+    if isinstance(term, BNode):
+        return ("bnode", str(term), None, None)
+    return ("uri", str(term), None, None)
 
 
 def run_query(query: Query, graph: Graph, params: Mapping[str, str] | None = None) -> Table:
-    """Run ``query`` on ``graph`` with parameters bound as RDF terms."""
+    """Run ``query`` on an rdflib ``graph`` with parameters bound as RDF terms."""
     bindings = bind_params(query, params or {})
     try:
         result = graph.query(query.text, initBindings=bindings)
     except Exception as err:  # rdflib raises parser errors of several types
-        raise HezeIpKgError(f"query {query.name} failed: {str(err).splitlines()[0]}") from None
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise HezeIpKgError(f"query {query.name} failed: {first}") from None
     names = tuple(str(v) for v in result.vars or ())
     rows = tuple(
-        tuple(_cell(row[i]) for i in range(len(names)))
+        tuple(normalise_cell(_rdflib_cell(row[i])) for i in range(len(names)))
         for row in result
         if isinstance(row, ResultRow)
     )
     return Table(names, rows)
 
 
-__all__ = ["Param", "Query", "Table", "bind_params", "list_queries", "load_query", "run_query"]
+__all__ = [
+    "Param",
+    "Query",
+    "Table",
+    "bind_params",
+    "list_queries",
+    "load_query",
+    "normalise_cell",
+    "run_query",
+]

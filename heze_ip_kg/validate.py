@@ -6,6 +6,7 @@ graph non-conforming; violations always do.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from heze_ip_kg.namespaces import HIP, OA, RDFS
 from heze_ip_kg.query import list_queries, run_query
 from heze_ip_kg.resources import resource_dir
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
 
@@ -73,7 +75,11 @@ def _span(graph: Graph, node: Node | None) -> tuple[int, int] | None:
 
 
 def _messages(values: list[Literal]) -> tuple[str, str]:
-    by_lang = {v.language: str(v) for v in values}
+    by_lang: dict[str | None, str] = {}
+    for value in values:
+        # pyshacl drops the language tags of SPARQL-constraint messages; tell them by script.
+        lang = value.language or ("zh" if _CJK.search(str(value)) else "en")
+        by_lang.setdefault(lang, str(value))
     fallback = next(iter(by_lang.values()), "")
     return by_lang.get("zh", fallback), by_lang.get("en", fallback)
 
@@ -91,8 +97,9 @@ def _shacl_results(graph: Graph, shapes: Graph) -> list[ValidationResult]:
         messages = [m for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)]
         parent_shape = next(shapes.subjects(SH.property, shape), None) if shape else None
         named = shape if isinstance(shape, URIRef) else parent_shape
-        if not messages and named is not None:
-            messages = [m for m in shapes.objects(named, SH.message) if isinstance(m, Literal)]
+        if named is not None and not {"zh", "en"} <= {m.language for m in messages}:
+            # pyshacl keeps one message of a SPARQL constraint; the shape has both languages.
+            messages += [m for m in shapes.objects(named, SH.message) if isinstance(m, Literal)]
         zh, en = _messages(messages)
         level = report.value(result, SH.resultSeverity)
         severity = SEVERITIES.get(level, "Violation") if isinstance(level, URIRef) else "Violation"

@@ -33,11 +33,27 @@ def test_query_returns_its_expected_rows(graph: Graph, name: str, update_snapsho
         expected.write_text(to_csv(table), encoding="utf-8")
     assert expected.is_file(), f"no expected result for {name}: run pytest --update-snapshots"
     assert to_csv(table) == expected.read_text(encoding="utf-8")
-    assert table.rows, "an expected result must not be empty"
+    if name.startswith("check-"):
+        assert table.rows == (), "a check query must return no rows on the built graph"
+    else:
+        assert table.rows, "an expected result must not be empty"
+
+
+CHECKS = sorted(n for n in NAMES if n.startswith("check-"))
+
+
+@pytest.mark.parametrize("name", CHECKS)
+def test_check_query_fails_on_its_fixture(name: str) -> None:
+    fixture = EXPECTED / f"{name}.invalid.ttl"
+    assert fixture.is_file(), f"every check query needs a failing fixture: {fixture.name}"
+    table = run_query(load_query(name), Graph().parse(fixture))
+    assert table.rows
 
 
 def test_no_query_without_a_test_and_no_orphan_expectation() -> None:
     assert sorted(p.name.removesuffix(".expected.csv") for p in EXPECTED.glob("*.csv")) == NAMES
+    fixtures = sorted(p.name.removesuffix(".invalid.ttl") for p in EXPECTED.glob("*.invalid.ttl"))
+    assert fixtures == sorted(n for n in NAMES if n.startswith("check-"))
 
 
 @pytest.mark.parametrize("name", NAMES)
