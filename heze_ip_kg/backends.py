@@ -16,8 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Identifier
+from rdflib import Graph
 
 from heze_ip_kg.dumps import serialize
 from heze_ip_kg.errors import HezeIpKgError
@@ -26,7 +25,6 @@ from heze_ip_kg.query import Cell, Query, Table, bind_params, normalise_cell, ru
 STORES = ("auto", "rdflib", "oxigraph")
 # Above this many triples "auto" picks the embedded Oxigraph store.
 AUTO_OXIGRAPH_TRIPLES = 50_000
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
 
 
 class Backend(Protocol):
@@ -65,24 +63,13 @@ class OxigraphBackend:
         self.store = pyoxigraph.Store()
         self.store.bulk_load(serialize(graph, "nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
 
-    def _term(self, term: Identifier) -> Any:
-        ox = self._ox
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
-        assert isinstance(term, Literal)
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-
     def select(self, query: Query, params: Mapping[str, str] | None = None) -> Table:
         ox = self._ox
-        bindings = bind_params(query, params or {})
-        substitutions = {ox.Variable(k): self._term(v) for k, v in bindings.items()}
+        # pyoxigraph's own substitutions only bind projected variables; bind by term instead.
+        text = substitute_params(query, params)
         try:
-            solutions = self.store.query(query.text, substitutions=substitutions)
-        except (SyntaxError, ValueError, OSError) as err:
+            solutions = self.store.query(text)
+        except (SyntaxError, ValueError, OSError, RuntimeError) as err:
             raise HezeIpKgError(f"query {query.name} failed: {_first_line(err)}") from None
         if not isinstance(solutions, ox.QuerySolutions):
             raise HezeIpKgError(f"query {query.name} is not a SELECT query")
@@ -103,24 +90,24 @@ class OxigraphBackend:
         return ("uri", term.value, None, None)
 
 
-def values_block(bindings: Mapping[str, Identifier]) -> str:
-    """A ``VALUES`` clause for bound parameters, written from RDF terms (``n3()`` escapes)."""
-    if not bindings:
-        return ""
-    names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(v.n3() for v in bindings.values())
-    return f"VALUES ({names}) {{ ({terms}) }}\n"
+def substitute_params(query: Query, params: Mapping[str, str] | None) -> str:
+    """The query text, header dropped, each parameter variable replaced by its bound RDF term.
 
-
-def inline_params(query: Query, params: Mapping[str, str] | None) -> str:
-    """The query text with its parameters bound by a ``VALUES`` block at the top of WHERE."""
-    block = values_block(bind_params(query, params or {}))
-    if not block:
-        return query.text
-    match = _WHERE.search(query.text)
-    if match is None:
-        raise HezeIpKgError(f"query {query.name}: no WHERE clause to bind parameters in")
-    return query.text[: match.end()] + "\n  " + block + query.text[match.end() :]
+    The terms come from ``bind_params`` (an IRI checked against the IRI grammar, a literal
+    written by ``n3()`` with its quotes escaped), so no user text reaches the query unparsed.
+    Substitution rather than ``VALUES`` because some servers (Virtuoso 7) ignore a ``VALUES``
+    binding under a property path such as ``hip:implements*``. The header goes because clients
+    such as SPARQLWrapper guess the query type from keywords, and a description mentioning a
+    "load" would make it an update.
+    """
+    lines = query.text.splitlines(keepends=True)
+    while lines and (lines[0].startswith("#") or not lines[0].strip()):
+        lines.pop(0)
+    text = "".join(lines)
+    for name, term in bind_params(query, params or {}).items():
+        written = term.n3().replace("\\", "\\\\")  # re.sub reads backslashes in repl
+        text = re.sub(rf"(?<![\w?$])[?$]{re.escape(name)}(?!\w)", written, text)
+    return text
 
 
 @dataclass
@@ -139,7 +126,7 @@ class EndpointBackend:
         from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
         client = SPARQLWrapper(self.url)
-        client.setQuery(inline_params(query, params))
+        client.setQuery(substitute_params(query, params))
         client.setMethod(POST)
         client.setReturnFormat(JSON)
         client.setTimeout(self.timeout)
@@ -207,7 +194,6 @@ __all__ = [
     "EndpointBackend",
     "OxigraphBackend",
     "RdflibBackend",
-    "inline_params",
     "open_backend",
-    "values_block",
+    "substitute_params",
 ]

@@ -288,6 +288,7 @@ class _Builder:
         iri = URIRef(f"{parent}/{element_segment(element)}")
         self.add(iri, RDF.type, KIND_CLASSES[element.kind])
         self.add(iri, DCTERMS.isPartOf, parent)
+        self.add(iri, HIP.inDocument, self.doc)
         self.add(iri, HIP.order, Literal(order))
         heading = element.heading or KIND_NAMES.get(element.kind, ("", ""))[0]
         if heading:

@@ -6,12 +6,9 @@ stderr; an error is one line naming the place.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import json
 import sys
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from functools import wraps
@@ -23,19 +20,22 @@ import networkx as nx
 from rdflib import Graph
 
 from heze_ip_kg import __version__
+from heze_ip_kg.backends import STORES, open_backend
 from heze_ip_kg.build import DocumentSettings, build_graph, mint_slug
 from heze_ip_kg.catalogue import queries_readme, shapes_readme
 from heze_ip_kg.dumps import FORMATS, atomic_write, serialize, write_dumps
 from heze_ip_kg.errors import HezeIpKgError, InputError
+from heze_ip_kg.formatting import format_report, format_table
 from heze_ip_kg.model import to_json_data
 from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.query import Table, list_queries, load_query, run_query
+from heze_ip_kg.remote import ServerAuth, load_graph
 from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.trace import chain, implements_view, render_svg, resolve_element, trace_graph
 from heze_ip_kg.trace import coverage as coverage_table
-from heze_ip_kg.validate import ValidationReport, ValidationResult, validate_graph
+from heze_ip_kg.validate import validate_graph
 
 F = TypeVar("F", bound=Callable[..., Any])
 SUMMARY_CLASSES = (
@@ -170,34 +170,6 @@ def parse(
     atomic_write(output, payload)
 
 
-def _format_table(table: Table, fmt: str, base: str) -> str:
-    """A result table as aligned text, CSV or JSON (IRIs under ``base`` shortened in text)."""
-    if fmt == "json":
-        return json.dumps(table.as_dicts(), ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(table.vars)
-        writer.writerows([["" if c is None else c for c in row] for row in table.rows])
-        return out.getvalue()
-    cells = [
-        [("" if c is None else c.replace(base, "").split("#")[-1]) for c in row]
-        for row in table.rows
-    ]
-    widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(table.vars)]
-    lines = ["  ".join(_pad(v, w) for v, w in zip(table.vars, widths, strict=True))]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)) for row in cells]
-    return "\n".join(line.rstrip() for line in lines) + "\n"
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
 @main.command()
 @click.argument("element")
 @click.option(
@@ -256,7 +228,7 @@ def trace(element: str, svg: Path | None, fmt: str, data: Path | None, base: str
 def coverage(child: str | None, fmt: str, svg: Path | None, data: Path | None, base: str) -> None:
     """Print how much of each parent document the child takes up, by element class."""
     graph = build_all(load_project(data, base=base)).graph
-    click.echo(_format_table(coverage_table(graph, child), fmt, base), nl=False)
+    click.echo(format_table(coverage_table(graph, child), fmt, base), nl=False)
     if svg is not None:
         dg = trace_graph(graph)
         picture = render_svg(dg, implements_view(dg).nodes, "菏泽 → 山东 → 国家：实现关系")
@@ -284,7 +256,7 @@ def responsibility(measure: str | None, fmt: str, data: Path | None, base: str) 
         table = Table(table.vars, tuple(r for r in table.rows if r[0] == wanted))
         if not table.rows:
             raise InputError(f"{measure!r} is not a task or key project with a chain")
-    click.echo(_format_table(table, fmt, base), nl=False)
+    click.echo(format_table(table, fmt, base), nl=False)
 
 
 def _read_graphs(paths: tuple[Path, ...]) -> Graph:
@@ -330,25 +302,29 @@ def validate(graphs: tuple[Path, ...], fmt: str, data: Path | None, base: str) -
         sys.exit(1)
 
 
-def format_report(report: ValidationReport, base: str) -> str:
-    """The report grouped by severity and rule, in Chinese and English."""
-    lines = [
-        f"{'符合' if report.conforms else '不符合'} / "
-        f"{'conforms' if report.conforms else 'does not conform'}: "
-        f"{len(report.by_severity('Violation'))} violation(s), "
-        f"{len(report.by_severity('Warning'))} warning(s)"
-    ]
-    groups: dict[tuple[str, str], list[ValidationResult]] = {}
-    for result in report.results:
-        groups.setdefault((result.severity, result.rule), []).append(result)
-    for (severity, rule), results in groups.items():
-        first = results[0]
-        lines.append(f"\n[{severity}] {rule.rsplit('#', 1)[-1]}: {first.message_zh}")
-        lines.append(f"    {first.message_en}")
-        for result in results:
-            where = f" @ {result.span[0]}–{result.span[1]}" if result.span else ""
-            lines.append(f"  - {result.focus_label} <{result.focus.replace(base, '')}>{where}")
-    return "\n".join(lines) + "\n"
+def _server_options(command: F) -> F:
+    """Authentication and named-graph options shared by ``query`` and ``load``."""
+    command = click.option(
+        "--graph",
+        "graph_iri",
+        default=None,
+        help="Named graph on the server (query: its default graph).",
+    )(command)
+    command = click.option("--user", default=None, help="User name for the server.")(command)
+    command = click.option(
+        "--password",
+        default=None,
+        envvar="HEZE_IP_KG_PASSWORD",
+        help="Password (or set HEZE_IP_KG_PASSWORD).",
+    )(command)
+    command = click.option(
+        "--auth",
+        type=click.Choice(["basic", "digest"]),
+        default="basic",
+        show_default=True,
+        help="HTTP authentication scheme.",
+    )(command)
+    return command
 
 
 @main.command()
@@ -364,17 +340,37 @@ def format_report(report: ValidationReport, base: str) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "csv", "json"]),
+    type=click.Choice(["table", "csv", "json", "md"]),
     default="table",
     show_default=True,
     help="Output format.",
 )
+@click.option(
+    "--store",
+    type=click.Choice(list(STORES)),
+    default="auto",
+    show_default=True,
+    help="Embedded store: rdflib, oxigraph, or auto (oxigraph for large graphs).",
+)
+@click.option("--endpoint", default=None, help="Query this SPARQL endpoint instead.")
+@_server_options
 @_data_options
 @_fail_cleanly
 def query(
-    name: str | None, list_: bool, params: tuple[str, ...], fmt: str, data: Path | None, base: str
+    name: str | None,
+    list_: bool,
+    params: tuple[str, ...],
+    fmt: str,
+    store: str,
+    endpoint: str | None,
+    graph_iri: str | None,
+    user: str | None,
+    password: str | None,
+    auth: str,
+    data: Path | None,
+    base: str,
 ) -> None:
-    """Run the catalogue query NAME over the built graph (or --list the catalogue)."""
+    """Run the catalogue query NAME over the built graph or an endpoint (or --list them)."""
     if list_ or name is None:
         for item in list_queries():
             click.echo(f"{item.name:32} {item.kind:8} {item.title}")
@@ -386,8 +382,59 @@ def query(
             raise InputError(f"--param needs KEY=VALUE, got {param!r}")
         bound[key] = value
     selected = load_query(name)
+    if endpoint is not None:
+        backend = open_backend(
+            endpoint=endpoint, default_graph=graph_iri, user=user, password=password, auth=auth
+        )
+    else:
+        backend = open_backend(build_all(load_project(data, base=base)).graph, store=store)
+    click.echo(format_table(backend.select(selected, bound), fmt, base), nl=False)
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="The server's SPARQL query endpoint.")
+@click.option(
+    "--store-endpoint",
+    default=None,
+    help="Graph Store Protocol endpoint (replaces the graph in one request).",
+)
+@click.option(
+    "--update-endpoint",
+    default=None,
+    help="SPARQL Update endpoint, used when there is no Graph Store endpoint.",
+)
+@_server_options
+@_data_options
+@_fail_cleanly
+def load(
+    endpoint: str,
+    store_endpoint: str | None,
+    update_endpoint: str | None,
+    graph_iri: str | None,
+    user: str | None,
+    password: str | None,
+    auth: str,
+    data: Path | None,
+    base: str,
+) -> None:
+    """Replace a named graph on a SPARQL server with the built graph, then count it there."""
+    if store_endpoint is None and update_endpoint is None:
+        raise InputError("give --store-endpoint or --update-endpoint to load into")
     graph = build_all(load_project(data, base=base)).graph
-    click.echo(_format_table(run_query(selected, graph, bound), fmt, base), nl=False)
+    target = graph_iri or base.rstrip("/")
+    credentials = ServerAuth(user, password or "", auth) if user is not None else None
+    loaded = load_graph(
+        graph,
+        target,
+        store_endpoint=store_endpoint,
+        update_endpoint=update_endpoint,
+        auth=credentials,
+    )
+    backend = open_backend(endpoint=endpoint, user=user, password=password, auth=auth)
+    count = backend.select(load_query("report-graph-size"), {"graph": target}).rows[0][0]
+    click.echo(f"loaded {loaded} triples into <{target}>; the server counts {count}", err=True)
+    if str(count) != str(loaded):
+        sys.exit(1)
 
 
 @main.command()

@@ -61,6 +61,7 @@ class HIP(DefinedNamespace):
 
     # Element properties
     text: URIRef
+    inDocument: URIRef
     order: URIRef
     source: URIRef
     inferred: URIRef

@@ -298,6 +298,7 @@ class _ParentBuilder:
             siblings[str(container)] += 1
             g.add((iri, RDF.type, CLASSES[element["class"]]))
             g.add((iri, DCTERMS.isPartOf, container))
+            g.add((iri, HIP.inDocument, self.doc))
             g.add((iri, HIP.order, Literal(siblings[str(container)])))
             g.add((iri, RDFS.label, Literal(element["label"]["zh"], lang="zh")))
             g.add((iri, RDFS.label, Literal(element["label"]["en"], lang="en")))

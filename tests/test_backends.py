@@ -1,0 +1,244 @@
+"""One query suite, every backend: rdflib, embedded Oxigraph, Oxigraph server and Virtuoso.
+
+The servers are real, started here on 127.0.0.1 and free ports, loaded with ``load_graph``
+through their Graph Store (Oxigraph) or SPARQL Update (Virtuoso) endpoints, and stopped by PID.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from heze_ip_kg import remote
+from heze_ip_kg.backends import Backend, EndpointBackend, OxigraphBackend, RdflibBackend
+from heze_ip_kg.cli import main
+from heze_ip_kg.errors import HezeIpKgError
+from heze_ip_kg.query import Query, list_queries, load_query
+from heze_ip_kg.remote import ServerAuth, load_graph
+from tests.servers import (
+    Server,
+    free_port,
+    oxigraph_server,
+    virtuoso_binary,
+    virtuoso_server,
+)
+
+EXPECTED = Path(__file__).resolve().parent / "queries"
+GRAPH = "https://w3id.org/heze-ip-kg/id"
+BACKENDS = ["rdflib", "oxigraph", "oxigraph-server", "virtuoso"]
+NO_VIRTUOSO = "Virtuoso is not installed here (Debian: virtuoso-opensource); .ci/run installs it"
+
+
+def auth_of(server: Server) -> ServerAuth | None:
+    return ServerAuth(server.user, server.password or "", server.auth) if server.user else None
+
+
+def load(server: Server, graph: Graph, iri: str = GRAPH) -> int:
+    return load_graph(
+        graph, iri, store_endpoint=server.store, update_endpoint=server.update, auth=auth_of(server)
+    )
+
+
+def count(server: Server, iri: str = GRAPH) -> int:
+    backend = EndpointBackend(
+        server.query, user=server.user, password=server.password, auth=server.auth
+    )
+    return int(backend.select(load_query("report-graph-size"), {"graph": iri}).rows[0][0] or 0)
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory, graph: Graph) -> Iterator[Server]:
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph")) as server:
+        load(server, graph)
+        yield server
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory, graph: Graph) -> Iterator[Server]:
+    if virtuoso_binary() is None:
+        pytest.skip(NO_VIRTUOSO)
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as server:
+        load(server, graph)
+        yield server
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def backend(request: pytest.FixtureRequest, graph: Graph) -> Backend:
+    if request.param == "rdflib":
+        return RdflibBackend(graph)
+    if request.param == "oxigraph":
+        return OxigraphBackend(graph)
+    server: Server = request.getfixturevalue(request.param.removesuffix("-server"))
+    return EndpointBackend(server.query, default_graph=GRAPH)
+
+
+def expected_rows(name: str) -> list[tuple[str | None, ...]]:
+    with (EXPECTED / f"{name}.expected.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))[1:]
+    return sorted(tuple(c or None for c in row) for row in rows)
+
+
+CATALOGUE = [q.name for q in list_queries() if q.name != "report-graph-size"]
+
+
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_catalogue_query_gives_the_expected_rows(backend: Backend, name: str) -> None:
+    table = backend.select(load_query(name))
+    rows = sorted(tuple(c if c != "" else None for c in row) for row in table.rows)
+    assert rows == expected_rows(name)
+
+
+def test_auto_store_picks_oxigraph_for_large_graphs(graph: Graph) -> None:
+    from heze_ip_kg.backends import open_backend
+
+    assert isinstance(open_backend(graph), RdflibBackend)
+    with mock.patch("heze_ip_kg.backends.AUTO_OXIGRAPH_TRIPLES", 10):
+        assert isinstance(open_backend(graph), OxigraphBackend)
+
+
+def test_load_count_equals_the_local_count(oxigraph: Server, graph: Graph) -> None:
+    assert count(oxigraph) == len(graph)
+
+
+def test_second_load_replaces_not_duplicates(oxigraph: Server, graph: Graph) -> None:
+    iri = GRAPH + "/replace-test"
+    load(oxigraph, graph, iri)
+    load(oxigraph, graph, iri)
+    assert count(oxigraph, iri) == len(graph)
+    smaller = Graph()
+    for triple in list(graph)[:100]:
+        smaller.add(triple)
+    load(oxigraph, smaller, iri)
+    assert count(oxigraph, iri) == 100
+
+
+def test_failed_graph_store_load_leaves_the_graph_intact(oxigraph: Server, graph: Graph) -> None:
+    with (
+        mock.patch.object(remote, "serialize", return_value=b"<broken"),
+        pytest.raises(HezeIpKgError, match="refused the load: HTTP 400"),
+    ):
+        load(oxigraph, graph)
+    assert count(oxigraph) == len(graph)
+
+
+def _fail_on_call(number: int) -> mock.MagicMock:
+    real = remote._send
+    calls = {"n": 0}
+
+    def send(*args: object, **kwargs: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == number:
+            raise HezeIpKgError("connection lost (simulated)")
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    return mock.MagicMock(side_effect=send)
+
+
+@pytest.mark.parametrize("server_name", ["oxigraph", "virtuoso"])
+def test_update_load_failing_half_way_leaves_the_graph_intact(
+    request: pytest.FixtureRequest, graph: Graph, server_name: str
+) -> None:
+    server: Server = request.getfixturevalue(server_name)
+    before = count(server)
+    with (
+        mock.patch.object(remote, "_send", _fail_on_call(4)),
+        pytest.raises(HezeIpKgError, match="simulated"),
+    ):
+        load_graph(
+            graph, GRAPH, update_endpoint=server.update, auth=auth_of(server), chunk_size=1000
+        )
+    assert count(server) == before == len(graph)
+
+
+def test_update_load_keeps_blank_nodes_apart(oxigraph: Server, graph: Graph) -> None:
+    iri = GRAPH + "/update-test"
+    load_graph(graph, iri, update_endpoint=oxigraph.update, chunk_size=700)
+    assert count(oxigraph, iri) == len(graph)
+    table = EndpointBackend(oxigraph.query, default_graph=iri).select(load_query("trace-chain"))
+    assert sorted(table.rows) == expected_rows("trace-chain")
+
+
+def test_cli_query_and_load_against_the_server(oxigraph: Server, graph: Graph) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [
+            "load",
+            "--endpoint",
+            oxigraph.query,
+            "--store-endpoint",
+            str(oxigraph.store),
+            "--graph",
+            GRAPH + "/cli",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"loaded {len(graph)} triples" in result.stderr
+    assert f"the server counts {len(graph)}" in result.stderr
+    result = runner.invoke(
+        main,
+        [
+            "query",
+            "report-local-initiatives",
+            "--endpoint",
+            oxigraph.query,
+            "--graph",
+            GRAPH + "/cli",
+            "--format",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["query", "no-such-query"], "unknown query 'no-such-query'"),
+        (["query", "report-search", "--param", "term"], "--param needs KEY=VALUE"),
+        (["query", "trace-chain", "--param", "start=not an iri"], "start must be an IRI"),
+        (["query", "report-search", "--param", "nope=1"], "unknown parameter(s) nope"),
+        (
+            ["query", "report-coverage", "--endpoint", "ftp://example.org/"],
+            "endpoint must be an http(s) URL",
+        ),
+        (["load", "--endpoint", "http://127.0.0.1:1/sparql"], "give --store-endpoint or"),
+    ],
+)
+def test_query_errors_exit_2_with_one_line(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert message in lines[0]
+
+
+def test_unreachable_endpoint_is_one_line() -> None:
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    result = CliRunner().invoke(main, ["query", "report-coverage", "--endpoint", url])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1
+    assert f"endpoint {url} unreachable" in result.stderr
+
+
+def test_malformed_query_is_one_line(graph: Graph, oxigraph: Server) -> None:
+    bad = Query("bad", "t", "d", "d", "report", (), "SELECT ?x WHERE { ?x ")
+    for backend in (RdflibBackend(graph), OxigraphBackend(graph), EndpointBackend(oxigraph.query)):
+        with pytest.raises(HezeIpKgError, match="query bad failed") as caught:
+            backend.select(bad)
+        assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", ["rdflib", "oxigraph"])
+def test_hostile_parameter_stays_a_literal(graph: Graph, kind: str) -> None:
+    backend: Backend = RdflibBackend(graph) if kind == "rdflib" else OxigraphBackend(graph)
+    hostile = '") || true) } UNION { ?element ?class ?label } #'
+    table = backend.select(load_query("report-search"), {"term": hostile})
+    assert table.rows == ()
