@@ -35,7 +35,7 @@ from heze_ip_kg.remote import ServerAuth, load_graph
 from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.trace import chain, implements_view, render_svg, resolve_element, trace_graph
 from heze_ip_kg.trace import coverage as coverage_table
-from heze_ip_kg.validate import validate_graph
+from heze_ip_kg.validate import report_graph, validate_graph
 
 F = TypeVar("F", bound=Callable[..., Any])
 SUMMARY_CLASSES = (
@@ -275,7 +275,7 @@ def _read_graphs(paths: tuple[Path, ...]) -> Graph:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json", "ttl"]),
     default="text",
     show_default=True,
     help="A report for people, or JSON for programs.",
@@ -289,7 +289,9 @@ def validate(graphs: tuple[Path, ...], fmt: str, data: Path | None, base: str) -
     """
     graph = _read_graphs(graphs) if graphs else build_all(load_project(data, base=base)).graph
     report = validate_graph(graph)
-    if fmt == "json":
+    if fmt == "ttl":
+        click.echo(serialize(report_graph(report), "ttl").decode("utf-8"), nl=False)
+    elif fmt == "json":
         payload = [dataclasses.asdict(r) for r in report.results]
         click.echo(
             json.dumps(

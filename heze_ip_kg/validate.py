@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from heze_ip_kg.namespaces import HIP, OA, RDFS
+from heze_ip_kg.namespaces import HIP, OA, RDF, RDFS
 from heze_ip_kg.query import list_queries, run_query
 from heze_ip_kg.resources import resource_dir
 
@@ -49,6 +49,32 @@ class ValidationReport:
 
     def by_severity(self, severity: str) -> list[ValidationResult]:
         return [r for r in self.results if r.severity == severity]
+
+
+CHECK_BASE = "https://w3id.org/heze-ip-kg/queries/"
+
+
+def report_graph(report: ValidationReport) -> Graph:
+    """The report as a SHACL ``sh:ValidationReport`` graph (check queries as their own shapes)."""
+    graph = Graph()
+    graph.bind("sh", SH)
+    root = BNode("report")
+    graph.add((root, RDF.type, SH.ValidationReport))
+    graph.add((root, SH.conforms, Literal(report.conforms)))
+    levels = {name: iri for iri, name in SEVERITIES.items()}
+    for index, result in enumerate(report.results, start=1):
+        node = BNode(f"result{index}")
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, URIRef(result.focus)))
+        graph.add((node, SH.resultSeverity, levels.get(result.severity, SH.Violation)))
+        shape = result.rule if "://" in result.rule else CHECK_BASE + result.rule
+        graph.add((node, SH.sourceShape, URIRef(shape)))
+        if result.path:
+            graph.add((node, SH.resultPath, URIRef(result.path)))
+        graph.add((node, SH.resultMessage, Literal(result.message_zh, lang="zh")))
+        graph.add((node, SH.resultMessage, Literal(result.message_en, lang="en")))
+    return graph
 
 
 def load_shapes(folder: Path | None = None) -> Graph:
@@ -153,4 +179,4 @@ def validate_graph(
     return ValidationReport(tuple(results))
 
 
-__all__ = ["ValidationReport", "ValidationResult", "load_shapes", "validate_graph"]
+__all__ = ["ValidationReport", "ValidationResult", "load_shapes", "report_graph", "validate_graph"]

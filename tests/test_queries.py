@@ -120,3 +120,19 @@ def test_table_as_dataframe(graph: Graph) -> None:
     frame = run_query(load_query("report-indicators"), graph).to_dataframe()
     assert list(frame["label"])[:2] == ["每万人口高价值发明专利拥有量", "海外发明专利授权量"]
     assert frame.shape == (6, 10)
+
+
+def test_missing_parameter_is_a_one_line_error(graph: Graph) -> None:
+    from heze_ip_kg.query import Param, Query
+
+    query = Query(
+        "needs-x",
+        "t",
+        "d",
+        "d",
+        "report",
+        (Param("x", "iri", None, "an element"),),
+        "SELECT ?x WHERE { ?x ?p ?o }",
+    )
+    with pytest.raises(InputError, match=r"missing parameter 'x' \(an element\)"):
+        run_query(query, graph)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from click.testing import CliRunner
+from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
+from heze_ip_kg.cli import main
+from heze_ip_kg.namespaces import HIP
 from heze_ip_kg.validate import load_shapes, validate_graph
 from tests.conftest import ROOT
 
@@ -74,3 +78,49 @@ def test_the_built_graph_conforms(graph: Graph) -> None:
         "shandong-ip-plan-14fyp/count/Principle",
         "shandong-ip-plan-14fyp/count/Task",
     ]
+
+
+INVALID = [c for c in CASES if c.name.startswith("invalid-")]
+CHECK_FIXTURES = sorted((ROOT / "tests" / "queries").glob("check-*.invalid.ttl"))
+
+
+@pytest.mark.parametrize("case", INVALID + CHECK_FIXTURES, ids=lambda p: p.stem)
+def test_validate_cli_exit_code_on_each_failing_fixture(case: Path) -> None:
+    expected = 0 if case in INVALID and expectation(case)[2] == "Warning" else 1
+    text = CliRunner().invoke(main, ["validate", str(case)])
+    assert text.exit_code == expected, text.stdout
+    focus = expectation(case)[0] if case in INVALID else "https://example.org/"
+    assert focus in text.stdout
+    report = Graph().parse(
+        data=CliRunner().invoke(main, ["validate", "--format", "ttl", str(case)]).stdout,
+        format="turtle",
+    )
+    conforms = next(report.objects(None, SH.conforms))
+    assert conforms.toPython() is (expected == 0)
+    data = json.loads(CliRunner().invoke(main, ["validate", "--format", "json", str(case)]).stdout)
+    assert data["conforms"] is (expected == 0)
+    assert {r["message_zh"] for r in data["results"]}
+    assert all(r["focus_label"] for r in data["results"])
+
+
+def test_validate_cli_on_the_built_graph_and_on_bad_files(tmp_path: Path) -> None:
+    assert CliRunner().invoke(main, ["validate"]).exit_code == 0
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<a> <b> ", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(broken)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"heze-ip-kg: error: {broken}: cannot read RDF")
+    assert CliRunner().invoke(main, ["validate", str(tmp_path / "missing.ttl")]).exit_code == 2
+
+
+def test_text_report_names_label_and_span(graph: Graph) -> None:
+    from heze_ip_kg.formatting import format_report
+
+    damaged = Graph()
+    damaged += graph
+    task = URIRef("https://w3id.org/heze-ip-kg/id/heze-ip-plan-14fyp/part-2/task-area-1/task-2")
+    for assignment in list(damaged.objects(task, HIP.roleAssignment)):
+        damaged.remove((task, HIP.roleAssignment, assignment))
+    text = format_report(validate_graph(damaged), "https://w3id.org/heze-ip-kg/id/")
+    assert "强化知识产权司法保护 <heze-ip-plan-14fyp/part-2/task-area-1/task-2> @ " in text
+    assert "MeasureLeadShape" in text
