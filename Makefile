@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine with Python 3.11+:
-#   make run   - create .venv, install, build the graph, write dist/ and validate it
+#   make run   - create .venv, install, build and validate the graph, publish dist/
 #   make test  - create .venv, install, run the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/heze-ip-kg build -o dist
+	$(BIN)/heze-ip-kg publish -o dist
 	$(BIN)/heze-ip-kg validate dist/heze-ip-kg.ttl
 
 test: lint typecheck

@@ -141,6 +141,21 @@ def decimal_literal(value: Decimal) -> Literal:
     return Literal(text, datatype=XSD.decimal)
 
 
+def describe_unit(graph: Graph, unit: str, vocabulary: Vocabulary) -> URIRef:
+    """Add the unit's SKOS concept (and its scheme) to ``graph``; return the concept IRI."""
+    concept, scheme = unit_iri(unit, vocabulary), URIRef(CONCEPT_BASE + "unit")
+    graph.add((concept, RDF.type, SKOS.Concept))
+    graph.add((concept, SKOS.inScheme, scheme))
+    graph.add((concept, SKOS.prefLabel, Literal(unit, lang="zh")))
+    english = vocabulary.labels_en.get(unit)
+    if english:
+        graph.add((concept, SKOS.prefLabel, Literal(english, lang="en")))
+    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
+    graph.add((scheme, SKOS.prefLabel, Literal("计量单位", lang="zh")))
+    graph.add((scheme, SKOS.prefLabel, Literal("Units of measure", lang="en")))
+    return concept
+
+
 def _bnode(*keys: str) -> BNode:
     return BNode("b" + hashlib.sha1("|".join(keys).encode()).hexdigest()[:20])
 
@@ -328,15 +343,8 @@ class _Builder:
         self.add(iri, HIP.baselineText, Literal(values.baseline_text))
         self.add(iri, HIP.targetText, Literal(values.target_text))
         if values.unit:
-            unit = unit_iri(values.unit, self.vocabulary)
-            self.add(iri, HIP.unit, unit)
+            self.add(iri, HIP.unit, describe_unit(self.graph, values.unit, self.vocabulary))
             self.add(iri, HIP.unitText, Literal(values.unit, lang="zh"))
-            self.add(unit, RDF.type, SKOS.Concept)
-            self.add(unit, SKOS.inScheme, URIRef(CONCEPT_BASE + "unit"))
-            self.add(unit, SKOS.prefLabel, Literal(values.unit, lang="zh"))
-            en = self.vocabulary.labels_en.get(values.unit)
-            if en:
-                self.add(unit, SKOS.prefLabel, Literal(en, lang="en"))
         if values.nature:
             nature = NATURE_CONCEPTS[values.nature]
             self.add(iri, HIP.nature, URIRef(CONCEPT_BASE + "nature/" + nature))
@@ -362,6 +370,7 @@ __all__ = [
     "build_graph",
     "cited_document_iri",
     "decimal_literal",
+    "describe_unit",
     "document_iri",
     "element_segment",
     "mint_slug",

@@ -30,6 +30,7 @@ from heze_ip_kg.model import to_json_data
 from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.pipeline import build_all, load_project
+from heze_ip_kg.publish import SITE_URL, publish_site
 from heze_ip_kg.query import Table, list_queries, load_query, run_query
 from heze_ip_kg.remote import ServerAuth, load_graph
 from heze_ip_kg.resources import resource_dir
@@ -437,6 +438,41 @@ def load(
     click.echo(f"loaded {loaded} triples into <{target}>; the server counts {count}", err=True)
     if str(count) != str(loaded):
         sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder for the publication.",
+)
+@click.option(
+    "--site-url",
+    default=SITE_URL,
+    show_default=True,
+    help="Where the publication will live (for the sitemap and DCAT links).",
+)
+@_data_options
+@_fail_cleanly
+def publish(output: Path, site_url: str, data: Path | None, base: str) -> None:
+    """Build, validate and write dumps, void.ttl and the browsable site into OUTPUT."""
+    result = build_all(load_project(data, base=base))
+    report = validate_graph(result.graph)
+    summary_ = publish_site(
+        result.graph,
+        output,
+        report,
+        base=base,
+        site_url=site_url,
+        texts={str(t.iri): t.text for t in result.texts},
+    )
+    click.echo(
+        f"published {summary_.pages} pages and {summary_.triples} triples to {output}", err=True
+    )
+    click.echo(f"validation: {'conforms' if report.conforms else 'does not conform'}", err=True)
 
 
 @main.command()

@@ -18,7 +18,13 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from heze_ip_kg.build import CONCEPT_BASE, NATURE_CONCEPTS, Vocabulary, decimal_literal, unit_iri
+from heze_ip_kg.build import (
+    CONCEPT_BASE,
+    NATURE_CONCEPTS,
+    Vocabulary,
+    decimal_literal,
+    describe_unit,
+)
 from heze_ip_kg.build import cited_document_iri as _cited_iri
 from heze_ip_kg.datafiles import check_keys, read_yaml, require
 from heze_ip_kg.errors import InputError
@@ -314,8 +320,7 @@ class _ParentBuilder:
         g = self.graph
         unit = element.get("unit")
         if unit:
-            concept = unit_iri(unit, self.vocabulary)
-            g.add((iri, HIP.unit, concept))
+            g.add((iri, HIP.unit, describe_unit(g, unit, self.vocabulary)))
             g.add((iri, HIP.unitText, Literal(unit, lang="zh")))
         if element.get("nature"):
             nature = NATURE_CONCEPTS[element["nature"]]

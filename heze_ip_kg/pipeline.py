@@ -121,6 +121,7 @@ class BuildResult:
     proposals: tuple[Proposal, ...]
     decisions: tuple[Decision, ...]
     unresolved_mentions: tuple[Mention, ...] = ()
+    texts: tuple[SourceText, ...] = ()
 
     @property
     def unreviewed(self) -> list[Proposal]:
@@ -165,7 +166,7 @@ def build_all(project: Project) -> BuildResult:
         load_decisions(folder, project.base, known_elements(graph)) if folder.is_dir() else []
     )
     graph += alignment_graph(graph, proposals, decisions, project.base)
-    return BuildResult(graph, tuple(proposals), tuple(decisions), tuple(unresolved))
+    return BuildResult(graph, tuple(proposals), tuple(decisions), tuple(unresolved), tuple(texts))
 
 
 def build_dataset(project: Project) -> Graph:

@@ -1,0 +1,260 @@
+"""Stage 7: the graph as linked open data — dumps, a static site, VoID/DCAT and pictures.
+
+Everything goes to a staging folder first and is moved into ``out_dir`` at the end, so an
+interrupted run leaves the previous publication as it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from rdflib import Graph, URIRef
+
+from heze_ip_kg.dumps import DUMP_NAME, FORMATS, atomic_directory, serialize
+from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
+from heze_ip_kg.publish.charts import render_indicator_chart
+from heze_ip_kg.publish.context import IndexPage, Link, OntologyPage, Page, QueriesPage
+from heze_ip_kg.publish.dataset import dataset_description, gzip_bytes, sitemap
+from heze_ip_kg.publish.describe import description, label, page_path, subjects_with_pages
+from heze_ip_kg.publish.pages import PageBuilder, ontology_terms, script_safe_json
+from heze_ip_kg.query import list_queries, load_query, run_query
+from heze_ip_kg.resources import ontology_path, resource_dir
+from heze_ip_kg.trace import implements_view, render_svg, trace_graph
+from heze_ip_kg.validate import ValidationReport
+
+SITE_URL = "https://w3id.org/heze-ip-kg/"
+TITLE_ZH = "菏泽市“十四五”知识产权保护和运用规划知识图谱"
+TRACE_TITLE = "菏泽 → 山东 → 国家：实现关系 · Heze → Shandong → nation"
+HEZE = "heze-ip-plan-14fyp"
+
+
+@dataclass(frozen=True)
+class PublishSummary:
+    """What was written."""
+
+    out_dir: Path
+    pages: int
+    triples: int
+
+
+def environment() -> Environment:
+    """Jinja2 with autoescaping on and undefined variables an error."""
+    return Environment(
+        loader=FileSystemLoader(resource_dir("templates")),
+        autoescape=select_autoescape(["html", "svg", "j2"], default=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def _index(
+    builder: PageBuilder, graph: Graph, report: ValidationReport, base: str, schema: str
+) -> IndexPage:
+    path = "index.html"
+    heze = URIRef(base + HEZE)
+    documents = sorted(graph.subjects(RDF.type, HIP.Plan), key=str)
+    sources = sorted(
+        {
+            str(o)
+            for s in graph.subjects(RDF.type, HIP.SourceText)
+            for o in graph.objects(s, URIRef("http://purl.org/dc/terms/source"))
+        }
+    )
+    violations, warnings = len(report.by_severity("Violation")), len(report.by_severity("Warning"))
+    status = (
+        "SHACL: "
+        + ("conforms 符合" if report.conforms else "does not conform 不符合")
+        + f" · {violations} violation(s), {warnings} warning(s)"
+    )
+    dumps = [
+        Link(f"dumps/{DUMP_NAME}.{ext}{gz}", f"{DUMP_NAME}.{ext}{gz}", f"{DUMP_NAME}.{ext}{gz}")
+        for ext in FORMATS
+        for gz in ("", ".gz")
+    ]
+    dumps += [
+        Link("dumps/void.ttl", "void.ttl (VoID + DCAT)", "void.ttl (VoID + DCAT)"),
+        Link("sitemap.xml", "sitemap.xml", "sitemap.xml"),
+    ]
+    return IndexPage(
+        path=path,
+        root="",
+        title_zh=TITLE_ZH,
+        title_en="Knowledge graph of the Heze 14th-FYP IP plan",
+        description_zh="本数据集将《菏泽市“十四五”知识产权保护和运用规划》（菏政办字〔2022〕52号）的"
+        "政策结构表示为 RDF，并逐要素关联山东省和国家的上级文件。",
+        description_en="This dataset represents the policy structure of the Heze 14th-FYP IP plan "
+        "(菏政办字〔2022〕52号) as RDF, linked element by element to its Shandong "
+        "and national parent documents.",
+        documents=tuple(builder.link(d, path) for d in documents),
+        sources=tuple(Link(s, s, s) for s in sources),
+        outline=builder.outline(heze, path),
+        indicators=builder.table(run_query(load_query("report-indicators"), graph), path),
+        coverage=builder.table(run_query(load_query("report-coverage"), graph), path),
+        validation=status,
+        dumps=tuple(dumps),
+        pictures=(
+            Link("pictures/trace.svg", "跨层级实现关系图", "Cross-level implements graph"),
+            Link("pictures/indicators.svg", "指标比较", "Indicator comparison"),
+        ),
+        triples=len(graph),
+        schema_jsonld=schema,
+    )
+
+
+def _schema_org(graph: Graph, site_url: str) -> str:
+    data = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": "Knowledge graph of the Heze 14th-FYP IP plan / " + TITLE_ZH,
+        "description": "The Heze 14th-FYP IP plan as RDF, linked to its Shandong and national "
+        "parents.",
+        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "url": site_url + "site/index.html",
+        "inLanguage": ["zh", "en"],
+        "temporalCoverage": "2021/2035",
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": media,
+                "contentUrl": f"{site_url}{DUMP_NAME}.{ext}",
+            }
+            for ext, media in (
+                ("ttl", "text/turtle"),
+                ("nt", "application/n-triples"),
+                ("jsonld", "application/ld+json"),
+            )
+        ],
+        "variableMeasured": len(graph),
+    }
+    return script_safe_json(data)
+
+
+def publish_site(
+    graph: Graph,
+    out_dir: Path,
+    report: ValidationReport,
+    *,
+    texts: Mapping[str, str],
+    base: str = DEFAULT_BASE,
+    site_url: str = SITE_URL,
+) -> PublishSummary:
+    """Write dumps, ``void.ttl`` and the site into ``out_dir`` (atomically, file by file)."""
+    env = environment()
+    names = {
+        str(s): str(graph.value(s, HIP.fileName))
+        for s in graph.subjects(RDF.type, HIP.SourceText)
+        if str(s) in texts
+    }
+    source_paths = {iri: f"sources/{name}" for iri, name in names.items()}
+    builder = PageBuilder(graph, base, texts, source_paths)
+    pages: list[str] = []
+    with atomic_directory(out_dir) as staging:
+        site = staging / "site"
+
+        def write(path: str, payload: bytes | str) -> None:
+            target = site / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(payload.encode("utf-8") if isinstance(payload, str) else payload)
+
+        for ext in FORMATS:
+            payload = serialize(graph, ext)
+            compressed = gzip_bytes(payload)
+            for folder in (staging, site / "dumps"):  # the top of dist/, and inside the site
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / f"{DUMP_NAME}.{ext}").write_bytes(payload)
+                (folder / f"{DUMP_NAME}.{ext}.gz").write_bytes(compressed)
+        subjects = subjects_with_pages(graph, base)
+        examples = [URIRef(base + HEZE), URIRef(base + HEZE + "/part-2/task-area-1/task-1")]
+        void = dataset_description(
+            graph,
+            site_url,
+            DUMP_NAME,
+            examples,
+            sorted(
+                {
+                    str(o)
+                    for s in graph.subjects(RDF.type, HIP.SourceText)
+                    for o in graph.objects(s, URIRef("http://purl.org/dc/terms/source"))
+                }
+            ),
+        )
+        (staging / "void.ttl").write_bytes(serialize(void, "ttl"))
+        write("dumps/void.ttl", serialize(void, "ttl"))
+        template = env.get_template("resource.html")
+        for subject in subjects:
+            context = builder.resource(subject)
+            write(context.path, template.render(page=context))
+            desc = description(graph, subject)
+            write(page_path(str(subject), base, "ttl") or "", serialize(desc, "ttl"))
+            write(page_path(str(subject), base, "jsonld") or "", serialize(desc, "jsonld"))
+            pages.append(context.path)
+        for iri, path in source_paths.items():
+            write(path, texts[iri])
+        write("static/site.css", (resource_dir("templates") / "static" / "site.css").read_bytes())
+        write("static/site.js", (resource_dir("templates") / "static" / "site.js").read_bytes())
+        ontology = Graph().parse(ontology_path())
+        write("ontology/heze-ip.ttl", ontology_path().read_bytes())
+        write(
+            "ontology/index.html",
+            env.get_template("ontology.html").render(
+                page=OntologyPage(
+                    path="ontology/index.html",
+                    root="../",
+                    title_zh="hip: 本体",
+                    title_en="The hip: ontology",
+                    terms=ontology_terms(ontology),
+                )
+            ),
+        )
+        catalogue = [q for q in list_queries() if q.name != "report-graph-size"]
+        results = tuple(
+            builder.query_result(
+                q.name,
+                q.title,
+                q.description_zh,
+                q.description_en,
+                q.text,
+                run_query(q, graph),
+                "queries/index.html",
+            )
+            for q in catalogue
+        )
+        write(
+            "queries/index.html",
+            env.get_template("queries.html").render(
+                page=QueriesPage(
+                    path="queries/index.html",
+                    root="../",
+                    title_zh="查询目录",
+                    title_en="Query catalogue",
+                    queries=results,
+                )
+            ),
+        )
+        write(
+            "query.html",
+            env.get_template("query.html").render(
+                page=QueriesPage(
+                    path="query.html",
+                    root="",
+                    title_zh="运行查询",
+                    title_en="Run a query",
+                    queries=results,
+                )
+            ),
+        )
+        dg = trace_graph(graph)
+        write("pictures/trace.svg", render_svg(dg, implements_view(dg).nodes, TRACE_TITLE))
+        comparison = run_query(load_query("report-indicator-comparison"), graph)
+        write("pictures/indicators.svg", render_indicator_chart(env, comparison))
+        index = _index(builder, graph, report, base, _schema_org(graph, site_url))
+        write("index.html", env.get_template("index.html").render(page=index))
+        pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
+        write("sitemap.xml", sitemap(site_url, pages))
+    return PublishSummary(out_dir, len(pages), len(graph))
+
+
+__all__ = ["SITE_URL", "Page", "PublishSummary", "environment", "label", "publish_site"]

@@ -1,0 +1,83 @@
+"""What a page says about one resource: its description (CBD), labels, links and paths."""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+from collections.abc import Iterable
+from urllib.parse import quote, unquote
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from heze_ip_kg.namespaces import PREFIXES, RDFS, SKOS
+
+
+def description(graph: Graph, subject: URIRef) -> Graph:
+    """The resource's concise bounded description: its triples and its blank nodes' triples."""
+    out = Graph()
+    for prefix, namespace in PREFIXES.items():
+        out.bind(prefix, namespace)
+    todo: list[Node] = [subject]
+    seen: set[Node] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in graph.predicate_objects(node):
+            out.add((node, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+    return out
+
+
+def label(graph: Graph, node: Node, lang: str = "zh") -> str:
+    """A readable name: the label in ``lang``, else any label, else the IRI's last segment."""
+    labels = {
+        getattr(o, "language", None): str(o)
+        for p in (RDFS.label, SKOS.prefLabel)
+        for o in graph.objects(node, p)
+        if isinstance(o, Literal)
+    }
+    for key in (lang, "zh", "en", None):
+        if key in labels:
+            return labels[key]
+    text = str(node)
+    return text.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def page_path(iri: str, base: str, ext: str = "html") -> str | None:
+    """The site path of the page for ``iri`` (``id/<rest>.<ext>``), or None if not ours.
+
+    Percent-encoded segments are decoded (file names hold the characters themselves); a
+    segment too long for a file name becomes its SHA-1.
+
+    >>> page_path("https://w3id.org/heze-ip-kg/id/doc/by-title/%E8%A7%84%E5%88%92",
+    ...           "https://w3id.org/heze-ip-kg/id/")
+    'id/doc/by-title/规划.html'
+    """
+    if not iri.startswith(base) or len(iri) == len(base):
+        return None
+    rest = iri[len(base) :]
+    if any(c in rest for c in "#?") or ".." in rest.split("/"):
+        return None
+    segments = [unquote(s) for s in rest.split("/")]
+    segments = [
+        s if len(s.encode()) <= 150 else hashlib.sha1(s.encode()).hexdigest() for s in segments
+    ]
+    return "id/" + "/".join(segments) + f".{ext}"
+
+
+def relative(from_page: str, to_path: str) -> str:
+    """A percent-encoded link from the page at ``from_page`` to ``to_path`` (file:// safe)."""
+    return quote(posixpath.relpath(to_path, posixpath.dirname(from_page) or "."), safe="/#")
+
+
+def subjects_with_pages(graph: Graph, base: str) -> list[URIRef]:
+    """Every IRI subject of the graph that gets a page, in IRI order."""
+    found: Iterable[Node] = graph.subjects()
+    return sorted({s for s in found if isinstance(s, URIRef) and page_path(str(s), base)})
+
+
+__all__ = ["description", "label", "page_path", "relative", "subjects_with_pages"]
