@@ -10,10 +10,7 @@ import dataclasses
 import json
 import sys
 from collections import Counter
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 import networkx as nx
@@ -23,11 +20,12 @@ from heze_ip_kg import __version__
 from heze_ip_kg.backends import STORES, open_backend
 from heze_ip_kg.build import DocumentSettings, build_graph, mint_slug
 from heze_ip_kg.catalogue import queries_readme, shapes_readme
+from heze_ip_kg.cli_options import data_options, fail_cleanly, read_graphs, server_options
 from heze_ip_kg.dumps import FORMATS, atomic_write, serialize, write_dumps
-from heze_ip_kg.errors import HezeIpKgError, InputError
+from heze_ip_kg.errors import InputError
 from heze_ip_kg.formatting import format_report, format_table
 from heze_ip_kg.model import to_json_data
-from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
+from heze_ip_kg.namespaces import HIP, RDF
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.publish import SITE_URL, publish_site
@@ -38,7 +36,6 @@ from heze_ip_kg.trace import chain, implements_view, render_svg, resolve_element
 from heze_ip_kg.trace import coverage as coverage_table
 from heze_ip_kg.validate import report_graph, validate_graph
 
-F = TypeVar("F", bound=Callable[..., Any])
 SUMMARY_CLASSES = (
     "Part",
     "GuidingIdea",
@@ -50,34 +47,6 @@ SUMMARY_CLASSES = (
     "KeyProject",
     "Safeguard",
 )
-
-
-def _fail_cleanly(command: F) -> F:
-    """Turn a user-fixable error into one line on stderr and exit code 2."""
-
-    @wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except HezeIpKgError as err:
-            click.echo(f"heze-ip-kg: error: {err}", err=True)
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def _data_options(command: F) -> F:
-    command = click.option(
-        "--data",
-        "data",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Curated data folder (default: the project's data/).",
-    )(command)
-    command = click.option(
-        "--base", default=DEFAULT_BASE, show_default=True, help="Base IRI for data resources."
-    )(command)
-    return command
 
 
 def summary(graph: Graph) -> str:
@@ -106,8 +75,8 @@ def main() -> None:
     show_default=True,
     help="Folder for the dumps.",
 )
-@_data_options
-@_fail_cleanly
+@data_options
+@fail_cleanly
 def build(output: Path, data: Path | None, base: str) -> None:
     """Build the graph of every listed source and write heze-ip-kg.{ttl,nt,jsonld}."""
     result = build_all(load_project(data, base=base))
@@ -145,8 +114,8 @@ def build(output: Path, data: Path | None, base: str) -> None:
     "--encoding", default="utf-8", show_default=True, help="Text encoding of FILE, e.g. gb18030."
 )
 @click.option("--slug", default=None, help="IRI slug of the document (default: file stem).")
-@_data_options
-@_fail_cleanly
+@data_options
+@fail_cleanly
 def parse(
     file: Path,
     output: Path | None,
@@ -187,8 +156,8 @@ def parse(
     show_default=True,
     help="A tree for people, JSON for programs.",
 )
-@_data_options
-@_fail_cleanly
+@data_options
+@fail_cleanly
 def trace(element: str, svg: Path | None, fmt: str, data: Path | None, base: str) -> None:
     """Print the chain from ELEMENT (IRI, path, label or notation) up to the nation."""
     graph = build_all(load_project(data, base=base)).graph
@@ -224,8 +193,8 @@ def trace(element: str, svg: Path | None, fmt: str, data: Path | None, base: str
     default=None,
     help="Also draw the whole cross-level implements graph as SVG here.",
 )
-@_data_options
-@_fail_cleanly
+@data_options
+@fail_cleanly
 def coverage(child: str | None, fmt: str, svg: Path | None, data: Path | None, base: str) -> None:
     """Print how much of each parent document the child takes up, by element class."""
     graph = build_all(load_project(data, base=base)).graph
@@ -246,8 +215,8 @@ def coverage(child: str | None, fmt: str, svg: Path | None, data: Path | None, b
     show_default=True,
     help="Output format.",
 )
-@_data_options
-@_fail_cleanly
+@data_options
+@fail_cleanly
 def responsibility(measure: str | None, fmt: str, data: Path | None, base: str) -> None:
     """Print the responsibility chain of MEASURE (IRI, path, label or notation), or of all."""
     graph = build_all(load_project(data, base=base)).graph
@@ -260,17 +229,6 @@ def responsibility(measure: str | None, fmt: str, data: Path | None, base: str) 
     click.echo(format_table(table, fmt, base), nl=False)
 
 
-def _read_graphs(paths: tuple[Path, ...]) -> Graph:
-    graph = Graph()
-    for path in paths:
-        try:
-            graph.parse(path)
-        except Exception as err:  # rdflib raises many parser error types
-            first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise InputError(f"cannot read RDF: {first}", file=str(path)) from None
-    return graph
-
-
 @main.command()
 @click.argument("graphs", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -281,14 +239,14 @@ def _read_graphs(paths: tuple[Path, ...]) -> Graph:
     show_default=True,
     help="A report for people, or JSON for programs.",
 )
-@_data_options
-@_fail_cleanly
+@data_options
+@fail_cleanly
 def validate(graphs: tuple[Path, ...], fmt: str, data: Path | None, base: str) -> None:
     """Validate GRAPHS (default: the built graph) against shapes/ and queries/check-*.rq.
 
     Exit 0 when it conforms (warnings allowed), 1 on any violation.
     """
-    graph = _read_graphs(graphs) if graphs else build_all(load_project(data, base=base)).graph
+    graph = read_graphs(graphs) if graphs else build_all(load_project(data, base=base)).graph
     report = validate_graph(graph)
     if fmt == "ttl":
         click.echo(serialize(report_graph(report), "ttl").decode("utf-8"), nl=False)
@@ -303,31 +261,6 @@ def validate(graphs: tuple[Path, ...], fmt: str, data: Path | None, base: str) -
         click.echo(format_report(report, base), nl=False)
     if not report.conforms:
         sys.exit(1)
-
-
-def _server_options(command: F) -> F:
-    """Authentication and named-graph options shared by ``query`` and ``load``."""
-    command = click.option(
-        "--graph",
-        "graph_iri",
-        default=None,
-        help="Named graph on the server (query: its default graph).",
-    )(command)
-    command = click.option("--user", default=None, help="User name for the server.")(command)
-    command = click.option(
-        "--password",
-        default=None,
-        envvar="HEZE_IP_KG_PASSWORD",
-        help="Password (or set HEZE_IP_KG_PASSWORD).",
-    )(command)
-    command = click.option(
-        "--auth",
-        type=click.Choice(["basic", "digest"]),
-        default="basic",
-        show_default=True,
-        help="HTTP authentication scheme.",
-    )(command)
-    return command
 
 
 @main.command()
@@ -356,9 +289,9 @@ def _server_options(command: F) -> F:
     help="Embedded store: rdflib, oxigraph, or auto (oxigraph for large graphs).",
 )
 @click.option("--endpoint", default=None, help="Query this SPARQL endpoint instead.")
-@_server_options
-@_data_options
-@_fail_cleanly
+@server_options
+@data_options
+@fail_cleanly
 def query(
     name: str | None,
     list_: bool,
@@ -406,9 +339,9 @@ def query(
     default=None,
     help="SPARQL Update endpoint, used when there is no Graph Store endpoint.",
 )
-@_server_options
-@_data_options
-@_fail_cleanly
+@server_options
+@data_options
+@fail_cleanly
 def load(
     endpoint: str,
     store_endpoint: str | None,
@@ -455,8 +388,8 @@ def load(
     show_default=True,
     help="Where the publication will live (for the sitemap and DCAT links).",
 )
-@_data_options
-@_fail_cleanly
+@data_options
+@fail_cleanly
 def publish(output: Path, site_url: str, data: Path | None, base: str) -> None:
     """Build, validate and write dumps, void.ttl and the browsable site into OUTPUT."""
     result = build_all(load_project(data, base=base))
@@ -476,7 +409,7 @@ def publish(output: Path, site_url: str, data: Path | None, base: str) -> None:
 
 
 @main.command()
-@_fail_cleanly
+@fail_cleanly
 def docs() -> None:
     """Regenerate queries/README.md and shapes/README.md from the query and shape files."""
     for folder, text in (("queries", queries_readme()), ("shapes", shapes_readme())):

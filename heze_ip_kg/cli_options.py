@@ -1,0 +1,84 @@
+"""Option sets and error handling shared by the CLI's commands (sqlite-utils style)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rdflib import Graph
+
+from heze_ip_kg.errors import HezeIpKgError, InputError
+from heze_ip_kg.namespaces import DEFAULT_BASE
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail_cleanly(command: F) -> F:
+    """Turn a user-fixable error into one line on stderr and exit code 2."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except HezeIpKgError as err:
+            click.echo(f"heze-ip-kg: error: {err}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def data_options(command: F) -> F:
+    command = click.option(
+        "--data",
+        "data",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Curated data folder (default: the project's data/).",
+    )(command)
+    command = click.option(
+        "--base", default=DEFAULT_BASE, show_default=True, help="Base IRI for data resources."
+    )(command)
+    return command
+
+
+def server_options(command: F) -> F:
+    """Authentication and named-graph options shared by ``query`` and ``load``."""
+    command = click.option(
+        "--graph",
+        "graph_iri",
+        default=None,
+        help="Named graph on the server (query: its default graph).",
+    )(command)
+    command = click.option("--user", default=None, help="User name for the server.")(command)
+    command = click.option(
+        "--password",
+        default=None,
+        envvar="HEZE_IP_KG_PASSWORD",
+        help="Password (or set HEZE_IP_KG_PASSWORD).",
+    )(command)
+    command = click.option(
+        "--auth",
+        type=click.Choice(["basic", "digest"]),
+        default="basic",
+        show_default=True,
+        help="HTTP authentication scheme.",
+    )(command)
+    return command
+
+
+def read_graphs(paths: tuple[Path, ...]) -> Graph:
+    graph = Graph()
+    for path in paths:
+        try:
+            graph.parse(path)
+        except Exception as err:  # rdflib raises many parser error types
+            first = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise InputError(f"cannot read RDF: {first}", file=str(path)) from None
+    return graph
+
+
+__all__ = ["data_options", "fail_cleanly", "read_graphs", "server_options"]
