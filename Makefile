@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh machine with Python 3.11+:
 #   make run   - create .venv, install, build and validate the graph, publish dist/
-#   make test  - create .venv, install, run the whole test suite
+#   make test  - create .venv, install (and, as root, the Debian packages the tests use),
+#                run the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck install clean
+.PHONY: run test lint typecheck install system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +21,12 @@ run: $(STAMP)
 	$(BIN)/heze-ip-kg publish -o dist
 	$(BIN)/heze-ip-kg validate dist/heze-ip-kg.ttl
 
-test: lint typecheck
+test: system-deps lint typecheck
 	$(BIN)/python -m pytest -q
+
+# Virtuoso, Chromium and CJK fonts from Debian for the server and browser tests (root only).
+system-deps:
+	./.ci/system-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

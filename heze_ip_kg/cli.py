@@ -19,8 +19,8 @@ from rdflib import Graph
 from heze_ip_kg import __version__
 from heze_ip_kg.backends import STORES, open_backend
 from heze_ip_kg.build import DocumentSettings, build_graph, mint_slug
-from heze_ip_kg.catalogue import queries_readme, shapes_readme
 from heze_ip_kg.cli_options import data_options, fail_cleanly, read_graphs, server_options
+from heze_ip_kg.cli_publish import docs, publish, serve
 from heze_ip_kg.dumps import FORMATS, atomic_write, serialize, write_dumps
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.formatting import format_report, format_table
@@ -28,10 +28,8 @@ from heze_ip_kg.model import to_json_data
 from heze_ip_kg.namespaces import HIP, RDF
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.pipeline import build_all, load_project
-from heze_ip_kg.publish import SITE_URL, publish_site
 from heze_ip_kg.query import Table, list_queries, load_query, run_query
 from heze_ip_kg.remote import ServerAuth, load_graph
-from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.trace import chain, implements_view, render_svg, resolve_element, trace_graph
 from heze_ip_kg.trace import coverage as coverage_table
 from heze_ip_kg.validate import report_graph, validate_graph
@@ -373,49 +371,9 @@ def load(
         sys.exit(1)
 
 
-@main.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Folder for the publication.",
-)
-@click.option(
-    "--site-url",
-    default=SITE_URL,
-    show_default=True,
-    help="Where the publication will live (for the sitemap and DCAT links).",
-)
-@data_options
-@fail_cleanly
-def publish(output: Path, site_url: str, data: Path | None, base: str) -> None:
-    """Build, validate and write dumps, void.ttl and the browsable site into OUTPUT."""
-    result = build_all(load_project(data, base=base))
-    report = validate_graph(result.graph)
-    summary_ = publish_site(
-        result.graph,
-        output,
-        report,
-        base=base,
-        site_url=site_url,
-        texts={str(t.iri): t.text for t in result.texts},
-    )
-    click.echo(
-        f"published {summary_.pages} pages and {summary_.triples} triples to {output}", err=True
-    )
-    click.echo(f"validation: {'conforms' if report.conforms else 'does not conform'}", err=True)
-
-
-@main.command()
-@fail_cleanly
-def docs() -> None:
-    """Regenerate queries/README.md and shapes/README.md from the query and shape files."""
-    for folder, text in (("queries", queries_readme()), ("shapes", shapes_readme())):
-        path = resource_dir(folder) / "README.md"
-        atomic_write(path, text.encode("utf-8"))
-        click.echo(f"wrote {path}", err=True)
+main.add_command(publish)
+main.add_command(serve)
+main.add_command(docs)
 
 
 __all__ = ["FORMATS", "format_report", "main", "summary"]

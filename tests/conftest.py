@@ -9,7 +9,9 @@ from rdflib import Graph
 
 from heze_ip_kg.model import Plan
 from heze_ip_kg.parse import read_plan
-from heze_ip_kg.pipeline import build_dataset, load_project
+from heze_ip_kg.pipeline import build_all, build_dataset, load_project
+from heze_ip_kg.publish import publish_site
+from heze_ip_kg.validate import validate_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "sources" / "000_5c974d2b1e7beda6.txt"
@@ -30,6 +32,20 @@ def plan() -> Plan:
 @pytest.fixture(scope="session")
 def graph() -> Graph:
     return build_dataset(load_project())
+
+
+@pytest.fixture(scope="session")
+def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Graph]:
+    """What ``publish`` writes for the project (its output folder) and the graph it published."""
+    result = build_all(load_project())
+    out = tmp_path_factory.mktemp("dist")
+    publish_site(
+        result.graph,
+        out,
+        validate_graph(result.graph),
+        texts={str(t.iri): t.text for t in result.texts},
+    )
+    return out, result.graph
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -26,19 +26,6 @@ BASE = "https://w3id.org/heze-ip-kg/id/"
 DCAT_SHAPES = Path(__file__).resolve().parent / "dcat" / "dcat-ap-core.shapes.ttl"
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Graph]:
-    result = build_all(load_project())
-    out = tmp_path_factory.mktemp("dist")
-    publish_site(
-        result.graph,
-        out,
-        validate_graph(result.graph),
-        texts={str(t.iri): t.text for t in result.texts},
-    )
-    return out, result.graph
-
-
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()

@@ -17,7 +17,7 @@ from heze_ip_kg.dumps import DUMP_NAME, FORMATS, atomic_directory, serialize
 from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
 from heze_ip_kg.publish.charts import render_indicator_chart
 from heze_ip_kg.publish.context import IndexPage, Link, OntologyPage, Page, QueriesPage
-from heze_ip_kg.publish.dataset import dataset_description, gzip_bytes, sitemap
+from heze_ip_kg.publish.dataset import add_endpoint, dataset_description, gzip_bytes, sitemap
 from heze_ip_kg.publish.describe import description, label, page_path, subjects_with_pages
 from heze_ip_kg.publish.pages import PageBuilder, ontology_terms, script_safe_json
 from heze_ip_kg.query import list_queries, load_query, run_query
@@ -140,6 +140,7 @@ def publish_site(
     texts: Mapping[str, str],
     base: str = DEFAULT_BASE,
     site_url: str = SITE_URL,
+    sparql_endpoint: str | None = None,
 ) -> PublishSummary:
     """Write dumps, ``void.ttl`` and the site into ``out_dir`` (atomically, file by file)."""
     env = environment()
@@ -181,6 +182,8 @@ def publish_site(
                 }
             ),
         )
+        if sparql_endpoint is not None:
+            void = add_endpoint(void, sparql_endpoint)
         (staging / "void.ttl").write_bytes(serialize(void, "ttl"))
         write("dumps/void.ttl", serialize(void, "ttl"))
         template = env.get_template("resource.html")

@@ -123,6 +123,25 @@ def dataset_description(
     return out
 
 
+def add_endpoint(description: Graph, endpoint_url: str) -> Graph:
+    """``description`` plus the SPARQL endpoint serving the dataset (VoID and a DCAT service)."""
+    out = Graph()
+    for prefix, namespace in description.namespaces():
+        out.bind(prefix, namespace)
+    out += description
+    dataset, endpoint = URIRef(DATASET), URIRef(endpoint_url)
+    out.add((dataset, VOID.sparqlEndpoint, endpoint))
+    service = URIRef(endpoint_url + "#service")
+    out.add((service, RDF.type, DCAT.DataService))
+    out.add((service, DCTERMS.title, Literal("SPARQL endpoint (read-only)", lang="en")))
+    out.add((service, DCTERMS.title, Literal("SPARQL 查询端点（只读）", lang="zh")))
+    out.add((service, DCAT.endpointURL, endpoint))
+    out.add((service, DCAT.servesDataset, dataset))
+    out.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    out.add((service, DCTERMS.license, LICENSE))
+    return out
+
+
 def sitemap(site_url: str, paths: list[str]) -> bytes:
     """A sitemap of the site's pages."""
     lines = [
@@ -134,4 +153,4 @@ def sitemap(site_url: str, paths: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-__all__ = ["DATASET", "dataset_description", "gzip_bytes", "sitemap"]
+__all__ = ["DATASET", "add_endpoint", "dataset_description", "gzip_bytes", "sitemap"]

@@ -1,0 +1,129 @@
+"""The CLI's publishing commands: ``publish``, ``serve`` and ``docs``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from heze_ip_kg.catalogue import queries_readme, shapes_readme
+from heze_ip_kg.cli_options import data_options, fail_cleanly
+from heze_ip_kg.dumps import atomic_write
+from heze_ip_kg.pipeline import build_all, load_project
+from heze_ip_kg.publish import SITE_URL, publish_site
+from heze_ip_kg.resources import resource_dir
+from heze_ip_kg.serve import ServerSettings, run_server
+from heze_ip_kg.validate import validate_graph
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="Folder for the publication.",
+)
+@click.option(
+    "--site-url",
+    default=SITE_URL,
+    show_default=True,
+    help="Where the publication will live (for the sitemap and DCAT links).",
+)
+@click.option(
+    "--sparql-endpoint",
+    default=None,
+    help="A public SPARQL endpoint serving the data, named in void.ttl (serve adds its own).",
+)
+@data_options
+@fail_cleanly
+def publish(
+    output: Path, site_url: str, sparql_endpoint: str | None, data: Path | None, base: str
+) -> None:
+    """Build, validate and write dumps, void.ttl and the browsable site into OUTPUT."""
+    result = build_all(load_project(data, base=base))
+    report = validate_graph(result.graph)
+    summary_ = publish_site(
+        result.graph,
+        output,
+        report,
+        base=base,
+        site_url=site_url,
+        sparql_endpoint=sparql_endpoint,
+        texts={str(t.iri): t.text for t in result.texts},
+    )
+    click.echo(
+        f"published {summary_.pages} pages and {summary_.triples} triples to {output}", err=True
+    )
+    click.echo(f"validation: {'conforms' if report.conforms else 'does not conform'}", err=True)
+
+
+@click.command()
+@click.option(
+    "-d",
+    "--dist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("dist"),
+    show_default=True,
+    help="What publish wrote (the site and the N-Triples dump).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="A loopback address.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Query worker processes (queries running at once).",
+)
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0.1),
+    help="Seconds a query may run before it is stopped.",
+)
+@click.option(
+    "--max-rows",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Rows (or triples) a query may return; more are cut off and flagged.",
+)
+@click.option("--quiet", is_flag=True, help="Do not log requests.")
+@fail_cleanly
+def serve(
+    dist: Path,
+    host: str,
+    port: int,
+    workers: int,
+    timeout: float,
+    max_rows: int,
+    quiet: bool,
+) -> None:
+    """Serve the published site with content negotiation and a read-only SPARQL endpoint."""
+    run_server(
+        ServerSettings.for_publication(
+            dist,
+            host=host,
+            port=port,
+            workers=workers,
+            query_timeout=timeout,
+            max_rows=max_rows,
+            quiet=quiet,
+        )
+    )
+
+
+@click.command()
+@fail_cleanly
+def docs() -> None:
+    """Regenerate queries/README.md and shapes/README.md from the query and shape files."""
+    for folder, text in (("queries", queries_readme()), ("shapes", shapes_readme())):
+        path = resource_dir(folder) / "README.md"
+        atomic_write(path, text.encode("utf-8"))
+        click.echo(f"wrote {path}", err=True)
+
+
+__all__ = ["docs", "publish", "serve"]

@@ -1,0 +1,461 @@
+"""``serve``: the site, content negotiation on every IRI, and the read-only SPARQL endpoint.
+
+A real server on 127.0.0.1 (a free port) over a real publication; SPARQLWrapper is the client.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pyshacl import validate
+from rdflib import Graph, Literal, URIRef
+from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
+
+from heze_ip_kg.backends import EndpointBackend, RdflibBackend
+from heze_ip_kg.dumps import serialize
+from heze_ip_kg.namespaces import DCAT, VOID
+from heze_ip_kg.publish.dataset import add_endpoint
+from heze_ip_kg.publish.describe import description, page_path, subjects_with_pages
+from heze_ip_kg.query import list_queries
+from heze_ip_kg.serve import HezeServer, ServerSettings, make_server
+from tests.isomorphism import same_graph
+
+BASE = "https://w3id.org/heze-ip-kg/id/"
+TASK = "heze-ip-plan-14fyp/part-2/task-area-1/task-2"
+DCAT_SHAPES = Path(__file__).resolve().parent / "dcat" / "dcat-ap-core.shapes.ttl"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def server(published: tuple[Path, Graph]) -> Iterator[HezeServer]:
+    settings = ServerSettings.for_publication(
+        published[0], port=0, quiet=True, query_timeout=2.0, max_rows=50
+    )
+    running = make_server(settings)
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    yield running
+    running.shutdown()
+    running.server_close()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def fetch(
+    server: HezeServer,
+    path: str,
+    accept: str | None = None,
+    data: bytes | None = None,
+    content_type: str | None = None,
+    method: str | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(server.url + path, data=data, method=method)
+    if accept is not None:
+        request.add_header("Accept", accept)
+    if content_type is not None:
+        request.add_header("Content-Type", content_type)
+    try:
+        with OPENER.open(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, dict(err.headers), err.read()
+
+
+def sparql_get(server: HezeServer, query: str, accept: str = "application/sparql-results+json"):  # type: ignore[no-untyped-def]
+    return fetch(server, "/sparql?" + urllib.parse.urlencode({"query": query}), accept)
+
+
+def assert_still_answers(server: HezeServer, graph: Graph) -> None:
+    status, _, body = sparql_get(server, COUNT, "text/csv")
+    assert (status, body) == (200, f"n\r\n{len(graph)}\r\n".encode())
+
+
+# --- the site and content negotiation ------------------------------------------------------
+
+
+def test_index_is_served_with_a_content_security_policy(server: HezeServer) -> None:
+    status, headers, body = fetch(server, "/")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "菏泽市“十四五”知识产权保护和运用规划知识图谱".encode() in body
+
+
+@pytest.mark.parametrize(
+    ("accept", "suffix"),
+    [
+        (None, ".html"),
+        ("*/*", ".html"),
+        ("text/html,application/xhtml+xml,*/*;q=0.8", ".html"),
+        ("text/turtle", ".ttl"),
+        ("application/ld+json", ".jsonld"),
+        ("application/n-triples", ".nt"),
+        ("text/turtle;q=0.5, application/ld+json", ".jsonld"),
+        ("text/*;q=0.9, text/html;q=0.1", ".ttl"),
+    ],
+)
+def test_resource_iris_see_other_by_accept(
+    server: HezeServer, accept: str | None, suffix: str
+) -> None:
+    status, headers, _ = fetch(server, "/id/" + TASK, accept)
+    assert status == 303
+    assert headers["Location"] == f"/id/{TASK}{suffix}"
+    assert headers["Vary"] == "Accept"
+
+
+def test_an_unacceptable_type_gets_406(server: HezeServer) -> None:
+    status, headers, body = fetch(server, "/id/" + TASK, "image/png")
+    assert status == 406
+    assert b"text/turtle" in body
+    assert headers["Vary"] == "Accept"
+
+
+def test_negotiated_turtle_of_every_resource_is_its_description(
+    server: HezeServer, published: tuple[Path, Graph]
+) -> None:
+    graph = published[1]
+    subjects = subjects_with_pages(graph, BASE)
+    assert len(subjects) > 400
+    for subject in subjects:
+        path = str(subject)[len("https://w3id.org/heze-ip-kg") :]  # IRIs are ASCII already
+        status, headers, _ = fetch(server, path, "text/turtle")
+        assert status == 303, path
+        status, headers, body = fetch(server, headers["Location"], "text/turtle")
+        assert (status, headers["Content-Type"]) == (200, "text/turtle; charset=utf-8")
+        assert same_graph(Graph().parse(data=body, format="turtle"), description(graph, subject))
+
+
+@pytest.mark.parametrize(
+    ("accept", "fmt"), [("application/n-triples", "nt"), ("application/ld+json", "json-ld")]
+)
+def test_negotiated_ntriples_and_jsonld_are_the_description(
+    server: HezeServer, published: tuple[Path, Graph], accept: str, fmt: str
+) -> None:
+    status, headers, _ = fetch(server, "/id/" + TASK, accept)
+    status, headers, body = fetch(server, headers["Location"])
+    assert status == 200
+    assert headers["Content-Type"].startswith(accept)
+    expected = description(published[1], URIRef(BASE + TASK))
+    assert same_graph(Graph().parse(data=body, format=fmt), expected)
+
+
+def test_percent_encoded_iris_reach_their_page(
+    server: HezeServer, published: tuple[Path, Graph]
+) -> None:
+    encoded = sorted(str(s) for s in subjects_with_pages(published[1], BASE) if "%" in str(s))
+    assert encoded, "the graph has IRIs minted from Chinese text"
+    iri = encoded[0]
+    status, headers, _ = fetch(server, "/" + iri[len("https://w3id.org/heze-ip-kg/") :])
+    assert status == 303
+    status, _, body = fetch(server, headers["Location"])
+    assert status == 200
+    html = (published[0] / "site" / (page_path(iri, BASE) or "")).read_bytes()
+    assert body == html
+
+
+def test_ontology_and_dataset_iris(server: HezeServer, published: tuple[Path, Graph]) -> None:
+    assert fetch(server, "/ontology", "text/turtle")[1]["Location"] == "/ontology/heze-ip.ttl"
+    assert fetch(server, "/ontology")[1]["Location"] == "/ontology/index.html"
+    assert fetch(server, "/dataset", "text/turtle")[1]["Location"] == "/dumps/void.ttl"
+    status, _, body = fetch(server, "/ontology/heze-ip.nt")
+    assert status == 200
+    assert b"<https://w3id.org/heze-ip-kg/ontology#Task>" in body
+
+
+def test_served_void_names_the_endpoint_and_validates(
+    server: HezeServer, published: tuple[Path, Graph]
+) -> None:
+    status, _, body = fetch(server, "/dumps/void.ttl")
+    assert status == 200
+    void = Graph().parse(data=body, format="turtle")
+    dataset = URIRef("https://w3id.org/heze-ip-kg/dataset")
+    endpoint = URIRef(server.url + "/sparql")
+    assert void.value(dataset, VOID.sparqlEndpoint) == endpoint
+    services = list(void.subjects(DCAT.endpointURL, endpoint))
+    assert len(services) == 1
+    assert void.value(services[0], DCAT.servesDataset) == dataset
+    assert void.value(dataset, VOID.triples) == Literal(len(published[1]))
+    conforms, _, text = validate(void, shacl_graph=Graph().parse(DCAT_SHAPES))
+    assert conforms, text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../heze-ip-kg.nt",
+        "/%2e%2e/heze-ip-kg.nt",
+        "/id/%2E%2E/%2E%2E/heze-ip-kg.nt",
+        "/static/..%2f..%2fheze-ip-kg.nt",
+        "/%00index.html",
+        "/static%5c..%5c..%5cheze-ip-kg.nt",
+        "/no-such-page.html",
+    ],
+)
+def test_paths_outside_the_site_are_not_found(
+    server: HezeServer, published: tuple[Path, Graph], path: str
+) -> None:
+    assert (published[0] / "heze-ip-kg.nt").is_file()  # it exists, just outside the site
+    status, _, body = fetch(server, path)
+    assert status in (400, 404)
+    assert b"<http" not in body
+    assert_still_answers(server, published[1])
+
+
+def test_a_symlink_out_of_the_site_is_not_followed(
+    published: tuple[Path, Graph], tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("index.html", "dumps"):
+        (site / name).symlink_to(published[0] / "site" / name)
+    (site / "leak.txt").symlink_to("/etc/hostname")
+    settings = ServerSettings(site, published[0] / "heze-ip-kg.nt", port=0, quiet=True, workers=1)
+    running = make_server(settings)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        assert fetch(running, "/leak.txt")[0] == 404
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
+def test_a_published_public_endpoint_is_kept(published: tuple[Path, Graph], tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "dumps").mkdir(parents=True)
+    (site / "index.html").symlink_to(published[0] / "site" / "index.html")
+    void = Graph().parse(published[0] / "site" / "dumps" / "void.ttl")
+    public = serialize(add_endpoint(void, "https://kg.example.org/sparql"), "ttl")
+    (site / "dumps" / "void.ttl").write_bytes(public)
+    settings = ServerSettings(site, published[0] / "heze-ip-kg.nt", port=0, quiet=True, workers=1)
+    running = make_server(settings)
+    threading.Thread(target=running.serve_forever, daemon=True).start()
+    try:
+        assert fetch(running, "/dumps/void.ttl")[2] == public
+    finally:
+        running.shutdown()
+        running.server_close()
+
+
+def test_cors_preflight(server: HezeServer) -> None:
+    status, headers, _ = fetch(server, "/sparql", method="OPTIONS")
+    assert status == 204
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in headers["Access-Control-Allow-Methods"]
+
+
+def test_a_browser_asking_the_endpoint_gets_the_query_page(server: HezeServer) -> None:
+    status, headers, _ = fetch(server, "/sparql", "text/html,*/*;q=0.8")
+    assert (status, headers["Location"]) == (303, "/query.html")
+
+
+# --- SPARQL 1.1 Protocol with a real client ------------------------------------------------
+
+
+def wrapper(server: HezeServer, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:
+    client = SPARQLWrapper(server.url + "/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    if method != "GET":
+        client.setMethod(POST)
+        if method == "POSTDIRECTLY":
+            client.setRequestMethod(POSTDIRECTLY)
+    return client
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "POSTDIRECTLY"])
+def test_sparqlwrapper_select_json(
+    server: HezeServer, published: tuple[Path, Graph], method: str
+) -> None:
+    result = wrapper(server, COUNT, JSON, method).queryAndConvert()
+    assert result["results"]["bindings"][0]["n"]["value"] == str(len(published[1]))  # type: ignore[index,call-overload]
+
+
+def test_sparqlwrapper_xml_csv_tsv(server: HezeServer, published: tuple[Path, Graph]) -> None:
+    query = (
+        "SELECT ?label WHERE { <" + BASE + TASK + "> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
+    )
+    labels = sorted(
+        str(o)
+        for o in published[1].objects(
+            URIRef(BASE + TASK), URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+        )
+    )
+    xml = wrapper(server, query, XML).queryAndConvert()
+    found = [n.firstChild.data for n in xml.getElementsByTagName("literal")]  # type: ignore[union-attr]
+    assert sorted(found) == labels
+    csv = wrapper(server, query, CSV).queryAndConvert().decode("utf-8")  # type: ignore[union-attr]
+    assert sorted(csv.split("\r\n")[1:-1]) == labels
+    tsv = wrapper(server, query, TSV).queryAndConvert().decode("utf-8")  # type: ignore[union-attr]
+    assert tsv.splitlines()[0] == "?label"
+    assert any("@zh" in line for line in tsv.splitlines()[1:])
+
+
+def test_sparqlwrapper_construct_and_ask(server: HezeServer, published: tuple[Path, Graph]) -> None:
+    construct = f"CONSTRUCT {{ <{BASE}{TASK}> ?p ?o }} WHERE {{ <{BASE}{TASK}> ?p ?o }}"
+    triples = wrapper(server, construct, TURTLE).queryAndConvert()
+    expected = Graph()
+    for triple in published[1].triples((URIRef(BASE + TASK), None, None)):
+        expected.add(triple)
+    assert same_graph(Graph().parse(data=triples, format="turtle"), expected)
+    ask = wrapper(server, f"ASK {{ <{BASE}{TASK}> ?p ?o }}", JSON).queryAndConvert()
+    assert ask["boolean"] is True  # type: ignore[index,call-overload]
+
+
+def test_every_catalogue_query_matches_rdflib(
+    server: HezeServer, published: tuple[Path, Graph]
+) -> None:
+    reference = RdflibBackend(published[1])
+    endpoint = EndpointBackend(server.url + "/sparql")
+    for query in list_queries():
+        if query.name == "report-graph-size":
+            continue  # counts a named graph; the endpoint serves the dump as its default graph
+        expected = reference.select(query)
+        if len(expected.rows) >= server.settings.max_rows:
+            continue  # this server caps rows at 50 (tested below)
+        assert endpoint.select(query) == expected, query.name
+
+
+def test_results_over_the_cap_are_cut_and_flagged(server: HezeServer) -> None:
+    status, headers, body = sparql_get(server, "SELECT * WHERE { ?s ?p ?o }", "text/csv")
+    assert status == 200
+    assert headers["X-Result-Truncated"] == "true"
+    assert headers["X-Result-Limit"] == "50"
+    assert len(body.decode().split("\r\n")) == 1 + 50 + 1
+
+
+# --- refusals, and the server keeps answering ---------------------------------------------
+
+HOSTILE = [
+    ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", 403),
+    ("DELETE WHERE { ?s ?p ?o }", 403),
+    ("LOAD <http://127.0.0.1:1/x.ttl>", 403),
+    ("DROP ALL", 403),
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }", 403),
+    ("SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }", 403),
+    ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", 403),
+    ("SELECT * WHERE { ?s ?p", 400),
+    ("SELECT * WHERE " + "{ " * 500 + "?s ?p ?o" + " }" * 500, 400),
+]
+
+
+@pytest.mark.parametrize(("query", "status"), HOSTILE)
+def test_hostile_queries_are_refused(
+    server: HezeServer, published: tuple[Path, Graph], query: str, status: int
+) -> None:
+    assert sparql_get(server, query)[0] == status
+    form = urllib.parse.urlencode({"query": query}).encode()
+    assert (
+        fetch(server, "/sparql", data=form, content_type="application/x-www-form-urlencoded")[0]
+        == status
+    )
+    assert_still_answers(server, published[1])
+
+
+def test_a_literal_or_name_mentioning_update_words_is_not_refused(server: HezeServer) -> None:
+    query = 'SELECT ?x WHERE { VALUES ?x { "LOAD INSERT SERVICE" } } # DROP'
+    status, _, body = sparql_get(server, query, "text/csv")
+    assert (status, body) == (200, b"x\r\nLOAD INSERT SERVICE\r\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type", "status"),
+    [
+        (
+            b"update=" + urllib.parse.quote("CLEAR DEFAULT").encode(),
+            "application/x-www-form-urlencoded",
+            403,
+        ),
+        (b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", "application/sparql-update", 403),
+        (b"query=" + b"x" * 300_000, "application/x-www-form-urlencoded", 413),
+        (COUNT.encode(), "text/plain", 415),
+        (b"query=%FF%FE", "application/x-www-form-urlencoded", 400),
+    ],
+)
+def test_bad_posts_are_refused(
+    server: HezeServer, published: tuple[Path, Graph], data: bytes, content_type: str, status: int
+) -> None:
+    assert fetch(server, "/sparql", data=data, content_type=content_type)[0] == status
+    assert_still_answers(server, published[1])
+
+
+def test_a_runaway_query_is_stopped_and_the_server_keeps_answering(
+    server: HezeServer, published: tuple[Path, Graph]
+) -> None:
+    restarts = server.pool.restarts
+    started = time.monotonic()
+    status, headers, body = sparql_get(server, RUNAWAY)
+    elapsed = time.monotonic() - started
+    assert status == 503
+    assert b"2 s limit" in body
+    assert headers["Retry-After"] == "1"
+    assert elapsed < 30  # stopped near the 2 s limit, not after the hours the query needs
+    assert server.pool.restarts == restarts + 1
+    assert_still_answers(server, published[1])
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def test_serve_command_starts_answers_and_stops_on_sigterm(published: tuple[Path, Graph]) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "heze_ip_kg",
+        "serve",
+        "-d",
+        str(published[0]),
+        "--port",
+        "0",
+        "--quiet",
+        "--workers",
+        "1",
+    ]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stderr.readline() if process.stderr else ""  # "serving … at http://…/"
+        url = line.split(" at ")[1].split("/ ")[0]
+        assert url.startswith("http://127.0.0.1:")
+        with urllib.request.urlopen(
+            url + "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}), timeout=30
+        ) as response:
+            assert b'"boolean": true' in response.read()
+    finally:
+        os.kill(process.pid, signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--host", "0.0.0.0"], "serve binds to loopback only"),
+        (["-d", "no-such-dist"], "no published site here"),
+    ],
+)
+def test_serve_command_errors(published: tuple[Path, Graph], args: list[str], message: str) -> None:
+    command = [sys.executable, "-m", "heze_ip_kg", "serve", "--port", "0"]
+    if "-d" not in args:
+        command += ["-d", str(published[0])]
+    done = subprocess.run(command + args, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
