@@ -17,11 +17,12 @@ import networkx as nx
 from rdflib import Graph
 
 from heze_ip_kg import __version__
+from heze_ip_kg.atomic import atomic_write
 from heze_ip_kg.backends import STORES, open_backend
 from heze_ip_kg.build import DocumentSettings, build_graph, mint_slug
 from heze_ip_kg.cli_options import data_options, fail_cleanly, read_graphs, server_options
 from heze_ip_kg.cli_publish import docs, publish, serve
-from heze_ip_kg.dumps import FORMATS, atomic_write, serialize, write_dumps
+from heze_ip_kg.dumps import FORMATS, serialize, write_dumps
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.formatting import format_report, format_table
 from heze_ip_kg.model import to_json_data

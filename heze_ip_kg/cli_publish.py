@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
+from heze_ip_kg.atomic import atomic_write
 from heze_ip_kg.catalogue import queries_readme, shapes_readme
 from heze_ip_kg.cli_options import data_options, fail_cleanly
-from heze_ip_kg.dumps import atomic_write
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.publish import SITE_URL, publish_site
 from heze_ip_kg.resources import resource_dir

@@ -1,4 +1,4 @@
-"""Deterministic serialisation of a graph and atomic writing of the dumps.
+"""Deterministic serialisation of a graph, and the dumps written as one folder.
 
 rdflib's own output order can depend on hash seeds; here N-Triples lines are sorted and JSON-LD
 nodes and values are sorted, so the same graph always gives the same bytes.
@@ -7,16 +7,13 @@ nodes and values are sorted, so the same graph always gives the same bytes.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from rdflib import Graph
 
+from heze_ip_kg.atomic import atomic_directory
 from heze_ip_kg.namespaces import PREFIXES
 
 DUMP_NAME = "heze-ip-kg"
@@ -52,45 +49,12 @@ def serialize(graph: Graph, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-@contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
-    """A fresh sibling folder to write into; on success its files replace those in ``target``.
-
-    Each file is moved with ``os.replace``, so a reader sees either the old or the new file,
-    and an interrupted run leaves ``target`` as it was.
-    """
-    target.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
-        yield staging
-        for path in sorted(staging.rglob("*")):
-            if path.is_file():
-                final = target / path.relative_to(staging)
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, final)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Write ``payload`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_dumps(graph: Graph, out_dir: Path, name: str = DUMP_NAME) -> list[Path]:
-    """Write ``name.ttl``, ``name.nt`` and ``name.jsonld`` into ``out_dir`` atomically."""
+    """Write ``name.{ttl,nt,jsonld}`` as the whole folder ``out_dir``, in one atomic step."""
     with atomic_directory(out_dir) as staging:
         for ext in FORMATS:
             (staging / f"{name}.{ext}").write_bytes(serialize(graph, ext))
     return [out_dir / f"{name}.{ext}" for ext in FORMATS]
 
 
-__all__ = ["DUMP_NAME", "FORMATS", "atomic_directory", "atomic_write", "serialize", "write_dumps"]
+__all__ = ["DUMP_NAME", "FORMATS", "serialize", "write_dumps"]

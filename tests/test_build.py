@@ -237,7 +237,12 @@ def test_dumps_are_byte_identical_across_processes(tmp_path: Path) -> None:
             capture_output=True,
         )
         outputs.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
-    assert sorted(outputs[0]) == ["heze-ip-kg.jsonld", "heze-ip-kg.nt", "heze-ip-kg.ttl"]
+    assert sorted(outputs[0]) == [
+        ".heze-ip-kg",
+        "heze-ip-kg.jsonld",
+        "heze-ip-kg.nt",
+        "heze-ip-kg.ttl",
+    ]
     assert outputs[0] == outputs[1]
 
 

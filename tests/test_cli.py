@@ -28,6 +28,7 @@ def test_build_writes_the_three_dumps(runner: CliRunner, tmp_path: Path, graph: 
     result = runner.invoke(main, ["build", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".heze-ip-kg",  # the marker: this folder is replaced as a whole by the next run
         "heze-ip-kg.jsonld",
         "heze-ip-kg.nt",
         "heze-ip-kg.ttl",

@@ -1,7 +1,7 @@
 """Stage 7: the graph as linked open data — dumps, a static site, VoID/DCAT and pictures.
 
-Everything goes to a staging folder first and is moved into ``out_dir`` at the end, so an
-interrupted run leaves the previous publication as it was.
+Everything goes to a staging folder first, which replaces ``out_dir`` in one atomic swap at the
+end (``heze_ip_kg.atomic``), so an interrupted run leaves the previous publication whole.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from rdflib import Graph, URIRef
 
-from heze_ip_kg.dumps import DUMP_NAME, FORMATS, atomic_directory, serialize
+from heze_ip_kg.atomic import atomic_directory
+from heze_ip_kg.dumps import DUMP_NAME, FORMATS, serialize
 from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
 from heze_ip_kg.publish.charts import render_indicator_chart
 from heze_ip_kg.publish.context import IndexPage, Link, OntologyPage, Page, QueriesPage
@@ -142,7 +143,7 @@ def publish_site(
     site_url: str = SITE_URL,
     sparql_endpoint: str | None = None,
 ) -> PublishSummary:
-    """Write dumps, ``void.ttl`` and the site into ``out_dir`` (atomically, file by file)."""
+    """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap)."""
     env = environment()
     names = {
         str(s): str(graph.value(s, HIP.fileName))

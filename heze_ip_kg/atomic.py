@@ -1,0 +1,109 @@
+"""Writes that are all or nothing: a file through a temporary file, a folder by an atomic swap.
+
+An output folder (``build -o``, ``publish -o``) belongs to heze-ip-kg: each run writes a complete
+new folder beside it and swaps the two in one step (Linux ``renameat2`` with
+``RENAME_EXCHANGE``), so whenever the run is interrupted — an error, Ctrl-C, ``kill -9`` — the
+folder is either the previous run's, whole, or the new one, whole; never a mix, and no stale file
+of an older run survives. A marker file says a folder is ours; an existing folder that is neither
+empty nor marked is refused, so ``-o ~`` cannot replace a home directory.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from heze_ip_kg.errors import InputError
+
+MARKER = ".heze-ip-kg"
+MARKER_TEXT = b"Written by heze-ip-kg. Each run replaces this folder as a whole.\n"
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Write ``payload`` to ``path`` through a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths in one step; False where the system cannot (then the caller falls back)."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        return False
+    result = renameat2(
+        _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
+    )
+    if result == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False  # a file system without exchange support
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def _check_ours(target: Path) -> None:
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target}: exists and is not a folder")
+    if target.is_dir() and not (target / MARKER).is_file() and any(target.iterdir()):
+        raise InputError(
+            f"{target}: folder exists and was not written by heze-ip-kg; "
+            "give a new or empty folder (each run replaces its output folder as a whole)"
+        )
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove staging folders left by runs that were killed (their process is gone)."""
+    for path in target.parent.glob(f".{target.name}-staging-*"):
+        pid = path.name[len(f".{target.name}-staging-") :].split("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, another user's
+
+
+@contextmanager
+def atomic_directory(target: Path) -> Iterator[Path]:
+    """A fresh sibling folder to write into; on success it replaces ``target`` in one step."""
+    _check_ours(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(target)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}-staging-{os.getpid()}-", dir=target.parent)
+    )
+    try:
+        yield staging
+        (staging / MARKER).write_bytes(MARKER_TEXT)
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; the output is for everyone
+        if not target.exists():
+            os.rename(staging, target)
+        elif not _exchange(staging, target):
+            # Not atomic: a crash between the two renames leaves target missing (documented).
+            old = staging.with_name(staging.name + "-old")
+            os.rename(target, old)
+            os.rename(staging, target)
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # after a swap: the previous output
+
+
+__all__ = ["MARKER", "atomic_directory", "atomic_write"]

@@ -1,0 +1,196 @@
+"""All-or-nothing outputs: ``build``, ``publish`` and ``load`` killed at random points.
+
+A killed run must leave the previous output whole — the folder byte for byte as the previous run
+wrote it, or as the new run writes it, never a mix — and the named graph on a server either the
+old graph or the new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from heze_ip_kg.atomic import MARKER, atomic_directory
+from heze_ip_kg.backends import EndpointBackend
+from heze_ip_kg.errors import InputError
+from heze_ip_kg.pipeline import build_dataset, load_project
+from heze_ip_kg.query import load_query
+from heze_ip_kg.remote import load_graph
+from tests.servers import Server, oxigraph_server
+
+OTHER_BASE = "https://example.org/other/"
+KILLS = 4
+
+
+def digest(folder: Path) -> str:
+    """A hash of every file's path and bytes under ``folder``."""
+    total = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        total.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return total.hexdigest()
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "heze_ip_kg", *args]
+
+
+def kill_at(command: list[str], delay: float) -> int:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    return process.wait()
+
+
+# --- the folder swap itself ---------------------------------------------------------------
+
+
+def test_a_run_replaces_the_folder_as_a_whole(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with atomic_directory(out) as staging:
+        (staging / "old.txt").write_text("old")
+    with atomic_directory(out) as staging:
+        (staging / "new.txt").write_text("new")
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "new.txt"]  # no stale file
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left
+
+
+def test_an_error_inside_leaves_the_previous_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with atomic_directory(out) as staging:
+        (staging / "kept.txt").write_text("kept")
+    before = digest(out)
+
+    def interrupted() -> None:
+        with atomic_directory(out) as staging:
+            (staging / "half.txt").write_text("half")
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        interrupted()
+    assert digest(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_folder_not_written_by_us_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("precious")
+    with (
+        pytest.raises(InputError, match="was not written by heze-ip-kg"),
+        atomic_directory(tmp_path),
+    ):
+        pass
+    assert (tmp_path / "mine.txt").read_text() == "precious"
+
+
+def test_staging_left_by_a_killed_run_is_removed(tmp_path: Path) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    stale = tmp_path / f".out-staging-{dead.stdout.strip()}-abc"
+    stale.mkdir()
+    with atomic_directory(tmp_path / "out") as staging:
+        (staging / "x").write_text("x")
+    assert not stale.exists()
+
+
+# --- killed commands ------------------------------------------------------------------------
+
+
+def killed_runs_leave_old_or_new(out: Path, old: list[str], new: list[str]) -> None:
+    """Run ``old`` into ``out``, time ``new`` into a reference folder, then kill ``new`` runs."""
+    assert subprocess.run([*old, "-o", str(out)], capture_output=True).returncode == 0
+    reference = out.with_name("reference")
+    started = time.monotonic()
+    assert subprocess.run([*new, "-o", str(reference)], capture_output=True).returncode == 0
+    duration = time.monotonic() - started
+    old_digest, new_digest = digest(out), digest(reference)
+    assert old_digest != new_digest
+    rng = random.Random(20221)
+    delays = sorted(rng.uniform(0.3, 1.0) * duration for _ in range(KILLS))
+    outcomes = []
+    for delay in delays:
+        kill_at([*new, "-o", str(out)], delay)
+        found = digest(out)
+        assert found in (old_digest, new_digest), f"mixed output after a kill at {delay:.1f} s"
+        outcomes.append("new" if found == new_digest else "old")
+        if found == new_digest:  # put the old one back for the next kill
+            assert subprocess.run([*old, "-o", str(out)], capture_output=True).returncode == 0
+    assert "old" in outcomes  # at least one kill landed before the swap
+    # The next complete run clears what the killed ones left beside the folder.
+    assert subprocess.run([*new, "-o", str(out)], capture_output=True).returncode == 0
+    assert digest(out) == new_digest
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted([out.name, "reference"])
+
+
+def test_killed_build_leaves_the_previous_dumps_whole(tmp_path: Path) -> None:
+    killed_runs_leave_old_or_new(
+        tmp_path / "dist", cli("build", "--base", OTHER_BASE), cli("build")
+    )
+
+
+def test_killed_publish_leaves_the_previous_publication_whole(tmp_path: Path) -> None:
+    killed_runs_leave_old_or_new(
+        tmp_path / "dist",
+        cli("publish", "--site-url", "https://old.example.org/"),
+        cli("publish"),
+    )
+
+
+# --- a killed load ----------------------------------------------------------------------------
+
+TARGET = "https://w3id.org/heze-ip-kg/id/test-target"
+
+
+@pytest.fixture(scope="module")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph-atomic")) as server:
+        yield server
+
+
+def graph_state(server: Server, old: Graph, new: Graph) -> str:
+    backend = EndpointBackend(server.query)
+    size = int(backend.select(load_query("report-graph-size"), {"graph": TARGET}).rows[0][0] or 0)
+    if size == len(old):
+        return "old"
+    if size == len(new):
+        return "new"
+    return f"mixed ({size} triples)"
+
+
+def _load(graph: Graph, update: str) -> None:
+    load_graph(graph, TARGET, update_endpoint=update, chunk_size=100)
+
+
+def test_killed_load_leaves_the_previous_graph_whole(oxigraph: Server) -> None:
+    new = build_dataset(load_project())
+    old = build_dataset(load_project(base=OTHER_BASE))
+    old.remove((None, None, next(iter(old.objects()))))  # make the two sizes differ
+    assert len(old) != len(new)
+    load_graph(old, TARGET, update_endpoint=oxigraph.update)
+    started = time.monotonic()
+    load_graph(new, TARGET + "-timing", update_endpoint=oxigraph.update, chunk_size=100)
+    duration = time.monotonic() - started
+    rng = random.Random(7)
+    fork = multiprocessing.get_context("fork")
+    for delay in sorted(rng.uniform(0.1, 0.9) * duration for _ in range(KILLS)):
+        child = fork.Process(target=_load, args=(new, oxigraph.update))
+        child.start()
+        time.sleep(delay)
+        os.kill(child.pid or 0, signal.SIGKILL)
+        child.join()
+        assert graph_state(oxigraph, old, new) == "old", f"kill at {delay:.2f} s"
+    _load(new, oxigraph.update)
+    assert graph_state(oxigraph, old, new) == "new"
