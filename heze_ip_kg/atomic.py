@@ -23,6 +23,7 @@ from heze_ip_kg.errors import InputError
 
 MARKER = ".heze-ip-kg"
 MARKER_TEXT = b"Written by heze-ip-kg. Each run replaces this folder as a whole.\n"
+UNMARKED = frozenset({"void.ttl", "site"})  # with heze-ip-kg.*: outputs of earlier versions
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
@@ -57,10 +58,17 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
+def _looks_ours(target: Path) -> bool:
+    """Marked, empty, or holding only what build and publish wrote before the marker existed."""
+    if (target / MARKER).is_file():
+        return True
+    return all(p.name.startswith("heze-ip-kg.") or p.name in UNMARKED for p in target.iterdir())
+
+
 def _check_ours(target: Path) -> None:
     if target.exists() and not target.is_dir():
         raise InputError(f"{target}: exists and is not a folder")
-    if target.is_dir() and not (target / MARKER).is_file() and any(target.iterdir()):
+    if target.is_dir() and not _looks_ours(target):
         raise InputError(
             f"{target}: folder exists and was not written by heze-ip-kg; "
             "give a new or empty folder (each run replaces its output folder as a whole)"

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal
+from rdflib.namespace import XSD
 
 from heze_ip_kg.model import Plan
 from heze_ip_kg.parse import read_plan
@@ -46,6 +47,31 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Graph]:
         texts={str(t.iri): t.text for t in result.texts},
     )
     return out, result.graph
+
+
+# Markup and script payloads that every page must show as text (see tests/test_markup.py).
+PAYLOAD = """<script>alert("s{n}")</script><img src=x onerror="alert('i{n}')"></script><!--"' & """
+
+
+@pytest.fixture(scope="session")
+def poisoned(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Graph]:
+    """The project published with a payload put in front of every string in the graph."""
+    result = build_all(load_project())
+    graph = Graph()
+    for prefix, namespace in result.graph.namespaces():
+        graph.bind(prefix, namespace)
+    for n, (s, p, o) in enumerate(sorted(result.graph)):
+        if isinstance(o, Literal) and o.datatype in (None, XSD.string):
+            o = Literal(PAYLOAD.format(n=n) + str(o), lang=o.language, datatype=o.datatype)
+        graph.add((s, p, o))
+    out = tmp_path_factory.mktemp("poisoned")
+    publish_site(
+        graph,
+        out,
+        validate_graph(graph, checks=False),
+        texts={str(t.iri): t.text for t in result.texts},
+    )
+    return out, graph
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

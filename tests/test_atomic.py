@@ -92,6 +92,15 @@ def test_a_folder_not_written_by_us_is_refused(tmp_path: Path) -> None:
     assert (tmp_path / "mine.txt").read_text() == "precious"
 
 
+def test_an_unmarked_output_of_an_earlier_version_is_taken_over(tmp_path: Path) -> None:
+    (tmp_path / "heze-ip-kg.ttl").write_text("old dump")
+    (tmp_path / "site").mkdir()
+    with atomic_directory(tmp_path) as staging:
+        (staging / "heze-ip-kg.ttl").write_text("new dump")
+    assert (tmp_path / "heze-ip-kg.ttl").read_text() == "new dump"
+    assert not (tmp_path / "site").exists()
+
+
 def test_staging_left_by_a_killed_run_is_removed(tmp_path: Path) -> None:
     dead = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"],

@@ -6,7 +6,6 @@ Screenshots are kept in tests/artifacts/ (ignored by git).
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,9 @@ import pytest
 from playwright.sync_api import expect
 
 from heze_ip_kg.publish import publish_site
+from heze_ip_kg.serve import ServerSettings
 from heze_ip_kg.validate import validate_graph
+from tests.serving import running
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -111,28 +112,32 @@ def test_script_payload_in_a_label_does_not_run(page: Any, tmp_path: Path) -> No
     shot(page, "hostile-label")
 
 
-class _Server:
-    def __init__(self, dist: Path) -> None:
-        from heze_ip_kg.serve import ServerSettings, make_server
-
-        self.server = make_server(
-            ServerSettings(site=dist / "site", dump=dist / "heze-ip-kg.nt", port=0, quiet=True)
-        )
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        host, port = self.server.server_address[:2]
-        self.url = f"http://{host}:{port}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture(scope="module")
 def served(dist: Path) -> Iterator[str]:
-    server = _Server(dist)
-    yield server.url
-    server.stop()
+    with running(ServerSettings.for_publication(dist, port=0, quiet=True)) as server:
+        yield server.url
+
+
+POISONED_PAGES = [
+    "index.html",
+    "id/heze-ip-plan-14fyp/part-2/task-area-1/task-2.html",
+    "id/heze-ip-plan-14fyp/part-1/objective-3/indicator-table/indicator-4.html",
+    "id/org/heze-market-regulation.html",
+    "id/alignment/heze-ip-plan-14fyp/1.html",
+    "queries/index.html",
+]
+
+
+@pytest.mark.parametrize("path", POISONED_PAGES)
+def test_a_graph_full_of_script_payloads_runs_none(
+    page: Any, poisoned: tuple[Path, Any], path: str
+) -> None:
+    page.goto((poisoned[0] / "site" / path).as_uri())
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(200)  # an onerror handler would have fired by now
+    assert page.dialogs == []
+    assert '<script>alert("s' in page.locator("main").inner_text()
+    shot(page, "poisoned-" + path.replace("/", "-").removesuffix(".html"))
 
 
 def test_site_from_serve_and_the_query_page(page: Any, served: str) -> None:

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -28,14 +27,13 @@ from heze_ip_kg.namespaces import DCAT, VOID
 from heze_ip_kg.publish.dataset import add_endpoint
 from heze_ip_kg.publish.describe import description, page_path, subjects_with_pages
 from heze_ip_kg.query import list_queries
-from heze_ip_kg.serve import HezeServer, ServerSettings, make_server
+from heze_ip_kg.serve import HezeServer, ServerSettings
 from tests.isomorphism import same_graph
+from tests.serving import COUNT, RUNAWAY, assert_still_answers, fetch, running, sparql_get
 
 BASE = "https://w3id.org/heze-ip-kg/id/"
 TASK = "heze-ip-plan-14fyp/part-2/task-area-1/task-2"
 DCAT_SHAPES = Path(__file__).resolve().parent / "dcat" / "dcat-ap-core.shapes.ttl"
-COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 @pytest.fixture(scope="module")
@@ -43,49 +41,8 @@ def server(published: tuple[Path, Graph]) -> Iterator[HezeServer]:
     settings = ServerSettings.for_publication(
         published[0], port=0, quiet=True, query_timeout=2.0, max_rows=50
     )
-    running = make_server(settings)
-    thread = threading.Thread(target=running.serve_forever, daemon=True)
-    thread.start()
-    yield running
-    running.shutdown()
-    running.server_close()
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-OPENER = urllib.request.build_opener(_NoRedirect)
-
-
-def fetch(
-    server: HezeServer,
-    path: str,
-    accept: str | None = None,
-    data: bytes | None = None,
-    content_type: str | None = None,
-    method: str | None = None,
-) -> tuple[int, dict[str, str], bytes]:
-    request = urllib.request.Request(server.url + path, data=data, method=method)
-    if accept is not None:
-        request.add_header("Accept", accept)
-    if content_type is not None:
-        request.add_header("Content-Type", content_type)
-    try:
-        with OPENER.open(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers), err.read()
-
-
-def sparql_get(server: HezeServer, query: str, accept: str = "application/sparql-results+json"):  # type: ignore[no-untyped-def]
-    return fetch(server, "/sparql?" + urllib.parse.urlencode({"query": query}), accept)
-
-
-def assert_still_answers(server: HezeServer, graph: Graph) -> None:
-    status, _, body = sparql_get(server, COUNT, "text/csv")
-    assert (status, body) == (200, f"n\r\n{len(graph)}\r\n".encode())
+    with running(settings) as server:
+        yield server
 
 
 # --- the site and content negotiation ------------------------------------------------------
@@ -229,13 +186,8 @@ def test_a_symlink_out_of_the_site_is_not_followed(
         (site / name).symlink_to(published[0] / "site" / name)
     (site / "leak.txt").symlink_to("/etc/hostname")
     settings = ServerSettings(site, published[0] / "heze-ip-kg.nt", port=0, quiet=True, workers=1)
-    running = make_server(settings)
-    threading.Thread(target=running.serve_forever, daemon=True).start()
-    try:
-        assert fetch(running, "/leak.txt")[0] == 404
-    finally:
-        running.shutdown()
-        running.server_close()
+    with running(settings) as server:
+        assert fetch(server, "/leak.txt")[0] == 404
 
 
 def test_a_published_public_endpoint_is_kept(published: tuple[Path, Graph], tmp_path: Path) -> None:
@@ -246,13 +198,8 @@ def test_a_published_public_endpoint_is_kept(published: tuple[Path, Graph], tmp_
     public = serialize(add_endpoint(void, "https://kg.example.org/sparql"), "ttl")
     (site / "dumps" / "void.ttl").write_bytes(public)
     settings = ServerSettings(site, published[0] / "heze-ip-kg.nt", port=0, quiet=True, workers=1)
-    running = make_server(settings)
-    threading.Thread(target=running.serve_forever, daemon=True).start()
-    try:
-        assert fetch(running, "/dumps/void.ttl")[2] == public
-    finally:
-        running.shutdown()
-        running.server_close()
+    with running(settings) as server:
+        assert fetch(server, "/dumps/void.ttl")[2] == public
 
 
 def test_cors_preflight(server: HezeServer) -> None:

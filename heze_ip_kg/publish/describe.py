@@ -47,11 +47,24 @@ def label(graph: Graph, node: Node, lang: str = "zh") -> str:
     return text.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
+def _file_name(segment: str) -> str:
+    try:
+        decoded = unquote(segment, errors="strict")
+    except UnicodeDecodeError:
+        return segment  # not UTF-8 underneath: keep it as written
+    if decoded in ("", ".", "..") or any(c in decoded for c in "/\\\0%"):
+        return segment
+    return decoded
+
+
 def page_path(iri: str, base: str, ext: str = "html") -> str | None:
     """The site path of the page for ``iri`` (``id/<rest>.<ext>``), or None if not ours.
 
-    Percent-encoded segments are decoded (file names hold the characters themselves); a
-    segment too long for a file name becomes its SHA-1.
+    Percent-encoded segments are decoded (file names hold the characters themselves) unless
+    the decoded form would be unsafe or ambiguous as a file name (``/``, ``\\``, NUL, ``%``,
+    ``.`` or ``..``), in which case the segment stays encoded; a segment too long for a file
+    name becomes its SHA-1. Distinct IRIs thus get distinct paths (up to RFC 3986's equivalence
+    of ``%41`` and ``A``), all inside ``id/``.
 
     >>> page_path("https://w3id.org/heze-ip-kg/id/doc/by-title/%E8%A7%84%E5%88%92",
     ...           "https://w3id.org/heze-ip-kg/id/")
@@ -62,7 +75,7 @@ def page_path(iri: str, base: str, ext: str = "html") -> str | None:
     rest = iri[len(base) :]
     if any(c in rest for c in "#?") or ".." in rest.split("/"):
         return None
-    segments = [unquote(s) for s in rest.split("/")]
+    segments = [_file_name(s) for s in rest.split("/")]
     segments = [
         s if len(s.encode()) <= 150 else hashlib.sha1(s.encode()).hexdigest() for s in segments
     ]

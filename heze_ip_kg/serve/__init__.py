@@ -76,6 +76,7 @@ class HezeServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # the default 5 resets connections when many clients connect at once
 
     def __init__(self, settings: ServerSettings, pool: QueryPool) -> None:
         self.settings = settings

@@ -98,6 +98,9 @@ class SiteHandler(BaseHTTPRequestHandler):
     def _text(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         self._send(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), headers)
 
+    def _closing(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        self._text(status, message, {**(headers or {}), "Connection": "close"})
+
     def _redirect(self, location: str, vary: bool = True) -> None:
         headers = {"Location": location}
         if vary:
@@ -133,25 +136,24 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         path, _, query = self.path.partition("?")
+        # Refusals before the body is read close the connection: the unread body must not be
+        # taken for the next request.
         if path != "/sparql":
-            self._text(
+            self._closing(
                 HTTPStatus.METHOD_NOT_ALLOWED, "POST only to /sparql", {"Allow": "GET, HEAD"}
             )
             return
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            self.close_connection = True
-            self._text(HTTPStatus.LENGTH_REQUIRED, "send a Content-Length, not a chunked body")
+            self._closing(HTTPStatus.LENGTH_REQUIRED, "send a Content-Length, not a chunked body")
             return
         try:
             length = int(self.headers.get("Content-Length", ""))
         except ValueError:
-            self.close_connection = True
-            self._text(HTTPStatus.LENGTH_REQUIRED, "POST needs a Content-Length")
+            self._closing(HTTPStatus.LENGTH_REQUIRED, "POST needs a Content-Length")
             return
         limit = self.server.settings.max_request_bytes
         if length < 0 or length > limit:
-            self.close_connection = True  # the unread body must not be taken for a request
-            self._text(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {limit} bytes")
+            self._closing(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {limit} bytes")
             return
         self._sparql(query, self.rfile.read(length))
 

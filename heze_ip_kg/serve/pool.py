@@ -4,7 +4,7 @@ Each worker (``heze_ip_kg.serve.worker``) holds its own copy of the store. A req
 idle worker; if the answer is not back by the deadline the worker is killed, the client gets
 503, and a fresh worker is started in the background — so a runaway query costs one worker for
 a moment and never the server. At most ``workers`` queries run at once; a request waits up to
-the time limit for a free worker, then gets 503 with ``Retry-After``.
+three times the time limit for a free worker, then gets 503 with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -88,7 +88,7 @@ class _Worker:
             self.process.stdin.write(json.dumps(message).encode("utf-8") + b"\n")
         except OSError:
             self.kill()
-            raise WorkerGoneError from None
+            raise WorkerGoneError("died") from None
         header: dict[str, Any] = json.loads(self._read_line(deadline))
         body = self._read_exactly(int(header["length"]), deadline)
         return Answer(
@@ -104,10 +104,13 @@ class _Worker:
         fd = self.process.stdout.fileno()
         remaining = deadline - time.monotonic()
         ready = select.select([fd], [], [], max(remaining, 0))[0] if remaining > 0 else []
-        chunk = os.read(fd, 1 << 20) if ready else b""
-        if not chunk:  # timed out, or the worker died (end of file)
+        if not ready:
             self.kill()
-            raise WorkerGoneError
+            raise WorkerGoneError("timeout")
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:  # end of file: the worker died (out of memory, or a crash)
+            self.kill()
+            raise WorkerGoneError("died")
         self._buffer += chunk
 
     def _read_line(self, deadline: float) -> bytes:
@@ -187,18 +190,19 @@ class QueryPool:
     def execute(self, request: QueryRequest) -> Answer:
         """Run ``request`` on an idle worker within the time limit."""
         try:
-            worker = self._idle.get(timeout=self.limits.timeout)
+            # Long enough for a worker stopped by the limit to be replaced meanwhile.
+            worker = self._idle.get(timeout=3 * self.limits.timeout)
         except queue.Empty:
             return _text_answer(503, "all query workers are busy; try again shortly")
         try:
             answer = worker.ask(request, self.limits.max_rows, self.limits.timeout)
-        except WorkerGoneError:
+        except WorkerGoneError as gone:
             self._replace(worker)
-            return _text_answer(
-                503,
-                f"the query was stopped: it ran past the {self.limits.timeout:g} s limit "
-                "or out of its memory budget",
-            )
+            if str(gone) == "timeout":
+                reason = f"it ran past the {self.limits.timeout:g} s limit"
+            else:
+                reason = "it ran out of its memory budget"
+            return _text_answer(503, f"the query was stopped: {reason}")
         self._idle.put(worker)
         return answer
 

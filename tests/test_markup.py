@@ -1,0 +1,71 @@
+"""Output safety: a graph full of markup and script payloads is shown as text on every page.
+
+Every string literal of the project's graph gets a payload in front (``tests/conftest.py``:
+``<script>``, an ``onerror`` handler, a stray ``</script>``, a comment opener, quotes); the site is
+published, and every page is parsed: the only scripts are the site's own file and the JSON-LD
+block, no element carries an event handler, and the payload appears as text. The browser test
+(tests/test_browser.py) opens pages of the same site and checks that no script ran.
+"""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+from rdflib import Graph
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[dict[str, str | None]] = []
+        self.handlers: list[str] = []
+        self.images: list[str | None] = []
+        self.text: list[str] = []
+        self.jsonld: list[str] = []
+        self._in_jsonld = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handlers += [f"{tag} {name}" for name, _ in attrs if name.lower().startswith("on")]
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+            self._in_jsonld = dict(attrs).get("type") == "application/ld+json"
+        if tag == "img":
+            self.images.append(dict(attrs).get("src"))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_jsonld = False
+
+    def handle_data(self, data: str) -> None:
+        (self.jsonld if self._in_jsonld else self.text).append(data)
+
+
+def test_every_page_shows_the_payloads_as_text(poisoned: tuple[Path, Graph]) -> None:
+    site = poisoned[0] / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 400
+    shown = 0
+    for page in pages:
+        found = _Elements()
+        found.feed(page.read_text(encoding="utf-8"))
+        where = str(page.relative_to(site))
+        assert found.handlers == [], where
+        assert "x" not in found.images, where
+        for script in found.scripts:
+            assert script.get("type") == "application/ld+json" or str(
+                script.get("src", "")
+            ).endswith("static/site.js"), where
+        for block in found.jsonld:
+            json.loads(block)  # the payload's </script> did not cut the block short
+            assert "</script" not in block.lower(), where
+        shown += "".join(found.text).count('<script>alert("s')
+    assert shown > 1000  # the payloads are there, as text
+
+
+def test_pictures_escape_the_payloads(poisoned: tuple[Path, Graph]) -> None:
+    for picture in sorted((poisoned[0] / "site" / "pictures").glob("*.svg")):
+        svg = picture.read_text(encoding="utf-8")
+        assert "&lt;script&gt;" in svg, picture.name  # the labels are there, escaped
+        assert "<script" not in svg
+        assert "<img" not in svg
