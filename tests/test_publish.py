@@ -117,7 +117,7 @@ def test_page_jsonld_ttl_and_jsonld_match_the_graph(
         assert same_graph(graph_, expected)
 
 
-def test_all_resource_pages_match_their_description(published: tuple[Path, Graph]) -> None:
+def test_every_page_jsonld_ttl_and_jsonld_match_the_description(published: tuple[Path, Graph]) -> None:
     out, graph = published
     for ttl in sorted((out / "site" / "id").rglob("*.ttl")):
         parsed = Graph().parse(ttl, format="turtle")
@@ -127,7 +127,12 @@ def test_all_resource_pages_match_their_description(published: tuple[Path, Graph
             if isinstance(s, URIRef)
             and ttl.with_suffix("").as_posix().endswith(unquote(str(s)[len(BASE) :]))
         )
-        assert same_graph(parsed, description(graph, subject)), ttl
+        expected = description(graph, subject)
+        assert same_graph(parsed, expected), ttl
+        (block,) = parse_html(ttl.with_suffix(".html")).scripts
+        assert same_graph(Graph().parse(data=block, format="json-ld"), expected), ttl
+        beside = Graph().parse(ttl.with_suffix(".jsonld"), format="json-ld")
+        assert same_graph(beside, expected), ttl
 
 
 def test_void_and_dcat_validate_and_count(published: tuple[Path, Graph]) -> None:
