@@ -20,7 +20,13 @@ from heze_ip_kg import __version__
 from heze_ip_kg.atomic import atomic_write
 from heze_ip_kg.backends import STORES, open_backend
 from heze_ip_kg.build import DocumentSettings, build_graph, mint_slug
-from heze_ip_kg.cli_options import data_options, fail_cleanly, read_graphs, server_options
+from heze_ip_kg.cli_options import (
+    data_options,
+    fail_cleanly,
+    folder_option,
+    read_graphs,
+    server_options,
+)
 from heze_ip_kg.cli_publish import docs, publish, serve
 from heze_ip_kg.dumps import FORMATS, serialize, write_dumps
 from heze_ip_kg.errors import InputError
@@ -66,14 +72,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Folder for the dumps.",
-)
+@folder_option("-o", "--output", default="dist", help="Folder for the dumps (replaced as a whole).")
 @data_options
 @fail_cleanly
 def build(output: Path, data: Path | None, base: str) -> None:

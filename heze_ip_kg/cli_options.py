@@ -31,6 +31,17 @@ def fail_cleanly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def folder_option(*names: str, default: str, help: str) -> Callable[[F], F]:
+    """A folder option (``-o/--output``, ``-d/--dist``) with its default shown."""
+    return click.option(
+        *names,
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=help,
+    )
+
+
 def data_options(command: F) -> F:
     command = click.option(
         "--data",

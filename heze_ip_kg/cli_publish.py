@@ -8,7 +8,7 @@ import click
 
 from heze_ip_kg.atomic import atomic_write
 from heze_ip_kg.catalogue import queries_readme, shapes_readme
-from heze_ip_kg.cli_options import data_options, fail_cleanly
+from heze_ip_kg.cli_options import data_options, fail_cleanly, folder_option
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.publish import SITE_URL, publish_site
 from heze_ip_kg.resources import resource_dir
@@ -17,13 +17,8 @@ from heze_ip_kg.validate import validate_graph
 
 
 @click.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="Folder for the publication.",
+@folder_option(
+    "-o", "--output", default="dist", help="Folder for the publication (replaced as a whole)."
 )
 @click.option(
     "--site-url",
@@ -60,14 +55,7 @@ def publish(
 
 
 @click.command()
-@click.option(
-    "-d",
-    "--dist",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("dist"),
-    show_default=True,
-    help="What publish wrote (the site and the N-Triples dump).",
-)
+@folder_option("-d", "--dist", default="dist", help="What publish wrote (site and N-Triples dump).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="A loopback address.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option(

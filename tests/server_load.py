@@ -65,8 +65,11 @@ def _rss(pid: int) -> int:
 
 
 @contextmanager
-def served(dist: Path, *args: str) -> Iterator[tuple[str, int]]:
-    """``heze-ip-kg serve`` on a free port in its own process: (URL, PID)."""
+def served(dist: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """``heze-ip-kg serve`` on a free port in its own process: its URL and the process.
+
+    Stopped afterwards with SIGTERM (``returncode`` then tells how it ended).
+    """
     command = [
         sys.executable,
         "-m",
@@ -88,7 +91,7 @@ def served(dist: Path, *args: str) -> Iterator[tuple[str, int]]:
         # Keep reading what the server says, so that its pipe never fills and blocks it.
         drain = threading.Thread(target=lambda: log.extend(process.stderr or []), daemon=True)
         drain.start()
-        yield line.split(" at ")[1].split("/ ")[0], process.pid
+        yield line.split(" at ")[1].split("/ ")[0], process
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -267,8 +270,10 @@ def main() -> int:
     parser.add_argument("--runaways", type=int, default=5)
     args = parser.parse_args()
     triples = sum(1 for _ in (args.dist / "heze-ip-kg.nt").open("rb"))
-    with served(args.dist, "--timeout", "2") as (url, pid):
-        report = run_load(url, pid, args.dist, triples, args.clients, args.requests, args.runaways)
+    with served(args.dist, "--timeout", "2") as (url, process):
+        report = run_load(
+            url, process.pid, args.dist, triples, args.clients, args.requests, args.runaways
+        )
     print(report.markdown(args.clients))
     for line in report.wrong[:20]:
         print("WRONG", line)

@@ -117,7 +117,9 @@ def test_page_jsonld_ttl_and_jsonld_match_the_graph(
         assert same_graph(graph_, expected)
 
 
-def test_every_page_jsonld_ttl_and_jsonld_match_the_description(published: tuple[Path, Graph]) -> None:
+def test_every_page_jsonld_ttl_and_jsonld_match_the_description(
+    published: tuple[Path, Graph],
+) -> None:
     out, graph = published
     for ttl in sorted((out / "site" / "id").rglob("*.ttl")):
         parsed = Graph().parse(ttl, format="turtle")

@@ -5,8 +5,6 @@ A real server on 127.0.0.1 (a free port) over a real publication; SPARQLWrapper 
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -29,6 +27,7 @@ from heze_ip_kg.publish.describe import description, page_path, subjects_with_pa
 from heze_ip_kg.query import list_queries
 from heze_ip_kg.serve import HezeServer, ServerSettings
 from tests.isomorphism import same_graph
+from tests.server_load import served
 from tests.serving import COUNT, RUNAWAY, assert_still_answers, fetch, running, sparql_get
 
 BASE = "https://w3id.org/heze-ip-kg/id/"
@@ -364,31 +363,12 @@ def test_a_runaway_query_is_stopped_and_the_server_keeps_answering(
 
 
 def test_serve_command_starts_answers_and_stops_on_sigterm(published: tuple[Path, Graph]) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "heze_ip_kg",
-        "serve",
-        "-d",
-        str(published[0]),
-        "--port",
-        "0",
-        "--quiet",
-        "--workers",
-        "1",
-    ]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    try:
-        line = process.stderr.readline() if process.stderr else ""  # "serving … at http://…/"
-        url = line.split(" at ")[1].split("/ ")[0]
+    with served(published[0], "--workers", "1") as (url, process):
         assert url.startswith("http://127.0.0.1:")
-        with urllib.request.urlopen(
-            url + "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}), timeout=30
-        ) as response:
+        ask = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+        with urllib.request.urlopen(url + "/sparql?" + ask, timeout=30) as response:
             assert b'"boolean": true' in response.read()
-    finally:
-        os.kill(process.pid, signal.SIGTERM)
-        assert process.wait(timeout=30) == 0
+    assert process.returncode == 0  # SIGTERM ends it cleanly, workers stopped
 
 
 @pytest.mark.parametrize(

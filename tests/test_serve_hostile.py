@@ -111,8 +111,10 @@ def test_twenty_clients_ten_thousand_requests_all_answered_right(
     published: tuple[Path, Graph],
 ) -> None:
     dist, graph = published
-    with served(dist, "--timeout", "2") as (url, pid):
-        report = run_load(url, pid, dist, len(graph), clients=20, requests=10_000, runaways=5)
+    with served(dist, "--timeout", "2") as (url, process):
+        report = run_load(
+            url, process.pid, dist, len(graph), clients=20, requests=10_000, runaways=5
+        )
     assert report.wrong == []
     assert report.requests == 10_005
     assert report.kinds["runaway"] == 5
