@@ -146,8 +146,15 @@ def describe_unit(graph: Graph, unit: str, vocabulary: Vocabulary) -> URIRef:
     concept, scheme = unit_iri(unit, vocabulary), URIRef(CONCEPT_BASE + "unit")
     graph.add((concept, RDF.type, SKOS.Concept))
     graph.add((concept, SKOS.inScheme, scheme))
-    graph.add((concept, SKOS.prefLabel, Literal(unit, lang="zh")))
-    english = vocabulary.labels_en.get(unit)
+    # The first spelling listed for a concept is its label; others (% for 百分比) are alternatives,
+    # so that each concept keeps one prefLabel per language (SKOS S14).
+    preferred = next(
+        (z for z, n in vocabulary.units.items() if n == vocabulary.units.get(unit)), unit
+    )
+    graph.add((concept, SKOS.prefLabel, Literal(preferred, lang="zh")))
+    if preferred != unit:
+        graph.add((concept, SKOS.altLabel, Literal(unit, lang="zh")))
+    english = vocabulary.labels_en.get(preferred) or vocabulary.labels_en.get(unit)
     if english:
         graph.add((concept, SKOS.prefLabel, Literal(english, lang="en")))
     graph.add((scheme, RDF.type, SKOS.ConceptScheme))

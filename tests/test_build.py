@@ -154,6 +154,19 @@ def test_indicator_values(graph: Graph, n: int, row: tuple[str, str, str, str]) 
     )
 
 
+def test_each_concept_has_one_preferred_label_per_language(graph: Graph) -> None:
+    labels = Counter(
+        (s, o.language) for s, o in graph.subject_objects(SKOS.prefLabel) if isinstance(o, Literal)
+    )
+    assert [key for key, n in labels.items() if n > 1] == []  # SKOS integrity condition S14
+    percent = URIRef("https://w3id.org/heze-ip-kg/id/concept/unit/percent")
+    assert graph.value(percent, SKOS.prefLabel) in (
+        Literal("百分比", lang="zh"),
+        Literal("percent", lang="en"),
+    )
+    assert set(graph.objects(percent, SKOS.altLabel)) == {Literal("%", lang="zh")}
+
+
 def test_notice_metadata(graph: Graph) -> None:
     notice = iri("notice")
     assert value(graph, notice, HIP.documentNumber) == "菏政办字〔2022〕52号"
