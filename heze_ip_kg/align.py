@@ -173,7 +173,10 @@ def element_index(graph: Graph) -> list[AlignableElement]:
 
 
 class _Scorer:
-    """TF-IDF cosine over character bigrams, with document frequencies from every element."""
+    """TF-IDF cosine over character bigrams, with document frequencies from every element.
+
+    Each element's vectors and norms are computed once, so scoring a pair is two sparse dots.
+    """
 
     def __init__(self, elements: Iterable[AlignableElement]) -> None:
         items = list(elements)
@@ -181,9 +184,18 @@ class _Scorer:
         for element in items:
             df.update(set(bigrams(element.label + element.text)))
         self.idf = {g: math.log((1 + len(items)) / (1 + n)) + 1 for g, n in df.items()}
+        self._label: dict[URIRef, tuple[dict[str, float], float]] = {}
+        self._full: dict[URIRef, tuple[dict[str, float], float]] = {}
+        for element in items:
+            self._label[element.iri] = self._normed(element.label)
+            self._full[element.iri] = self._normed(element.label + element.text)
 
     def vector(self, text: str) -> dict[str, float]:
         return {g: n * self.idf.get(g, 1.0) for g, n in bigrams(text).items()}
+
+    def _normed(self, text: str) -> tuple[dict[str, float], float]:
+        vector = self.vector(text)
+        return vector, math.sqrt(sum(v * v for v in vector.values()))
 
     @staticmethod
     def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -191,13 +203,21 @@ class _Scorer:
         norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
         return dot / norm if norm else 0.0
 
+    @staticmethod
+    def _cached_cosine(
+        a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]
+    ) -> float:
+        norm = a[1] * b[1]
+        if not norm:
+            return 0.0
+        small, large = (a[0], b[0]) if len(a[0]) <= len(b[0]) else (b[0], a[0])
+        return sum(v * large.get(g, 0.0) for g, v in small.items()) / norm
+
     def score(self, child: AlignableElement, parent: AlignableElement) -> tuple[float, str]:
-        label = self.cosine(self.vector(child.label), self.vector(parent.label))
+        label = self._cached_cosine(self._label[child.iri], self._label[parent.iri])
         text = 0.0
         if child.text and parent.text:
-            text = self.cosine(
-                self.vector(child.label + child.text), self.vector(parent.label + parent.text)
-            )
+            text = self._cached_cosine(self._full[child.iri], self._full[parent.iri])
         score = max(label, 0.7 * label + 0.3 * text)
         note = ""
         if child.cls == "Indicator" and child.unit and parent.unit:
@@ -208,30 +228,61 @@ class _Scorer:
         return score, note
 
 
+def candidate_documents(
+    documents: Mapping[URIRef, str], based_on: set[tuple[URIRef, URIRef]]
+) -> dict[URIRef, list[URIRef]]:
+    """For each document, the documents whose elements it may carry out.
+
+    Those it is based on, and those of a higher level of government; but where a document names
+    its parents at some level, only the named ones at that level (a city citing its own
+    province is not compared with every other province).
+    """
+    found: dict[URIRef, list[URIRef]] = {}
+    for child, level in documents.items():
+        rank = LEVEL_RANK.get(level, 0)
+        cited = {p for c, p in based_on if c == child}
+        cited_levels = {documents[p] for p in cited if p in documents}
+        found[child] = sorted(
+            parent
+            for parent, parent_level in documents.items()
+            if parent in cited
+            or (
+                LEVEL_RANK.get(parent_level, 0) > rank
+                and (parent_level not in cited_levels or parent in cited)
+            )
+        )
+    return found
+
+
 def propose_alignments(
     graph: Graph, *, threshold: float = 0.25, per_document: int = 2
 ) -> list[Proposal]:
     """For each element, the best elements of each higher-level document or document it is based on.
 
     Only class-compatible pairs are scored; at most ``per_document`` proposals per child and
-    parent document, each at or above ``threshold``.
+    parent document, each at or above ``threshold``. See ``candidate_documents`` for which
+    documents are compared.
     """
     elements = element_index(graph)
     scorer = _Scorer(elements)
     based_on = set(documents_citing(graph))
+    by_document: dict[URIRef, list[AlignableElement]] = {}
+    for element in elements:
+        by_document.setdefault(element.document, []).append(element)
+    levels = {doc: items[0].level for doc, items in by_document.items()}
+    candidates = candidate_documents(levels, based_on)
     proposals: list[Proposal] = []
     for child in elements:
         by_doc: dict[URIRef, list[tuple[float, str, AlignableElement]]] = {}
-        for parent in elements:
-            higher = LEVEL_RANK.get(parent.level, 0) > LEVEL_RANK.get(child.level, 0)
-            if not higher and (child.document, parent.document) not in based_on:
-                continue
-            if parent.cls not in COMPATIBLE[child.cls]:
-                continue
-            score, note = scorer.score(child, parent)
-            if score >= threshold:
-                by_doc.setdefault(parent.document, []).append((score, note, parent))
-        for ranked in by_doc.values():
+        for document in candidates.get(child.document, []):
+            for parent in by_document[document]:
+                if parent.cls not in COMPATIBLE[child.cls]:
+                    continue
+                score, note = scorer.score(child, parent)
+                if score >= threshold:
+                    by_doc.setdefault(parent.document, []).append((score, note, parent))
+        for document in sorted(by_doc, key=str):
+            ranked = by_doc[document]
             ranked.sort(key=lambda r: (-r[0], str(r[2].iri)))
             for score, note, parent in ranked[:per_document]:
                 phrases = shared_phrases(child.label + child.text, parent.label + parent.text)
@@ -380,6 +431,7 @@ __all__ = [
     "Proposal",
     "alignment_graph",
     "bigrams",
+    "candidate_documents",
     "element_index",
     "known_elements",
     "load_decisions",

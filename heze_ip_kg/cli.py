@@ -21,6 +21,7 @@ from heze_ip_kg.backends import STORES, open_backend
 from heze_ip_kg.build import DocumentSettings, build_graph, mint_slug
 from heze_ip_kg.catalogue import queries_readme, shapes_readme
 from heze_ip_kg.cli_options import data_options, fail_cleanly, read_graphs, server_options
+from heze_ip_kg.cli_scale import corpus
 from heze_ip_kg.dumps import FORMATS, atomic_write, serialize, write_dumps
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.formatting import format_report, format_table
@@ -417,5 +418,7 @@ def docs() -> None:
         atomic_write(path, text.encode("utf-8"))
         click.echo(f"wrote {path}", err=True)
 
+
+main.add_command(corpus)
 
 __all__ = ["FORMATS", "format_report", "main", "summary"]
