@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from heze_ip_kg.build import CONCEPT_BASE
+from heze_ip_kg.build import CONCEPT_BASE, title_key
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, RDFS, XSD
 
@@ -229,14 +229,18 @@ class _Scorer:
 
 
 def candidate_documents(
-    documents: Mapping[URIRef, str], based_on: set[tuple[URIRef, URIRef]]
+    documents: Mapping[URIRef, str],
+    based_on: set[tuple[URIRef, URIRef]],
+    titled: set[URIRef] | None = None,
 ) -> dict[URIRef, list[URIRef]]:
     """For each document, the documents whose elements it may carry out.
 
     Those it is based on, and those of a higher level of government; but where a document names
-    its parents at some level, only the named ones at that level (a city citing its own
-    province is not compared with every other province).
+    its parents at some level, a titled document of that level that it does not name is left
+    out (a city citing its own province is not compared with every other province). An untitled
+    text stays in: nothing shows it is not the parent.
     """
+    titled = set(documents) if titled is None else titled
     found: dict[URIRef, list[URIRef]] = {}
     for child, level in documents.items():
         rank = LEVEL_RANK.get(level, 0)
@@ -248,9 +252,30 @@ def candidate_documents(
             if parent in cited
             or (
                 LEVEL_RANK.get(parent_level, 0) > rank
-                and (parent_level not in cited_levels or parent in cited)
+                and (parent_level not in cited_levels or parent not in titled)
             )
         )
+    return found
+
+
+def _same_titles(graph: Graph, based_on: set[tuple[URIRef, URIRef]]) -> set[tuple[URIRef, URIRef]]:
+    """``based_on`` plus, for each cited document, every document with the same title.
+
+    A parent's full text listed later under its own slug is the document the child cites.
+    """
+    keys: dict[URIRef, set[str]] = {}
+    for prop in (DCTERMS.title, HIP.citedTitle):
+        for doc, title in graph.subject_objects(prop):
+            if isinstance(doc, URIRef):
+                keys.setdefault(doc, set()).add(title_key(str(title)))
+    by_key: dict[str, set[URIRef]] = {}
+    for doc, titles in keys.items():
+        for key in titles:
+            by_key.setdefault(key, set()).add(doc)
+    found = set(based_on)
+    for child, parent in based_on:
+        for key in keys.get(parent, set()):
+            found |= {(child, other) for other in by_key[key] if other != child}
     return found
 
 
@@ -265,12 +290,13 @@ def propose_alignments(
     """
     elements = element_index(graph)
     scorer = _Scorer(elements)
-    based_on = set(documents_citing(graph))
+    based_on = _same_titles(graph, set(documents_citing(graph)))
     by_document: dict[URIRef, list[AlignableElement]] = {}
     for element in elements:
         by_document.setdefault(element.document, []).append(element)
     levels = {doc: items[0].level for doc, items in by_document.items()}
-    candidates = candidate_documents(levels, based_on)
+    titled = {d for d in graph.subjects(DCTERMS.title, None) if isinstance(d, URIRef)}
+    candidates = candidate_documents(levels, based_on, titled)
     proposals: list[Proposal] = []
     for child in elements:
         by_doc: dict[URIRef, list[tuple[float, str, AlignableElement]]] = {}
