@@ -116,7 +116,9 @@ def run_size(
         iri = "https://w3id.org/heze-ip-kg/id"
         assert server.store is not None
         out["load_server_s"], _ = _timed(
-            lambda: load_graph(graph, iri, store_endpoint=server.store, update_endpoint=None)
+            lambda: load_graph(
+                graph, iri, store_endpoint=server.store, update_endpoint=None, timeout=3600
+            )
         )
         store_dir = Path(tmp) / "floor"
         binary = oxigraph_binary()
