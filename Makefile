@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck install system-deps clean
+.PHONY: run test lint typecheck install system-deps clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ lint: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Not part of test: the pipeline on 1, 30, 300 and 1,000 synthetic plans; writes bench/results.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --sizes 1,30,300,1000 --publish-max 30 --ref-timeout 60
 
 clean:
 	rm -rf $(VENV) dist

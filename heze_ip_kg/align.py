@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from heze_ip_kg.build import CONCEPT_BASE
+from heze_ip_kg.build import CONCEPT_BASE, title_key
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, RDFS, XSD
 
@@ -173,7 +173,10 @@ def element_index(graph: Graph) -> list[AlignableElement]:
 
 
 class _Scorer:
-    """TF-IDF cosine over character bigrams, with document frequencies from every element."""
+    """TF-IDF cosine over character bigrams, with document frequencies from every element.
+
+    Each element's vectors and norms are computed once, so scoring a pair is two sparse dots.
+    """
 
     def __init__(self, elements: Iterable[AlignableElement]) -> None:
         items = list(elements)
@@ -181,9 +184,18 @@ class _Scorer:
         for element in items:
             df.update(set(bigrams(element.label + element.text)))
         self.idf = {g: math.log((1 + len(items)) / (1 + n)) + 1 for g, n in df.items()}
+        self._label: dict[URIRef, tuple[dict[str, float], float]] = {}
+        self._full: dict[URIRef, tuple[dict[str, float], float]] = {}
+        for element in items:
+            self._label[element.iri] = self._normed(element.label)
+            self._full[element.iri] = self._normed(element.label + element.text)
 
     def vector(self, text: str) -> dict[str, float]:
         return {g: n * self.idf.get(g, 1.0) for g, n in bigrams(text).items()}
+
+    def _normed(self, text: str) -> tuple[dict[str, float], float]:
+        vector = self.vector(text)
+        return vector, math.sqrt(sum(v * v for v in vector.values()))
 
     @staticmethod
     def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -191,13 +203,21 @@ class _Scorer:
         norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
         return dot / norm if norm else 0.0
 
+    @staticmethod
+    def _cached_cosine(
+        a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]
+    ) -> float:
+        norm = a[1] * b[1]
+        if not norm:
+            return 0.0
+        small, large = (a[0], b[0]) if len(a[0]) <= len(b[0]) else (b[0], a[0])
+        return sum(v * large.get(g, 0.0) for g, v in small.items()) / norm
+
     def score(self, child: AlignableElement, parent: AlignableElement) -> tuple[float, str]:
-        label = self.cosine(self.vector(child.label), self.vector(parent.label))
+        label = self._cached_cosine(self._label[child.iri], self._label[parent.iri])
         text = 0.0
         if child.text and parent.text:
-            text = self.cosine(
-                self.vector(child.label + child.text), self.vector(parent.label + parent.text)
-            )
+            text = self._cached_cosine(self._full[child.iri], self._full[parent.iri])
         score = max(label, 0.7 * label + 0.3 * text)
         note = ""
         if child.cls == "Indicator" and child.unit and parent.unit:
@@ -208,30 +228,87 @@ class _Scorer:
         return score, note
 
 
+def candidate_documents(
+    documents: Mapping[URIRef, str],
+    based_on: set[tuple[URIRef, URIRef]],
+    titled: set[URIRef] | None = None,
+) -> dict[URIRef, list[URIRef]]:
+    """For each document, the documents whose elements it may carry out.
+
+    Those it is based on, and those of a higher level of government; but where a document names
+    its parents at some level, a titled document of that level that it does not name is left
+    out (a city citing its own province is not compared with every other province). An untitled
+    text stays in: nothing shows it is not the parent.
+    """
+    titled = set(documents) if titled is None else titled
+    found: dict[URIRef, list[URIRef]] = {}
+    for child, level in documents.items():
+        rank = LEVEL_RANK.get(level, 0)
+        cited = {p for c, p in based_on if c == child}
+        cited_levels = {documents[p] for p in cited if p in documents}
+        found[child] = sorted(
+            parent
+            for parent, parent_level in documents.items()
+            if parent in cited
+            or (
+                LEVEL_RANK.get(parent_level, 0) > rank
+                and (parent_level not in cited_levels or parent not in titled)
+            )
+        )
+    return found
+
+
+def _same_titles(graph: Graph, based_on: set[tuple[URIRef, URIRef]]) -> set[tuple[URIRef, URIRef]]:
+    """``based_on`` plus, for each cited document, every document with the same title.
+
+    A parent's full text listed later under its own slug is the document the child cites.
+    """
+    keys: dict[URIRef, set[str]] = {}
+    for prop in (DCTERMS.title, HIP.citedTitle):
+        for doc, title in graph.subject_objects(prop):
+            if isinstance(doc, URIRef):
+                keys.setdefault(doc, set()).add(title_key(str(title)))
+    by_key: dict[str, set[URIRef]] = {}
+    for doc, titles in keys.items():
+        for key in titles:
+            by_key.setdefault(key, set()).add(doc)
+    found = set(based_on)
+    for child, parent in based_on:
+        for key in keys.get(parent, set()):
+            found |= {(child, other) for other in by_key[key] if other != child}
+    return found
+
+
 def propose_alignments(
     graph: Graph, *, threshold: float = 0.25, per_document: int = 2
 ) -> list[Proposal]:
     """For each element, the best elements of each higher-level document or document it is based on.
 
     Only class-compatible pairs are scored; at most ``per_document`` proposals per child and
-    parent document, each at or above ``threshold``.
+    parent document, each at or above ``threshold``. See ``candidate_documents`` for which
+    documents are compared.
     """
     elements = element_index(graph)
     scorer = _Scorer(elements)
-    based_on = set(documents_citing(graph))
+    based_on = _same_titles(graph, set(documents_citing(graph)))
+    by_document: dict[URIRef, list[AlignableElement]] = {}
+    for element in elements:
+        by_document.setdefault(element.document, []).append(element)
+    levels = {doc: items[0].level for doc, items in by_document.items()}
+    titled = {d for d in graph.subjects(DCTERMS.title, None) if isinstance(d, URIRef)}
+    candidates = candidate_documents(levels, based_on, titled)
     proposals: list[Proposal] = []
     for child in elements:
         by_doc: dict[URIRef, list[tuple[float, str, AlignableElement]]] = {}
-        for parent in elements:
-            higher = LEVEL_RANK.get(parent.level, 0) > LEVEL_RANK.get(child.level, 0)
-            if not higher and (child.document, parent.document) not in based_on:
-                continue
-            if parent.cls not in COMPATIBLE[child.cls]:
-                continue
-            score, note = scorer.score(child, parent)
-            if score >= threshold:
-                by_doc.setdefault(parent.document, []).append((score, note, parent))
-        for ranked in by_doc.values():
+        for document in candidates.get(child.document, []):
+            for parent in by_document[document]:
+                if parent.cls not in COMPATIBLE[child.cls]:
+                    continue
+                score, note = scorer.score(child, parent)
+                if score >= threshold:
+                    by_doc.setdefault(parent.document, []).append((score, note, parent))
+        for document in sorted(by_doc, key=str):
+            ranked = by_doc[document]
             ranked.sort(key=lambda r: (-r[0], str(r[2].iri)))
             for score, note, parent in ranked[:per_document]:
                 phrases = shared_phrases(child.label + child.text, parent.label + parent.text)
@@ -380,6 +457,7 @@ __all__ = [
     "Proposal",
     "alignment_graph",
     "bigrams",
+    "candidate_documents",
     "element_index",
     "known_elements",
     "load_decisions",

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from rdflib import Graph
+from rdflib import BNode, Graph, URIRef
 
 from heze_ip_kg.dumps import serialize
 from heze_ip_kg.errors import HezeIpKgError
@@ -78,6 +78,21 @@ class OxigraphBackend:
         for solution in solutions:
             rows.append(tuple(normalise_cell(self._cell(solution[n])) for n in names))
         return Table(names, tuple(rows))
+
+    def focus_nodes(self, text: str) -> list[URIRef | BNode]:
+        """The ``?this`` column of a raw SELECT (SHACL targets and constraints), as rdflib terms."""
+        ox = self._ox
+        found: list[URIRef | BNode] = []
+        solutions = self.store.query(text)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise HezeIpKgError("a SHACL target or constraint must be a SELECT query")
+        for solution in solutions:
+            term = solution["this"]
+            if isinstance(term, ox.NamedNode):
+                found.append(URIRef(term.value))
+            elif isinstance(term, ox.BlankNode):
+                found.append(BNode(term.value))
+        return found
 
     def _cell(self, term: Any) -> Cell | None:
         ox = self._ox

@@ -56,6 +56,7 @@ KIND_NAMES: dict[ElementKind, tuple[str, str]] = {
     ElementKind.INDICATOR_TABLE: ("主要指标表", "Main indicator table"),
     ElementKind.NOTE: ("注", "Note"),
 }
+SYNTHETIC_DESCRIPTION = "Synthetic text written by heze-ip-kg corpus for benchmarks; not official."
 NATURE_CONCEPTS = {"预期性": "expected", "约束性": "binding"}
 LEVEL_CONCEPTS = ("national", "provincial", "municipal", "county", "non-governmental")
 _SLUG_SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
@@ -70,6 +71,7 @@ class DocumentSettings:
     level: str | None = None
     url: str | None = None
     base: str = DEFAULT_BASE
+    synthetic: bool = False
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,9 @@ class _Builder:
         plan, doc = self.plan, self.doc
         self.add(doc, RDF.type, HIP.Plan)
         self.add(doc, DCTERMS.source, self.source)
+        if self.settings.synthetic:
+            self.add(doc, HIP.synthetic, Literal(True))
+            self.add(doc, DCTERMS.description, Literal(SYNTHETIC_DESCRIPTION, lang="en"))
         if self.settings.level:
             self.add(
                 doc, HIP.governmentLevel, URIRef(CONCEPT_BASE + "level/" + self.settings.level)

@@ -28,6 +28,7 @@ from heze_ip_kg.cli_options import (
     server_options,
 )
 from heze_ip_kg.cli_publish import docs, publish, serve
+from heze_ip_kg.cli_scale import corpus
 from heze_ip_kg.dumps import FORMATS, serialize, write_dumps
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.formatting import format_report, format_table
@@ -374,6 +375,6 @@ def load(
 main.add_command(publish)
 main.add_command(serve)
 main.add_command(docs)
-
+main.add_command(corpus)
 
 __all__ = ["FORMATS", "format_report", "main", "summary"]

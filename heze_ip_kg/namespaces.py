@@ -65,6 +65,7 @@ class HIP(DefinedNamespace):
     order: URIRef
     source: URIRef
     inferred: URIRef
+    synthetic: URIRef
     inferenceNote: URIRef
     level: URIRef
     # Indicator properties

@@ -5,7 +5,7 @@ Like ``cli.py`` this module may call every stage; the CLI is a thin layer over i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rdflib import Graph, URIRef
@@ -26,6 +26,7 @@ from heze_ip_kg.namespaces import DEFAULT_BASE, PREFIXES
 from heze_ip_kg.organizations import SourceText, load_organizations, organization_graph
 from heze_ip_kg.parents import ParentFile, build_parent_graph, load_parents
 from heze_ip_kg.parse import read_plan
+from heze_ip_kg.progress import Stages, track
 from heze_ip_kg.resources import data_dir, ontology_path
 from heze_ip_kg.responsibility import Mention, load_role_patterns, responsibility_graph
 
@@ -60,7 +61,7 @@ def _sources(data: Path, base: str) -> tuple[SourceEntry, ...]:
     slugs: set[str] = set()
     for index, entry in enumerate(entries, start=1):
         where = f"{path}: sources[{index}]"
-        check_keys(entry, {"file", "slug", "encoding", "level", "url"}, where=where)
+        check_keys(entry, {"file", "slug", "encoding", "level", "url", "synthetic"}, where=where)
         slug = require(entry, "slug", str, where=where)
         if slug in slugs:
             raise InputError(f"{where}: duplicate slug {slug!r}")
@@ -68,7 +69,10 @@ def _sources(data: Path, base: str) -> tuple[SourceEntry, ...]:
         level = entry.get("level")
         if level is not None and level not in LEVELS:
             raise InputError(f"{where}: level must be one of {', '.join(LEVELS)}")
-        settings = DocumentSettings(slug, level, entry.get("url"), base)
+        synthetic = entry.get("synthetic", False)
+        if not isinstance(synthetic, bool):
+            raise InputError(f"{where}: synthetic must be true or false")
+        settings = DocumentSettings(slug, level, entry.get("url"), base, synthetic)
         file = data / "sources" / require(entry, "file", str, where=where)
         found.append(SourceEntry(file, settings, entry.get("encoding", "utf-8")))
     return tuple(found)
@@ -109,8 +113,23 @@ def concept_graph() -> Graph:
 
 
 def parse_sources(project: Project) -> list[tuple[SourceEntry, Plan]]:
-    """Every listed source, parsed."""
-    return [(entry, read_plan(entry.path, encoding=entry.encoding)) for entry in project.sources]
+    """Every listed source, parsed (with a progress bar on a terminal)."""
+    entries = track(project.sources, "parse", len(project.sources))
+    return [(entry, read_plan(entry.path, encoding=entry.encoding)) for entry in entries]
+
+
+def _with_source_titles(
+    vocabulary: Vocabulary, parsed: list[tuple[SourceEntry, Plan]]
+) -> Vocabulary:
+    """The vocabulary, with each listed text's own title naming its slug (curated titles win).
+
+    So a child text citing 《…》 links by ``eli:based_on`` to the parent's text when that text is
+    listed in ``sources.yaml`` too.
+    """
+    titles = {title_key(p.title): e.settings.slug for e, p in parsed if p.title}
+    if not titles:
+        return vocabulary
+    return replace(vocabulary, documents={**titles, **vocabulary.documents})
 
 
 @dataclass(frozen=True)
@@ -130,26 +149,61 @@ class BuildResult:
         return [p for p in self.proposals if (p.child, p.parent) not in reviewed]
 
 
-def build_documents(project: Project) -> tuple[Graph, list[SourceText]]:
+def build_documents(
+    project: Project, stages: Stages | None = None
+) -> tuple[Graph, list[SourceText]]:
     """Every listed plan and curated parent, with the concept schemes; and the source texts."""
+    stages = stages or Stages()
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     texts: list[SourceText] = []
-    for entry, plan in parse_sources(project):
-        graph += build_graph(plan, entry.settings, project.vocabulary)
+    with stages.stage("parse"):
+        parsed = parse_sources(project)
+    vocabulary = _with_source_titles(project.vocabulary, parsed)
+    with stages.stage("build"):
+        return _build_parsed(project, parsed, vocabulary, graph, texts)
+
+
+def _build_parsed(
+    project: Project,
+    parsed: list[tuple[SourceEntry, Plan]],
+    vocabulary: Vocabulary,
+    graph: Graph,
+    texts: list[SourceText],
+) -> tuple[Graph, list[SourceText]]:
+    for entry, plan in track(parsed, "build", len(parsed)):
+        graph += build_graph(plan, entry.settings, vocabulary)
         texts.append(
             SourceText(URIRef(f"{project.base}{entry.settings.slug}/source"), plan.source.text)
         )
     for parent in project.parents:
-        graph += build_parent_graph(parent, project.vocabulary, project.base)
+        graph += build_parent_graph(parent, vocabulary, project.base)
     graph += concept_graph()
     return graph, texts
 
 
-def build_all(project: Project) -> BuildResult:
-    """Documents and organisations, alignments between documents, responsibilities."""
-    graph, texts = build_documents(project)
+def build_all(project: Project, stages: Stages | None = None) -> BuildResult:
+    """Documents and organisations, alignments between documents, responsibilities.
+
+    ``stages`` (optional) records the seconds spent in parse, build, responsibility and align.
+    """
+    stages = stages or Stages()
+    graph, texts = build_documents(project, stages)
+    with stages.stage("responsibility"):
+        unresolved = _responsibilities(project, graph, texts)
+    with stages.stage("align"):
+        proposals = propose_alignments(graph)
+        folder = project.data / "alignments"
+        decisions = (
+            load_decisions(folder, project.base, known_elements(graph)) if folder.is_dir() else []
+        )
+        graph += alignment_graph(graph, proposals, decisions, project.base)
+    return BuildResult(graph, tuple(proposals), tuple(decisions), tuple(unresolved), tuple(texts))
+
+
+def _responsibilities(project: Project, graph: Graph, texts: list[SourceText]) -> list[Mention]:
+    """Add organisations and roles to ``graph``; return the unresolved mentions."""
     unresolved: list[Mention] = []
     organizations = project.data / "organizations.yaml"
     if organizations.is_file():
@@ -160,13 +214,7 @@ def build_all(project: Project) -> BuildResult:
             graph, gazetteer, patterns, {t.iri: t.text for t in texts}, project.base
         )
         graph += roles
-    proposals = propose_alignments(graph)
-    folder = project.data / "alignments"
-    decisions = (
-        load_decisions(folder, project.base, known_elements(graph)) if folder.is_dir() else []
-    )
-    graph += alignment_graph(graph, proposals, decisions, project.base)
-    return BuildResult(graph, tuple(proposals), tuple(decisions), tuple(unresolved), tuple(texts))
+    return unresolved
 
 
 def build_dataset(project: Project) -> Graph:

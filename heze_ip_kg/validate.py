@@ -15,6 +15,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from heze_ip_kg.backends import Backend, OxigraphBackend
+from heze_ip_kg.fastshacl import CompiledShapes, compile_shapes, run_compiled
 from heze_ip_kg.namespaces import HIP, OA, RDF, RDFS
 from heze_ip_kg.query import list_queries, run_query
 from heze_ip_kg.resources import resource_dir
@@ -144,12 +146,38 @@ def _shacl_results(graph: Graph, shapes: Graph) -> list[ValidationResult]:
     return found
 
 
-def _check_results(graph: Graph) -> list[ValidationResult]:
+def _fast_results(
+    graph: Graph, shapes: Graph, compiled: CompiledShapes, backend: OxigraphBackend
+) -> list[ValidationResult]:
+    found = []
+    for finding in run_compiled(compiled, graph, backend.focus_nodes):
+        shape = finding.shape
+        named = shape if isinstance(shape, URIRef) else next(shapes.subjects(SH.property, shape))
+        messages = [m for m in shapes.objects(shape, SH.message) if isinstance(m, Literal)]
+        if not {"zh", "en"} <= {m.language for m in messages}:
+            messages = [m for m in shapes.objects(named, SH.message) if isinstance(m, Literal)]
+        zh, en = _messages(messages)
+        found.append(
+            ValidationResult(
+                SEVERITIES.get(finding.severity, "Violation"),
+                str(named),
+                str(finding.focus),
+                _label(graph, finding.focus),
+                str(finding.path) if finding.path is not None else None,
+                zh,
+                en,
+                _span(graph, finding.focus),
+            )
+        )
+    return found
+
+
+def _check_results(graph: Graph, backend: Backend | None = None) -> list[ValidationResult]:
     found = []
     for query in list_queries():
         if query.kind != "check":
             continue
-        table = run_query(query, graph)
+        table = backend.select(query) if backend is not None else run_query(query, graph)
         for row in table.as_dicts():
             focus = row.get("focus") or next((v for v in row.values() if v), "")
             found.append(
@@ -168,12 +196,29 @@ def _check_results(graph: Graph) -> list[ValidationResult]:
 
 
 def validate_graph(
-    graph: Graph, shapes: Graph | None = None, *, checks: bool = True
+    graph: Graph,
+    shapes: Graph | None = None,
+    *,
+    checks: bool = True,
+    fast: bool = False,
+    backend: OxigraphBackend | None = None,
 ) -> ValidationReport:
-    """Validate ``graph`` against the shapes (default: ``shapes/*.ttl``) and check queries."""
-    results = _shacl_results(graph, shapes if shapes is not None else load_shapes())
+    """Validate ``graph`` against the shapes (default: ``shapes/*.ttl``) and check queries.
+
+    ``fast`` uses the fast path (``heze_ip_kg.fastshacl``, check queries on Oxigraph; pass
+    ``backend`` to reuse a store already loaded with ``graph``) and gives the same findings as
+    pySHACL; shapes it cannot evaluate fall back to pySHACL.
+    """
+    shapes = shapes if shapes is not None else load_shapes()
+    compiled = compile_shapes(shapes) if fast else None
+    if fast:
+        backend = backend or OxigraphBackend(graph)
+    if compiled is not None and backend is not None:
+        results = _fast_results(graph, shapes, compiled, backend)
+    else:
+        results = _shacl_results(graph, shapes)
     if checks:
-        results += _check_results(graph)
+        results += _check_results(graph, backend)
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     results.sort(key=lambda r: (order.get(r.severity, 3), r.rule, r.focus, r.path or ""))
     return ValidationReport(tuple(results))

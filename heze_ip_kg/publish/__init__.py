@@ -6,7 +6,7 @@ end (``heze_ip_kg.atomic``), so an interrupted run leaves the previous publicati
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,14 +14,16 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from rdflib import Graph, URIRef
 
 from heze_ip_kg.atomic import atomic_directory
+from heze_ip_kg.backends import Backend
 from heze_ip_kg.dumps import DUMP_NAME, FORMATS, serialize
 from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
+from heze_ip_kg.progress import track
 from heze_ip_kg.publish.charts import render_indicator_chart
 from heze_ip_kg.publish.context import IndexPage, Link, OntologyPage, Page, QueriesPage
 from heze_ip_kg.publish.dataset import add_endpoint, dataset_description, gzip_bytes, sitemap
 from heze_ip_kg.publish.describe import description, label, page_path, subjects_with_pages
 from heze_ip_kg.publish.pages import PageBuilder, ontology_terms, script_safe_json
-from heze_ip_kg.query import list_queries, load_query, run_query
+from heze_ip_kg.query import Query, Table, list_queries, load_query, run_query
 from heze_ip_kg.resources import ontology_path, resource_dir
 from heze_ip_kg.trace import implements_view, render_svg, trace_graph
 from heze_ip_kg.validate import ValidationReport
@@ -52,7 +54,12 @@ def environment() -> Environment:
 
 
 def _index(
-    builder: PageBuilder, graph: Graph, report: ValidationReport, base: str, schema: str
+    builder: PageBuilder,
+    graph: Graph,
+    report: ValidationReport,
+    base: str,
+    schema: str,
+    select: Callable[[Query], Table],
 ) -> IndexPage:
     path = "index.html"
     heze = URIRef(base + HEZE)
@@ -92,8 +99,8 @@ def _index(
         documents=tuple(builder.link(d, path) for d in documents),
         sources=tuple(Link(s, s, s) for s in sources),
         outline=builder.outline(heze, path),
-        indicators=builder.table(run_query(load_query("report-indicators"), graph), path),
-        coverage=builder.table(run_query(load_query("report-coverage"), graph), path),
+        indicators=builder.table(select(load_query("report-indicators")), path),
+        coverage=builder.table(select(load_query("report-coverage")), path),
         validation=status,
         dumps=tuple(dumps),
         pictures=(
@@ -142,8 +149,17 @@ def publish_site(
     base: str = DEFAULT_BASE,
     site_url: str = SITE_URL,
     sparql_endpoint: str | None = None,
+    backend: Backend | None = None,
 ) -> PublishSummary:
-    """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap)."""
+    """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap).
+
+    Catalogue queries run on ``backend`` when given (e.g. the embedded Oxigraph store, the
+    same rows), else on rdflib over ``graph``.
+    """
+
+    def select(query: Query) -> Table:
+        return backend.select(query) if backend is not None else run_query(query, graph)
+
     env = environment()
     names = {
         str(s): str(graph.value(s, HIP.fileName))
@@ -188,7 +204,7 @@ def publish_site(
         (staging / "void.ttl").write_bytes(serialize(void, "ttl"))
         write("dumps/void.ttl", serialize(void, "ttl"))
         template = env.get_template("resource.html")
-        for subject in subjects:
+        for subject in track(subjects, "pages", len(subjects)):
             context = builder.resource(subject)
             write(context.path, template.render(page=context))
             desc = description(graph, subject)
@@ -221,7 +237,7 @@ def publish_site(
                 q.description_zh,
                 q.description_en,
                 q.text,
-                run_query(q, graph),
+                select(q),
                 "queries/index.html",
             )
             for q in catalogue
@@ -252,9 +268,9 @@ def publish_site(
         )
         dg = trace_graph(graph)
         write("pictures/trace.svg", render_svg(dg, implements_view(dg).nodes, TRACE_TITLE))
-        comparison = run_query(load_query("report-indicator-comparison"), graph)
+        comparison = select(load_query("report-indicator-comparison"))
         write("pictures/indicators.svg", render_indicator_chart(env, comparison))
-        index = _index(builder, graph, report, base, _schema_org(graph, site_url))
+        index = _index(builder, graph, report, base, _schema_org(graph, site_url), select)
         write("index.html", env.get_template("index.html").render(page=index))
         pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
         write("sitemap.xml", sitemap(site_url, pages))
