@@ -9,6 +9,8 @@ request for ``/id/<path>`` is answered ``303 See Other`` to the document that de
 from __future__ import annotations
 
 import posixpath
+import socket
+import time
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
@@ -67,6 +69,12 @@ class SiteHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 30  # seconds a client may stay silent (slow clients cannot hold a thread forever)
     server_version = "heze-ip-kg"
+    # A refusal sent before the request body was read is followed by a bounded "lingering
+    # close" (as nginx does): closing a socket with unread input makes the kernel send a reset,
+    # which can destroy the refusal before the client reads it.
+    linger_seconds = 2.0
+    linger_bytes = 16 * 1024 * 1024
+    _unread_body = False
 
     # --- plumbing -------------------------------------------------------------------------
 
@@ -100,6 +108,30 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def _closing(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         self._text(status, message, {**(headers or {}), "Connection": "close"})
+        self._unread_body = True
+
+    def finish(self) -> None:
+        super().finish()
+        if self._unread_body:
+            self._drain_input()
+
+    def _drain_input(self) -> None:
+        """Half-close, then discard what the client still sends, within time and byte bounds."""
+        deadline = time.monotonic() + self.linger_seconds
+        drained = 0
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            while drained < self.linger_bytes:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return
+                self.connection.settimeout(remaining)
+                chunk = self.connection.recv(65536)
+                if not chunk:
+                    return
+                drained += len(chunk)
+        except OSError:
+            return
 
     def _redirect(self, location: str, vary: bool = True) -> None:
         headers = {"Location": location}
