@@ -115,7 +115,10 @@ def cited_document_iri(title: str, vocabulary: Vocabulary, base: str = DEFAULT_B
     slug = vocabulary.documents.get(title_key(title))
     if slug is not None:
         return document_iri(slug, base)
-    return URIRef(base + "doc/by-title/" + quote(title_key(title), safe=""))
+    segment = quote(title_key(title), safe="")
+    if segment in ("", ".", ".."):  # a dot segment would vanish when the IRI is resolved
+        segment = "".join(f"%{b:02X}" for b in (title_key(title) or title).encode())
+    return URIRef(base + "doc/by-title/" + segment)
 
 
 def element_segment(element: Element) -> str:

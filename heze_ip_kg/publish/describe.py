@@ -73,8 +73,8 @@ def page_path(iri: str, base: str, ext: str = "html") -> str | None:
     if not iri.startswith(base) or len(iri) == len(base):
         return None
     rest = iri[len(base) :]
-    if any(c in rest for c in "#?") or ".." in rest.split("/"):
-        return None
+    if any(c in rest for c in "#?") or {"", ".", ".."} & set(rest.split("/")):
+        return None  # not a path we mint, and not one a file could safely mirror
     segments = [_file_name(s) for s in rest.split("/")]
     segments = [
         s if len(s.encode()) <= 150 else hashlib.sha1(s.encode()).hexdigest() for s in segments
