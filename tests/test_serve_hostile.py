@@ -112,9 +112,7 @@ def test_a_client_that_never_sends_its_body_is_let_go(
 ) -> None:
     parts = urllib.parse.urlsplit(server.url)
     with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=30) as sock:
-        sock.sendall(
-            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\nquery="
-        )
+        sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Length: 999999999\r\n\r\nquery=")
         started = time.monotonic()
         received = b""
         while chunk := sock.recv(65536):
