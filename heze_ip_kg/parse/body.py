@@ -281,11 +281,12 @@ def parse_body(lines: list[Line], text: str) -> tuple[Element | None, tuple[Elem
     """The preamble (if any) and the top-level parts of the body ``lines``."""
     first = next((i for i, ln in enumerate(lines) if read_numbering(ln.text)), None)
     if first is None:
-        at = lines[0] if lines else None
+        # With no body left after the front matter, the place is the end of the file.
+        at = lines[0].number if lines else text.count("\n") + 1
         raise InputError(
             "no numbered structure found (一、 / （一） / 1. …): not a plan text",
-            line=at.number if at else None,
-            column=1 if at else None,
+            line=at,
+            column=1,
         )
     preamble = None
     if first > 0:

@@ -193,7 +193,9 @@ def parse_front(lines: list[Line], text: str) -> FrontMatter:
         for f in metadata:
             if f.key == key and parse_date(f.value) is None:
                 raise InputError(
-                    f"{key} {f.value!r} is not a date like 2022年10月31日", line=f.line
+                    f"{key} {f.value!r} is not a date like 2022年10月31日",
+                    line=f.line,
+                    column=f.span.start - text.rfind("\n", 0, f.span.start),
                 )
     notice = None
     found = _notice(lines, i, text)
