@@ -4,13 +4,12 @@
 Chinese policy text: TF-IDF-weighted character bigrams (no word segmenter needed, and rare
 bigrams such as 导航 or 地理 weigh more than 知识), the distinctive phrases both texts share, and
 for indicators the unit. ``data/alignments/*.csv`` holds the reviewed decisions; only confirmed
-ones become ``hip:implements``; proposals stay visible with their score.
+ones become ``hip:implements`` (``heze_ip_kg.decisions``); proposals stay visible with their
+score.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 import unicodedata
@@ -18,13 +17,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 
-from heze_ip_kg.build import CONCEPT_BASE, title_key
-from heze_ip_kg.errors import InputError
-from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, RDFS, XSD
+from heze_ip_kg.build import title_key
+from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, RDFS
 
 METHOD = "char-bigram-tfidf+shared-phrases"
 # Which classes may align: a municipal task may carry out a provincial task or a whole task area.
@@ -54,9 +51,6 @@ GENERIC = (
     "促进",
 )
 _PUNCT = re.compile(r"[\W_]+")
-REVIEW_COLUMNS = ("child", "parent", "relation", "status", "evidence", "note")
-RELATIONS = ("implements", "local-initiative")
-STATUSES = ("confirmed", "rejected")
 
 
 @dataclass(frozen=True)
@@ -81,20 +75,6 @@ class Proposal:
     score: Decimal
     evidence: str
     note: str
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A reviewed decision from ``data/alignments/*.csv``."""
-
-    child: URIRef
-    parent: URIRef | None
-    relation: str
-    status: str
-    evidence: str
-    note: str
-    file: str
-    line: int
 
 
 def normalise(text: str) -> str:
@@ -319,128 +299,6 @@ def propose_alignments(
     return proposals
 
 
-def load_decisions(folder: Path, base: str, known: set[URIRef]) -> list[Decision]:
-    """Every reviewed decision in ``folder/*.csv``; a bad row fails with the file and line."""
-    decisions: list[Decision] = []
-    seen: dict[tuple[URIRef, URIRef | None], str] = {}
-    for path in sorted(folder.glob("*.csv")):
-        text = path.read_text(encoding="utf-8")
-        reader = csv.reader(io.StringIO(text))
-        header = next(reader, None)
-        if header is None or tuple(header) != REVIEW_COLUMNS:
-            raise InputError(f"header must be {','.join(REVIEW_COLUMNS)}", file=str(path), line=1)
-        for row in reader:
-            line = reader.line_num
-            if not row or not "".join(row).strip():
-                continue
-            if len(row) != len(REVIEW_COLUMNS):
-                raise InputError(
-                    f"row has {len(row)} cells, expected {len(REVIEW_COLUMNS)}",
-                    file=str(path),
-                    line=line,
-                )
-            child_id, parent_id, relation, status, evidence, note = (c.strip() for c in row)
-            if relation not in RELATIONS:
-                raise InputError(
-                    f"relation must be one of {', '.join(RELATIONS)}", file=str(path), line=line
-                )
-            if status not in STATUSES:
-                raise InputError(
-                    f"status must be one of {', '.join(STATUSES)}", file=str(path), line=line
-                )
-            child = URIRef(base + child_id)
-            parent = URIRef(base + parent_id) if parent_id else None
-            for iri in (child, parent):
-                if iri is not None and iri not in known:
-                    raise InputError(
-                        f"unknown element {str(iri)[len(base) :]!r}", file=str(path), line=line
-                    )
-            if (relation == "implements") == (parent is None):
-                raise InputError(
-                    "implements needs a parent; local-initiative takes none",
-                    file=str(path),
-                    line=line,
-                )
-            if not note:
-                raise InputError(
-                    "every decision needs a reviewer's note", file=str(path), line=line
-                )
-            key = (child, parent)
-            if key in seen:
-                raise InputError(
-                    f"duplicate decision (first at {seen[key]})", file=str(path), line=line
-                )
-            seen[key] = f"{path.name}:{line}"
-            decisions.append(
-                Decision(child, parent, relation, status, evidence, note, path.name, line)
-            )
-    return decisions
-
-
-def alignment_graph(
-    graph: Graph, proposals: list[Proposal], decisions: list[Decision], base: str
-) -> Graph:
-    """Alignments as ``hip:Alignment`` resources; confirmed links also as ``hip:implements``."""
-    out = Graph()
-    levels = {
-        str(d): str(lv).rsplit("/", 1)[-1] for d, lv in graph.subject_objects(HIP.governmentLevel)
-    }
-    by_pair: dict[tuple[URIRef, URIRef | None], Proposal] = {
-        (p.child, p.parent): p for p in proposals
-    }
-    reviewed = {(d.child, d.parent): d for d in decisions}
-    pairs = sorted(set(by_pair) | set(reviewed), key=lambda k: (str(k[0]), str(k[1] or "")))
-    counters: Counter[str] = Counter()
-    for child, parent in pairs:
-        slug = str(child)[len(base) :].split("/", 1)[0]
-        counters[slug] += 1
-        node = URIRef(f"{base}alignment/{slug}/{counters[slug]}")
-        proposal, decision = by_pair.get((child, parent)), reviewed.get((child, parent))
-        status = decision.status if decision else "proposed"
-        out.add((node, RDF.type, HIP.Alignment))
-        out.add((node, HIP.alignedElement, child))
-        out.add((node, HIP.reviewStatus, URIRef(CONCEPT_BASE + "review-status/" + status)))
-        out.add((node, HIP.relation, Literal(decision.relation if decision else "implements")))
-        out.add((node, HIP.method, Literal(METHOD if proposal else "curated")))
-        if proposal is not None:
-            out.add((node, HIP.score, Literal(str(proposal.score), datatype=XSD.decimal)))
-        evidence = (
-            decision.evidence
-            if decision and decision.evidence
-            else proposal.evidence
-            if proposal
-            else ""
-        )
-        if evidence:
-            out.add((node, HIP.evidence, Literal(evidence, lang="zh")))
-        if decision is not None:
-            out.add((node, HIP.reviewNote, Literal(decision.note, lang="en")))
-            out.add(
-                (node, DCTERMS.source, Literal(f"data/alignments/{decision.file}#L{decision.line}"))
-            )
-        elif proposal is not None and proposal.note:
-            out.add((node, HIP.reviewNote, Literal(proposal.note, lang="en")))
-        if parent is not None:
-            out.add((node, HIP.alignedTo, parent))
-            doc = next((d for d in levels if str(parent).startswith(f"{d}/")), None)
-            if doc:
-                out.add((node, HIP.viaLevel, URIRef(CONCEPT_BASE + "level/" + levels[doc])))
-        label = f"{str(child)[len(base) :]} → {str(parent)[len(base) :] if parent else '—'}"
-        out.add((node, RDFS.label, Literal(label)))
-        if decision is not None and decision.status == "confirmed":
-            if decision.relation == "implements" and parent is not None:
-                out.add((child, HIP.implements, parent))
-            elif decision.relation == "local-initiative":
-                out.add((child, RDF.type, HIP.LocalInitiative))
-                out.add((child, HIP.localInitiativeReason, Literal(decision.note, lang="en")))
-    return out
-
-
-def known_elements(graph: Graph) -> set[URIRef]:
-    """IRIs of everything that is part of a document (the valid ends of a decision)."""
-    return {s for s in graph.subjects(DCTERMS.isPartOf, None) if isinstance(s, URIRef)}
-
-
 def documents_citing(graph: Graph) -> list[tuple[URIRef, URIRef]]:
     """(child, parent) document pairs linked by ``eli:based_on``."""
     return sorted(
@@ -453,14 +311,10 @@ def documents_citing(graph: Graph) -> list[tuple[URIRef, URIRef]]:
 __all__ = [
     "METHOD",
     "AlignableElement",
-    "Decision",
     "Proposal",
-    "alignment_graph",
     "bigrams",
     "candidate_documents",
     "element_index",
-    "known_elements",
-    "load_decisions",
     "normalise",
     "propose_alignments",
     "shared_phrases",

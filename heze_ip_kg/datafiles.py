@@ -47,14 +47,42 @@ def read_tsv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, 
     return rows
 
 
+class LocatedDict(dict[Any, Any]):
+    """A YAML mapping that remembers the line it starts on, so errors can name the row."""
+
+    line: int | None = None
+
+
+class _LocatingLoader(yaml.SafeLoader):
+    pass
+
+
+def _located_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> LocatedDict:
+    mapping = LocatedDict(loader.construct_mapping(node, deep=True))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _located_mapping)
+
+
+def place(path: Path | str, label: str, entry: Any) -> str:
+    """``path:LINE: label`` for an entry read by :func:`read_yaml` (``path: label`` otherwise)."""
+    line = entry.line if isinstance(entry, LocatedDict) else None
+    return f"{path}:{line}: {label}" if line is not None else f"{path}: {label}"
+
+
 def read_yaml(path: Path) -> Any:
-    """The parsed YAML document in ``path``; a syntax error names the file, line and column."""
+    """The parsed YAML document in ``path``; a syntax error names the file, line and column.
+
+    Mappings come back as :class:`LocatedDict`, carrying the line they start on.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise InputError(f"cannot read: {err}", file=str(path)) from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_LocatingLoader)  # a SafeLoader: no arbitrary objects
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark
         raise InputError(
@@ -86,4 +114,4 @@ def check_keys(mapping: Any, allowed: set[str], *, where: str) -> None:
         raise InputError(f"{where}: unknown key(s) {', '.join(map(str, unknown))}")
 
 
-__all__ = ["check_keys", "read_tsv", "read_yaml", "require"]
+__all__ = ["LocatedDict", "check_keys", "place", "read_tsv", "read_yaml", "require"]

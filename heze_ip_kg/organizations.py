@@ -16,7 +16,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 
 from heze_ip_kg.build import CONCEPT_BASE
-from heze_ip_kg.datafiles import check_keys, read_yaml, require
+from heze_ip_kg.datafiles import check_keys, place, read_yaml, require
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import DCTERMS, HIP, OA, ORG, RDF, RDFS, SKOS, XSD
 
@@ -113,7 +113,7 @@ def load_organizations(path: Path) -> Gazetteer:
     ids: set[str] = set()
     found: list[Organization] = []
     for index, entry in enumerate(entries, start=1):
-        where = f"{path}: organizations[{index}]"
+        where = place(path, f"organizations[{index}]", entry)
         check_keys(entry, _ORG_KEYS, where=where)
         org_id = require(entry, "id", str, where=where)
         if not re.fullmatch(r"[a-z0-9-]+", org_id):
@@ -153,20 +153,19 @@ def load_organizations(path: Path) -> Gazetteer:
         for key in ("sub_organization_of", "counterparts"):
             for link in org.data.get(key) or []:
                 if link["id"] not in ids:
-                    raise InputError(
-                        f"{path}: organizations[{index}]: {key} names unknown body {link['id']!r}"
-                    )
+                    at = place(path, f"organizations[{index}]", org.data)
+                    raise InputError(f"{at}: {key} names unknown body {link['id']!r}")
     owners: dict[str, str] = {}
-    for org in found:
+    for index, org in enumerate(found, start=1):
         for alias in org.aliases:
             if alias in owners:
-                raise InputError(
-                    f"{path}: alias {alias!r} given to both {owners[alias]} and {org.id}"
-                )
+                at = place(path, f"organizations[{index}]", org.data)
+                both = f"{owners[alias]} and {org.id}"
+                raise InputError(f"{at}: alias {alias!r} given to both {both}")
             owners[alias] = org.id
     non_bodies = []
     for index, entry in enumerate(data.get("reviewed_non_bodies") or [], start=1):
-        where = f"{path}: reviewed_non_bodies[{index}]"
+        where = place(path, f"reviewed_non_bodies[{index}]", entry)
         check_keys(entry, {"phrase", "note"}, where=where)
         non_bodies.append(require(entry, "phrase", str, where=where))
         require(entry, "note", str, where=where)
@@ -241,7 +240,7 @@ def organization_graph(
     """Every curated body as an ``org:Organization`` with labels, aliases, level and links."""
     graph = Graph()
     for index, org in enumerate(gazetteer.organizations, start=1):
-        where = f"{path}: organizations[{index}]"
+        where = place(path, f"organizations[{index}]", org.data)
         iri = org_iri(org.id, base)
         graph.add((iri, RDF.type, ORG.Organization))
         if org.label_zh:

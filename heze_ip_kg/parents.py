@@ -26,7 +26,7 @@ from heze_ip_kg.build import (
     describe_unit,
 )
 from heze_ip_kg.build import cited_document_iri as _cited_iri
-from heze_ip_kg.datafiles import check_keys, read_yaml, require
+from heze_ip_kg.datafiles import check_keys, place, read_yaml, require
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import DCTERMS, DEFAULT_BASE, ELI, HIP, RDF, RDFS, SKOS, XSD
 
@@ -167,14 +167,15 @@ def load_parent(path: Path) -> ParentFile:
     ids: set[str] = set()
     elements = require(data, "elements", list, where=where)
     for index, element in enumerate(elements, start=1):
-        _check_element(element, f"{where}: elements[{index}]", ids)
+        _check_element(element, place(path, f"elements[{index}]", element), ids)
         ids.add(element["id"])
     for index, element in enumerate(elements, start=1):
         parent = element.get("parent")
         if parent is not None and parent not in ids:
-            raise InputError(f"{where}: elements[{index}]: parent {parent!r} is not an element")
+            at = place(path, f"elements[{index}]", element)
+            raise InputError(f"{at}: parent {parent!r} is not an element")
     for index, count in enumerate(data.get("counts") or [], start=1):
-        at = f"{where}: counts[{index}]"
+        at = place(path, f"counts[{index}]", count)
         check_keys(count, {"class", "declared", "note", "sources"}, where=at)
         if count.get("class") not in CLASSES:
             raise InputError(f"{at}: unknown class {count.get('class')!r}")
@@ -182,13 +183,13 @@ def load_parent(path: Path) -> ParentFile:
         if declared is not None and (not isinstance(declared, int) or declared < 0):
             raise InputError(f"{at}: declared must be a count or null")
     for index, entry in enumerate(data.get("based_on") or [], start=1):
-        at = f"{where}: based_on[{index}]"
+        at = place(path, f"based_on[{index}]", entry)
         check_keys(entry, {"document", "title", "quote", "sources"}, where=at)
         if ("document" in entry) == ("title" in entry):
             raise InputError(f"{at}: give either document or title")
         _sources(entry.get("sources"), at)
     for index, entry in enumerate(data.get("unknown") or [], start=1):
-        check_keys(entry, {"what", "note"}, where=f"{where}: unknown[{index}]")
+        check_keys(entry, {"what", "note"}, where=place(path, f"unknown[{index}]", entry))
     return ParentFile(path, data)
 
 
@@ -199,9 +200,8 @@ def load_parents(folder: Path) -> list[ParentFile]:
     for parent in parents:
         for index, entry in enumerate(parent.data.get("based_on") or [], start=1):
             if "document" in entry and entry["document"] not in slugs:
-                raise InputError(
-                    f"{parent.path}: based_on[{index}]: unknown document {entry['document']!r}"
-                )
+                at = place(parent.path, f"based_on[{index}]", entry)
+                raise InputError(f"{at}: unknown document {entry['document']!r}")
     return parents
 
 

@@ -10,16 +10,10 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from heze_ip_kg.align import (
-    Decision,
-    Proposal,
-    alignment_graph,
-    known_elements,
-    load_decisions,
-    propose_alignments,
-)
+from heze_ip_kg.align import Proposal, propose_alignments
 from heze_ip_kg.build import CONCEPT_BASE, DocumentSettings, Vocabulary, build_graph, title_key
-from heze_ip_kg.datafiles import check_keys, read_tsv, read_yaml, require
+from heze_ip_kg.datafiles import check_keys, place, read_tsv, read_yaml, require
+from heze_ip_kg.decisions import Decision, alignment_graph, known_elements, load_decisions
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.model import Plan
 from heze_ip_kg.namespaces import DEFAULT_BASE, PREFIXES
@@ -60,7 +54,7 @@ def _sources(data: Path, base: str) -> tuple[SourceEntry, ...]:
     found: list[SourceEntry] = []
     slugs: set[str] = set()
     for index, entry in enumerate(entries, start=1):
-        where = f"{path}: sources[{index}]"
+        where = place(path, f"sources[{index}]", entry)
         check_keys(entry, {"file", "slug", "encoding", "level", "url", "synthetic"}, where=where)
         slug = require(entry, "slug", str, where=where)
         if slug in slugs:

@@ -11,8 +11,9 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, URIRef
 
-from heze_ip_kg.align import load_decisions, normalise, shared_phrases
+from heze_ip_kg.align import normalise, shared_phrases
 from heze_ip_kg.cli import main
+from heze_ip_kg.decisions import load_decisions
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import HIP, RDF, RDFS
 from heze_ip_kg.pipeline import BuildResult, build_all, load_project

@@ -128,7 +128,7 @@ def test_build_with_broken_data_writes_nothing(runner: CliRunner, tmp_path: Path
     out = tmp_path / "dist"
     result = runner.invoke(main, ["build", "--data", str(data), "-o", str(out)])
     assert result.exit_code == 2
-    assert "sources.yaml: sources[1]: unknown key(s) slg" in result.stderr
+    assert "sources.yaml:2: sources[1]: unknown key(s) slg" in result.stderr
     assert not out.exists() or not any(out.iterdir())
 
 
