@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck install system-deps clean bench
+.PHONY: run test lint typecheck install system-deps clean bench fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ typecheck: $(STAMP)
 # Not part of test: the pipeline on 1, 30, 300 and 1,000 synthetic plans; writes bench/results.md.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes 1,30,300,1000 --publish-max 30 --ref-timeout 60
+
+# Not part of test (which runs a sample of each): 10,000 mutated plan texts through `parse`, and
+# 1,000 damaged curated-file folders through `build`; fails on any crash or hang.
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz --inputs 10000 --seed 1
+	$(BIN)/python -m tests.fuzz_data --inputs 1000 --seed 1
 
 clean:
 	rm -rf $(VENV) dist

@@ -25,7 +25,8 @@ def fail_cleanly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except HezeIpKgError as err:
-            click.echo(f"heze-ip-kg: error: {err}", err=True)
+            message = " ".join(str(err).splitlines())  # one line, whatever the cause said
+            click.echo(f"heze-ip-kg: error: {message}", err=True)
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]

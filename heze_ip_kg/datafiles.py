@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +12,29 @@ import yaml
 from heze_ip_kg.errors import InputError
 
 
+def read_text(path: Path) -> str:
+    """The UTF-8 text of ``path``; text that is not UTF-8 is an error naming line and column."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", file=str(path)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        raise InputError(
+            f"not valid UTF-8 text (byte {err.start})", file=str(path), line=line, column=column
+        ) from None
+
+
 def read_tsv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """Rows of a tab-separated file with a header naming ``columns``; ``#`` lines are comments.
 
     Returns (line number, row) pairs; a short row, an unknown header or a duplicate first
     column is an error naming the file and line.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read: {err}", file=str(path)) from None
+    text = read_text(path)
     rows: list[tuple[int, dict[str, str]]] = []
     header: list[str] | None = None
     seen: set[str] = set()
@@ -48,9 +63,11 @@ def read_tsv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, 
 
 
 class LocatedDict(dict[Any, Any]):
-    """A YAML mapping that remembers the line it starts on, so errors can name the row."""
+    """A YAML mapping that remembers the line it starts on, and each key's, so errors can
+    name the row."""
 
     line: int | None = None
+    key_lines: dict[Any, int]
 
 
 class _LocatingLoader(yaml.SafeLoader):
@@ -60,16 +77,29 @@ class _LocatingLoader(yaml.SafeLoader):
 def _located_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> LocatedDict:
     mapping = LocatedDict(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
+    # Keys are hashable here: construct_mapping has refused any other.
+    mapping.key_lines = {}
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in mapping.key_lines:  # YAML would silently keep the last value
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping.key_lines[key] = key_node.start_mark.line + 1
     return mapping
 
 
 _LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _located_mapping)
 
 
-def place(path: Path | str, label: str, entry: Any) -> str:
-    """``path:LINE: label`` for an entry read by :func:`read_yaml` (``path: label`` otherwise)."""
-    line = entry.line if isinstance(entry, LocatedDict) else None
-    return f"{path}:{line}: {label}" if line is not None else f"{path}: {label}"
+def place(path: Path | str, label: str, entry: Any, key: str | None = None) -> str:
+    """``path:LINE: label`` for an entry read by :func:`read_yaml`: the line of ``key`` in it
+    when given and present, else the line the entry starts on; line 1 for a document that is
+    not a mapping. With an empty ``label``, just ``path:LINE``."""
+    line = 1
+    if isinstance(entry, LocatedDict):
+        line = (entry.key_lines.get(key) if key is not None else None) or entry.line or 1
+    return f"{path}:{line}: {label}" if label else f"{path}:{line}"
 
 
 def read_yaml(path: Path) -> Any:
@@ -77,10 +107,7 @@ def read_yaml(path: Path) -> Any:
 
     Mappings come back as :class:`LocatedDict`, carrying the line they start on.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot read: {err}", file=str(path)) from None
+    text = read_text(path)
     try:
         return yaml.load(text, Loader=_LocatingLoader)  # a SafeLoader: no arbitrary objects
     except yaml.MarkedYAMLError as err:
@@ -91,8 +118,31 @@ def read_yaml(path: Path) -> Any:
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
         ) from None
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow
+        line = text.count("\n", 0, err.position) + 1
+        column = err.position - (text.rfind("\n", 0, err.position) + 1) + 1
+        raise InputError(
+            f"invalid YAML: character U+{err.character:04X} is not allowed",
+            file=str(path),
+            line=line,
+            column=column,
+        ) from None
     except yaml.YAMLError as err:
-        raise InputError(f"invalid YAML: {err}", file=str(path)) from None
+        message = " ".join(str(err).split())
+        raise InputError(f"invalid YAML: {message}", file=str(path), line=1) from None
+
+
+KeyType = type | tuple[type, ...]
+_TYPE_NAMES: dict[type, str] = {
+    str: "a text",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a mapping",
+    type(None): "empty",
+    dt.date: "a date",
+}
 
 
 def require(mapping: Any, key: str, kind: type, *, where: str) -> Any:
@@ -105,13 +155,21 @@ def require(mapping: Any, key: str, kind: type, *, where: str) -> Any:
     return value
 
 
-def check_keys(mapping: Any, allowed: set[str], *, where: str) -> None:
-    """Refuse keys outside ``allowed`` (a typo must not be silently ignored)."""
+def check_keys(mapping: Any, allowed: Mapping[str, KeyType], *, where: str) -> None:
+    """Refuse keys outside ``allowed`` (a typo must not be silently ignored) and values of
+    another type than the one ``allowed`` gives their key."""
     if not isinstance(mapping, dict):
         raise InputError(f"{where}: expected a mapping")
-    unknown = sorted(set(mapping) - allowed)
+    unknown = sorted(map(str, set(mapping) - set(allowed)))
     if unknown:
-        raise InputError(f"{where}: unknown key(s) {', '.join(map(str, unknown))}")
+        raise InputError(f"{where}: unknown key(s) {', '.join(unknown)}")
+    for key, value in mapping.items():
+        expected = allowed[key]
+        kinds: tuple[type, ...] = expected if isinstance(expected, tuple) else (expected,)
+        # YAML's true/false are ints to Python; a count or a year must not be one.
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            names = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
+            raise InputError(f"{where}: {key!r} must be {names}")
 
 
-__all__ = ["LocatedDict", "check_keys", "place", "read_tsv", "read_yaml", "require"]
+__all__ = ["LocatedDict", "check_keys", "place", "read_text", "read_tsv", "read_yaml", "require"]

@@ -16,7 +16,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 
 from heze_ip_kg.build import CONCEPT_BASE
-from heze_ip_kg.datafiles import check_keys, place, read_yaml, require
+from heze_ip_kg.datafiles import KeyType, check_keys, place, read_yaml, require
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import DCTERMS, HIP, OA, ORG, RDF, RDFS, SKOS, XSD
 
@@ -38,17 +38,17 @@ KINDS = (
     "service-centre",
     "enterprise",
 )
-_ORG_KEYS = {
-    "id",
-    "label",
-    "level",
-    "kind",
-    "aliases",
-    "generic",
-    "sources",
-    "sub_organization_of",
-    "counterparts",
-    "note",
+_ORG_KEYS: dict[str, KeyType] = {
+    "id": str,
+    "label": dict,
+    "level": str,
+    "kind": str,
+    "aliases": list,
+    "generic": bool,
+    "sources": list,
+    "sub_organization_of": list,
+    "counterparts": list,
+    "note": str,
 }
 
 
@@ -94,10 +94,10 @@ def _check_sources(sources: Any, where: str) -> None:
     for index, source in enumerate(sources, start=1):
         at = f"{where}: sources[{index}]"
         if isinstance(source, dict) and "quote" in source:
-            check_keys(source, {"quote"}, where=at)
+            check_keys(source, {"quote": str}, where=at)
             require(source, "quote", str, where=at)
         else:
-            check_keys(source, {"url", "reliability"}, where=at)
+            check_keys(source, {"url": str, "reliability": str}, where=at)
             url = require(source, "url", str, where=at)
             if not url.startswith(("http://", "https://")):
                 raise InputError(f"{at}: url must be an http(s) address")
@@ -108,8 +108,10 @@ def _check_sources(sources: Any, where: str) -> None:
 def load_organizations(path: Path) -> Gazetteer:
     """Read and strictly validate the organisations file; errors name the file and the body."""
     data = read_yaml(path)
-    check_keys(data, {"organizations", "reviewed_non_bodies"}, where=str(path))
-    entries = require(data, "organizations", list, where=str(path))
+    check_keys(
+        data, {"organizations": list, "reviewed_non_bodies": list}, where=place(path, "", data)
+    )
+    entries = require(data, "organizations", list, where=place(path, "", data))
     ids: set[str] = set()
     found: list[Organization] = []
     for index, entry in enumerate(entries, start=1):
@@ -122,7 +124,7 @@ def load_organizations(path: Path) -> Gazetteer:
             raise InputError(f"{where}: duplicate id {org_id!r}")
         ids.add(org_id)
         label = require(entry, "label", dict, where=where)
-        check_keys(label, {"zh", "en"}, where=f"{where}: label")
+        check_keys(label, {"zh": str, "en": str}, where=f"{where}: label")
         if entry.get("level") not in LEVELS:
             raise InputError(f"{where}: level must be one of {', '.join(LEVELS)}")
         if entry.get("kind") not in KINDS:
@@ -134,7 +136,7 @@ def load_organizations(path: Path) -> Gazetteer:
         for key in ("sub_organization_of", "counterparts"):
             for link_index, link in enumerate(entry.get(key) or [], start=1):
                 at = f"{where}: {key}[{link_index}]"
-                check_keys(link, {"id", "sources", "note"}, where=at)
+                check_keys(link, {"id": str, "sources": list, "note": str}, where=at)
                 require(link, "id", str, where=at)
                 _check_sources(link.get("sources"), at)
         found.append(
@@ -166,7 +168,7 @@ def load_organizations(path: Path) -> Gazetteer:
     non_bodies = []
     for index, entry in enumerate(data.get("reviewed_non_bodies") or [], start=1):
         where = place(path, f"reviewed_non_bodies[{index}]", entry)
-        check_keys(entry, {"phrase", "note"}, where=where)
+        check_keys(entry, {"phrase": str, "note": str}, where=where)
         non_bodies.append(require(entry, "phrase", str, where=where))
         require(entry, "note", str, where=where)
     return Gazetteer(tuple(found), tuple(non_bodies))

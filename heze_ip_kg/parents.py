@@ -26,7 +26,7 @@ from heze_ip_kg.build import (
     describe_unit,
 )
 from heze_ip_kg.build import cited_document_iri as _cited_iri
-from heze_ip_kg.datafiles import check_keys, place, read_yaml, require
+from heze_ip_kg.datafiles import KeyType, check_keys, place, read_yaml, require
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import DCTERMS, DEFAULT_BASE, ELI, HIP, RDF, RDFS, SKOS, XSD
 
@@ -43,31 +43,44 @@ CLASSES = {
 }
 RELIABILITY = {"orig": "orig", "news": "news", "secondary": "secondary"}
 LEVELS = ("national", "provincial")
-_TOP_KEYS = {
-    "id",
-    "class",
-    "level",
-    "title",
-    "aliases",
-    "facts",
-    "based_on",
-    "counts",
-    "elements",
-    "unknown",
+_TOP_KEYS: dict[str, KeyType] = {
+    "id": str,
+    "class": str,
+    "level": str,
+    "title": dict,
+    "aliases": list,
+    "facts": dict,
+    "based_on": list,
+    "counts": list,
+    "elements": list,
+    "unknown": list,
 }
-_ELEMENT_KEYS = {
-    "id",
-    "class",
-    "notation",
-    "label",
-    "text",
-    "parent",
-    "sources",
-    "note",
-    "unit",
-    "baseline",
-    "target",
-    "nature",
+_ELEMENT_KEYS: dict[str, KeyType] = {
+    "id": str,
+    "class": str,
+    "notation": str,
+    "label": dict,
+    "text": str,
+    "parent": str,
+    "sources": list,
+    "note": str,
+    "unit": str,
+    "baseline": dict,
+    "target": dict,
+    "nature": str,
+}
+_VALUE_KEYS: dict[str, KeyType] = {
+    "value": (int, float, str),
+    "year": int,
+    "sources": list,
+    "note": str,
+}
+_FACT_KEYS: dict[str, KeyType] = {
+    "zh": str,
+    "en": str,
+    "value": (str, dt.date, int, float),
+    "sources": list,
+    "note": str,
 }
 _FACTS = {
     "notice_title": DCTERMS.title,
@@ -103,7 +116,7 @@ def _sources(value: Any, where: str) -> list[tuple[str, str]]:
     found = []
     for index, source in enumerate(value, start=1):
         at = f"{where}: sources[{index}]"
-        check_keys(source, {"url", "reliability"}, where=at)
+        check_keys(source, {"url": str, "reliability": str}, where=at)
         url = require(source, "url", str, where=at)
         reliability = require(source, "reliability", str, where=at)
         if not url.startswith(("http://", "https://")):
@@ -123,7 +136,7 @@ def _check_element(element: Any, where: str, ids: set[str]) -> None:
     if slug in ids:
         raise InputError(f"{where}: duplicate id {slug!r}")
     label = require(element, "label", dict, where=where)
-    check_keys(label, {"zh", "en"}, where=f"{where}: label")
+    check_keys(label, {"zh": str, "en": str}, where=f"{where}: label")
     require(label, "zh", str, where=f"{where}: label")
     require(label, "en", str, where=f"{where}: label")
     _sources(element.get("sources"), where)
@@ -132,7 +145,7 @@ def _check_element(element: Any, where: str, ids: set[str]) -> None:
             if cls != "Indicator":
                 raise InputError(f"{where}: {key!r} only for indicators")
             value = element[key]
-            check_keys(value, {"value", "year", "sources", "note"}, where=f"{where}: {key}")
+            check_keys(value, _VALUE_KEYS, where=f"{where}: {key}")
             _sources(value.get("sources"), f"{where}: {key}")
             if "value" in value:
                 try:
@@ -140,29 +153,36 @@ def _check_element(element: Any, where: str, ids: set[str]) -> None:
                 except InvalidOperation:
                     raise InputError(f"{where}: {key} value must be a number") from None
     nature = element.get("nature")
-    if nature is not None and nature not in NATURE_CONCEPTS:
+    if nature is not None and (not isinstance(nature, str) or nature not in NATURE_CONCEPTS):
         raise InputError(f"{where}: nature must be 预期性 or 约束性")
 
 
 def load_parent(path: Path) -> ParentFile:
     """Read and strictly validate one parent file; errors name the file and the element."""
     data = read_yaml(path)
-    where = str(path)
+    where = place(path, "", data)
     check_keys(data, _TOP_KEYS, where=where)
     slug = require(data, "id", str, where=where)
     if slug != path.stem:
-        raise InputError(f"{where}: id {slug!r} must equal the file name")
+        raise InputError(f"{place(path, '', data, 'id')}: id {slug!r} must equal the file name")
     if data.get("class") != "Plan":
-        raise InputError(f"{where}: class must be Plan")
+        raise InputError(f"{place(path, '', data, 'class')}: class must be Plan")
     if data.get("level") not in LEVELS:
-        raise InputError(f"{where}: level must be one of {', '.join(LEVELS)}")
+        at = place(path, "", data, "level")
+        raise InputError(f"{at}: level must be one of {', '.join(LEVELS)}")
     title = require(data, "title", dict, where=where)
-    check_keys(title, {"zh", "en", "sources"}, where=f"{where}: title")
+    check_keys(title, {"zh": str, "en": str, "sources": list}, where=f"{where}: title")
+    require(title, "zh", str, where=f"{where}: title")
     _sources(title.get("sources"), f"{where}: title")
+    for index, alias in enumerate(data.get("aliases") or [], start=1):
+        at = place(path, f"aliases[{index}]", alias)
+        check_keys(alias, {"zh": str, "en": str, "sources": list}, where=at)
+        require(alias, "zh", str, where=at)
+        _sources(alias.get("sources"), at)
     for key, fact in (data.get("facts") or {}).items():
         if key not in _FACTS:
             raise InputError(f"{where}: facts: unknown fact {key!r}")
-        check_keys(fact, {"zh", "en", "value", "sources", "note"}, where=f"{where}: facts.{key}")
+        check_keys(fact, _FACT_KEYS, where=f"{where}: facts.{key}")
         _sources(fact.get("sources"), f"{where}: facts.{key}")
     ids: set[str] = set()
     elements = require(data, "elements", list, where=where)
@@ -176,20 +196,26 @@ def load_parent(path: Path) -> ParentFile:
             raise InputError(f"{at}: parent {parent!r} is not an element")
     for index, count in enumerate(data.get("counts") or [], start=1):
         at = place(path, f"counts[{index}]", count)
-        check_keys(count, {"class", "declared", "note", "sources"}, where=at)
-        if count.get("class") not in CLASSES:
+        check_keys(
+            count,
+            {"class": str, "declared": (int, type(None)), "note": str, "sources": list},
+            where=at,
+        )
+        if not isinstance(count.get("class"), str) or count["class"] not in CLASSES:
             raise InputError(f"{at}: unknown class {count.get('class')!r}")
         declared = count.get("declared")
         if declared is not None and (not isinstance(declared, int) or declared < 0):
             raise InputError(f"{at}: declared must be a count or null")
     for index, entry in enumerate(data.get("based_on") or [], start=1):
         at = place(path, f"based_on[{index}]", entry)
-        check_keys(entry, {"document", "title", "quote", "sources"}, where=at)
+        check_keys(entry, {"document": str, "title": str, "quote": str, "sources": list}, where=at)
         if ("document" in entry) == ("title" in entry):
             raise InputError(f"{at}: give either document or title")
         _sources(entry.get("sources"), at)
     for index, entry in enumerate(data.get("unknown") or [], start=1):
-        check_keys(entry, {"what", "note"}, where=place(path, f"unknown[{index}]", entry))
+        at = place(path, f"unknown[{index}]", entry)
+        check_keys(entry, {"what": str, "note": str}, where=at)
+        require(entry, "what", str, where=at)
     return ParentFile(path, data)
 
 

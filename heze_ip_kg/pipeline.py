@@ -5,6 +5,8 @@ Like ``cli.py`` this module may call every stage; the CLI is a thin layer over i
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -25,6 +27,15 @@ from heze_ip_kg.resources import data_dir, ontology_path
 from heze_ip_kg.responsibility import Mention, load_role_patterns, responsibility_graph
 
 LEVELS = ("national", "provincial", "municipal", "county")
+_SOURCE_KEYS = {
+    "file": str,
+    "slug": str,
+    "encoding": str,
+    "level": str,
+    "url": str,
+    "synthetic": bool,
+}
+UNIT_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 @dataclass(frozen=True)
@@ -50,12 +61,12 @@ class Project:
 def _sources(data: Path, base: str) -> tuple[SourceEntry, ...]:
     path = data / "sources" / "sources.yaml"
     doc = read_yaml(path)
-    entries = require(doc, "sources", list, where=str(path))
+    entries = require(doc, "sources", list, where=place(path, "", doc))
     found: list[SourceEntry] = []
     slugs: set[str] = set()
     for index, entry in enumerate(entries, start=1):
         where = place(path, f"sources[{index}]", entry)
-        check_keys(entry, {"file", "slug", "encoding", "level", "url", "synthetic"}, where=where)
+        check_keys(entry, _SOURCE_KEYS, where=where)
         slug = require(entry, "slug", str, where=where)
         if slug in slugs:
             raise InputError(f"{where}: duplicate slug {slug!r}")
@@ -68,7 +79,13 @@ def _sources(data: Path, base: str) -> tuple[SourceEntry, ...]:
             raise InputError(f"{where}: synthetic must be true or false")
         settings = DocumentSettings(slug, level, entry.get("url"), base, synthetic)
         file = data / "sources" / require(entry, "file", str, where=where)
-        found.append(SourceEntry(file, settings, entry.get("encoding", "utf-8")))
+        encoding = entry.get("encoding", "utf-8")
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            at = place(path, f"sources[{index}]", entry, "encoding")
+            raise InputError(f"{at}: unknown encoding {encoding!r}") from None
+        found.append(SourceEntry(file, settings, encoding))
     return tuple(found)
 
 
@@ -77,20 +94,31 @@ def _documents(parents: list[ParentFile]) -> dict[str, str]:
     documents: dict[str, str] = {}
     for parent in parents:
         titles = [parent.data["title"]["zh"]]
-        titles += [a.get("zh") for a in parent.data.get("aliases") or [] if isinstance(a, dict)]
+        titles += [alias["zh"] for alias in parent.data.get("aliases") or []]
         for title in titles:
-            if isinstance(title, str):
-                documents[title_key(title)] = parent.slug
+            documents[title_key(title)] = parent.slug
     return documents
+
+
+def _units(path: Path) -> dict[str, str]:
+    """Unit spellings and the concept names they map to; a name must be a safe IRI segment."""
+    units = {}
+    for line, row in read_tsv(path, ("zh", "name")):
+        if not UNIT_NAME.fullmatch(row["name"]):
+            raise InputError(
+                f"unit name {row['name']!r} must be lower-case ASCII with hyphens",
+                file=str(path),
+                line=line,
+            )
+        units[row["zh"]] = row["name"]
+    return units
 
 
 def load_project(data: Path | None = None, *, base: str = DEFAULT_BASE) -> Project:
     """Read the curated inputs in ``data`` (default: the project's ``data/`` folder)."""
     data = data or data_dir()
     labels = {row["zh"]: row["en"] for _, row in read_tsv(data / "labels" / "en.tsv", ("zh", "en"))}
-    units = {
-        row["zh"]: row["name"] for _, row in read_tsv(data / "labels" / "units.tsv", ("zh", "name"))
-    }
+    units = _units(data / "labels" / "units.tsv")
     parents = load_parents(data / "parents") if (data / "parents").is_dir() else []
     vocabulary = Vocabulary(labels_en=labels, units=units, documents=_documents(parents))
     return Project(data, _sources(data, base), vocabulary, tuple(parents), base)
@@ -202,7 +230,7 @@ def _responsibilities(project: Project, graph: Graph, texts: list[SourceText]) -
     organizations = project.data / "organizations.yaml"
     if organizations.is_file():
         gazetteer = load_organizations(organizations)
-        graph += organization_graph(gazetteer, texts, project.base)
+        graph += organization_graph(gazetteer, texts, project.base, str(organizations))
         patterns = load_role_patterns(project.data / "role-patterns.tsv")
         roles, unresolved = responsibility_graph(
             graph, gazetteer, patterns, {t.iri: t.text for t in texts}, project.base

@@ -173,13 +173,15 @@ class Summary:
     failures: list[str] = field(default_factory=list)
     slowest: float = 0.0
     seconds: float = 0.0
+    accepted: str = "parsed"  # the outcome word for an input that went through
+    place: str = "file:line:column"  # what a clean error names
 
     def markdown(self) -> str:
         o = self.outcomes
         return (
-            f"{self.tried} inputs: {o['parsed']} parsed, {o['rejected']} rejected with a clean "
-            f"error (file:line:column), {o['crash']} crashes, {o['hang']} hangs; slowest input "
-            f"{self.slowest:.2f} s; {self.seconds:.0f} s in all"
+            f"{self.tried} inputs: {o[self.accepted]} {self.accepted}, {o['rejected']} rejected "
+            f"with a clean error ({self.place}), {o['crash']} crashes, {o['hang']} hangs; "
+            f"slowest input {self.slowest:.2f} s; {self.seconds:.0f} s in all"
         )
 
 
