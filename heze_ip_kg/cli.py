@@ -36,6 +36,7 @@ from heze_ip_kg.model import to_json_data
 from heze_ip_kg.namespaces import HIP, RDF
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.pipeline import build_all, load_project
+from heze_ip_kg.progress import counter
 from heze_ip_kg.query import Table, list_queries, load_query, run_query
 from heze_ip_kg.remote import ServerAuth, load_graph
 from heze_ip_kg.trace import chain, implements_view, render_svg, resolve_element, trace_graph
@@ -364,6 +365,7 @@ def load(
         store_endpoint=store_endpoint,
         update_endpoint=update_endpoint,
         auth=credentials,
+        progress=counter("load"),
     )
     backend = open_backend(endpoint=endpoint, user=user, password=password, auth=auth)
     count = backend.select(load_query("report-graph-size"), {"graph": target}).rows[0][0]

@@ -28,6 +28,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
+from heze_ip_kg.progress import track
+
 _IGNORED = {
     RDF.type,
     RDFS.comment,
@@ -242,7 +244,7 @@ def run_compiled(compiled: CompiledShapes, graph: Graph, select: Select) -> list
     """Every finding of the compiled shapes on ``graph``; ``select`` runs SPARQL for targets."""
     checker = _Checker(graph, select)
     findings: list[Finding] = []
-    for shape, targets in compiled.shapes:
+    for shape, targets in track(compiled.shapes, "validate", len(compiled.shapes)):
         focus_nodes = checker.focus_nodes(targets)
         for focus in focus_nodes:
             findings += checker.check(shape, focus, shape.node)

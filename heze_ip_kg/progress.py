@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -38,6 +38,30 @@ def track(items: Iterable[T], description: str, total: int | None = None) -> Ite
     return bar
 
 
+def counter(description: str) -> Callable[[int, int], None] | None:
+    """A ``(done, total)`` callback that drives a bar on a terminal; None anywhere else.
+
+    For work reported in steps rather than iterated (a load sent chunk by chunk).
+
+    >>> counter("loading") is None  # not a terminal under pytest
+    True
+    """
+    if not interactive():
+        return None
+    from tqdm import tqdm
+
+    bars: list[tqdm[None]] = []
+
+    def advance(done: int, total: int) -> None:
+        if not bars:
+            bars.append(tqdm(desc=description, total=total, leave=False, file=sys.stderr))
+        bars[0].update(done - bars[0].n)
+        if done >= total:
+            bars[0].close()
+
+    return advance
+
+
 @dataclass
 class Stages:
     """Wall-clock seconds per named stage, in the order they ran."""
@@ -54,4 +78,4 @@ class Stages:
             self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
-__all__ = ["Stages", "interactive", "track"]
+__all__ = ["Stages", "counter", "interactive", "track"]

@@ -18,6 +18,7 @@ from rdflib.term import Node
 from heze_ip_kg.backends import Backend, OxigraphBackend
 from heze_ip_kg.fastshacl import CompiledShapes, compile_shapes, run_compiled
 from heze_ip_kg.namespaces import HIP, OA, RDF, RDFS
+from heze_ip_kg.progress import track
 from heze_ip_kg.query import list_queries, run_query
 from heze_ip_kg.resources import resource_dir
 
@@ -174,9 +175,8 @@ def _fast_results(
 
 def _check_results(graph: Graph, backend: Backend | None = None) -> list[ValidationResult]:
     found = []
-    for query in list_queries():
-        if query.kind != "check":
-            continue
+    checks = [q for q in list_queries() if q.kind == "check"]
+    for query in track(checks, "checks", len(checks)):
         table = backend.select(query) if backend is not None else run_query(query, graph)
         for row in table.as_dicts():
             focus = row.get("focus") or next((v for v in row.values() if v), "")
