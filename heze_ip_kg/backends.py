@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from rdflib import BNode, Graph, URIRef
 
-from heze_ip_kg.dumps import serialize
+from heze_ip_kg.dumps import store_ntriples
 from heze_ip_kg.errors import HezeIpKgError
 from heze_ip_kg.query import Cell, Query, Table, bind_params, normalise_cell, run_query
 
@@ -61,7 +61,8 @@ class OxigraphBackend:
 
         self._ox = pyoxigraph
         self.store = pyoxigraph.Store()
-        self.store.bulk_load(serialize(graph, "nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        data = store_ntriples(graph)
+        self.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
     def select(self, query: Query, params: Mapping[str, str] | None = None) -> Table:
         ox = self._ox

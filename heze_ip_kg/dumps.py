@@ -49,6 +49,15 @@ def serialize(graph: Graph, fmt: str) -> bytes:
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
+def store_ntriples(graph: Graph) -> bytes:
+    """``graph`` as N-Triples in rdflib's order, for loading into a store.
+
+    A store needs no order, and sorting was half the load time at 300 plans; dumps that people
+    download stay sorted (:func:`serialize`).
+    """
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
 def write_dumps(graph: Graph, out_dir: Path, name: str = DUMP_NAME) -> list[Path]:
     """Write ``name.{ttl,nt,jsonld}`` as the whole folder ``out_dir``, in one atomic step."""
     with atomic_directory(out_dir) as staging:
@@ -57,4 +66,4 @@ def write_dumps(graph: Graph, out_dir: Path, name: str = DUMP_NAME) -> list[Path
     return [out_dir / f"{name}.{ext}" for ext in FORMATS]
 
 
-__all__ = ["DUMP_NAME", "FORMATS", "serialize", "write_dumps"]
+__all__ = ["DUMP_NAME", "FORMATS", "serialize", "store_ntriples", "write_dumps"]
