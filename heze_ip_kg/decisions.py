@@ -66,6 +66,7 @@ def load_decisions(folder: Path, base: str, known: set[URIRef]) -> list[Decision
     """Every reviewed decision in ``folder/*.csv``; a bad row fails with the file and line."""
     decisions: list[Decision] = []
     seen: dict[tuple[URIRef, URIRef | None], str] = {}
+    known_ids = {str(iri) for iri in known}
     for path in sorted(folder.glob("*.csv")):
         for line, row in _csv_rows(path):
             if line == 1:
@@ -91,13 +92,12 @@ def load_decisions(folder: Path, base: str, known: set[URIRef]) -> list[Decision
                 raise InputError(
                     f"status must be one of {', '.join(STATUSES)}", file=str(path), line=line
                 )
+            for element_id in (child_id, parent_id):
+                # Checked before an IRI is made of it: rdflib would only warn about the spaces.
+                if element_id and base + element_id not in known_ids:
+                    raise InputError(f"unknown element {element_id!r}", file=str(path), line=line)
             child = URIRef(base + child_id)
             parent = URIRef(base + parent_id) if parent_id else None
-            for iri in (child, parent):
-                if iri is not None and iri not in known:
-                    raise InputError(
-                        f"unknown element {str(iri)[len(base) :]!r}", file=str(path), line=line
-                    )
             if (relation == "implements") == (parent is None):
                 raise InputError(
                     "implements needs a parent; local-initiative takes none",

@@ -79,6 +79,9 @@ def _sources(data: Path, base: str) -> tuple[SourceEntry, ...]:
             raise InputError(f"{where}: synthetic must be true or false")
         settings = DocumentSettings(slug, level, entry.get("url"), base, synthetic)
         file = data / "sources" / require(entry, "file", str, where=where)
+        if not file.is_file():
+            at = place(path, f"sources[{index}]", entry, "file")
+            raise InputError(f"{at}: no file {entry['file']!r} in {data / 'sources'}")
         encoding = entry.get("encoding", "utf-8")
         try:
             codecs.lookup(encoding)

@@ -2,9 +2,10 @@
 
 Each of the four kinds of damage — a broken row, an unknown IRI, a duplicate, a link to an element
 that does not exist — in each kind of curated file (a parent document, an alignment sheet, the
-organisations file) makes ``heze-ip-kg build`` exit 2 with one line naming the file and the line
-of the row, and write nothing. The other way round, every row of those files is in the graph.
-A sample of the curated-file fuzzer (tests/fuzz_data.py; ``make fuzz`` runs 1,000) closes it.
+organisations file), and two the fuzzer found, makes ``heze-ip-kg build`` exit 2 with one line
+naming the file and the line of the row, and write nothing. The other way round, every row of
+those files is in the graph. A sample of the curated-file fuzzer (tests/fuzz_data.py; ``make
+fuzz`` runs 1,000) closes it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,6 +92,20 @@ DAMAGE = {
         "national-ip-plan-14fyp/indicator-1,national-ip-outline-2021-2035/indicator-99,",
         "unknown element 'national-ip-outline-2021-2035/indicator-99'",
     ),
+    "alignment-id-with-spaces": (
+        HEZE_SHEET,
+        FIRST_ROW,
+        "national-ip-plan-14fyp/indi | cator-1,national-ip-outline-2021-2035/indicator-4,",
+        "national-ip-plan-14fyp/indi | cator-1,",
+        "unknown element 'national-ip-plan-14fyp/indi | cator-1'",
+    ),
+    "sources-missing-file": (
+        "sources/sources.yaml",
+        "  - file: 000_5c974d2b1e7beda6.txt\n",
+        "  - file: 000_missing.txt\n",
+        "  - file: 000_missing.txt",
+        "no file '000_missing.txt' in",
+    ),
     "organization-broken-row": (
         ORGANIZATIONS,
         "  - id: heze-cpc-municipal-committee\n",
@@ -133,9 +150,15 @@ def test_damage_fails_the_build_naming_file_and_line(tmp_path: Path, case: str) 
     line = damaged[: damaged.index(marker)].count("\n") + 1
     out = tmp_path / "out"
 
-    result = CliRunner().invoke(main, ["build", "--data", str(data), "-o", str(out)])
+    # A real process, so that whatever a library logs reaches stderr as a user would see it.
+    result = subprocess.run(
+        [sys.executable, "-m", "heze_ip_kg", "build", "--data", str(data), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
-    assert result.exit_code == 2, result.output
+    assert result.returncode == 2, result.stderr
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 1
     assert errors[0].startswith(f"heze-ip-kg: error: {path}:{line}:"), errors[0]
