@@ -52,8 +52,9 @@ def serialize(graph: Graph, fmt: str) -> bytes:
 def store_ntriples(graph: Graph) -> bytes:
     """``graph`` as N-Triples in rdflib's order, for loading into a store.
 
-    A store needs no order, and sorting was half the load time at 300 plans; dumps that people
-    download stay sorted (:func:`serialize`).
+    An embedded store needs no order, and sorting was half its load time at 300 plans; dumps
+    that people download stay sorted (:func:`serialize`), and so does what a server is sent
+    (Oxigraph server took unsorted input in 88 s against 54 s sorted).
     """
     return graph.serialize(format="nt", encoding="utf-8")
 

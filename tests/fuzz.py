@@ -20,12 +20,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from heze_ip_kg.cli import main as cli
 
@@ -176,6 +177,26 @@ class Summary:
     accepted: str = "parsed"  # the outcome word for an input that went through
     place: str = "file:line:column"  # what a clean error names
 
+    def record(self, n: int, label: str, outcome: str, detail: str, seconds: float) -> None:
+        """Count one input's outcome; keep it as a failure if it crashed or hung."""
+        self.slowest = max(self.slowest, seconds)
+        self.tried += 1
+        self.outcomes[outcome] += 1
+        self.by_mutator[f"{label}:{outcome}"] += 1
+        if outcome in ("crash", "hang"):
+            self.failures.append(f"#{n} {label}: {outcome} {detail}")
+
+    @contextmanager
+    def timed(self) -> Iterator[None]:
+        """The whole run: SIGALRM bounds each input (see :func:`invoke`), the clock runs."""
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGALRM, previous)
+            self.seconds = time.monotonic() - started
+
     def markdown(self) -> str:
         o = self.outcomes
         return (
@@ -208,20 +229,34 @@ def inputs(count: int, seed: int) -> list[tuple[str, bytes]]:
     return made
 
 
+def invoke(runner: CliRunner, args: list[str], seconds: float) -> Result | None:
+    """The CLI's result on ``args``, or None if it ran past ``seconds`` (a hang)."""
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        result = runner.invoke(cli, args)
+    except _HangError:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return None if isinstance(result.exception, _HangError) else result
+
+
+def crash_detail(result: Result, left: list[str]) -> str:
+    """What a crash looked like: exit code, files left, the end of stderr, the exception."""
+    detail = f"exit {result.exit_code}, files {left}, stderr {result.stderr.splitlines()[-3:]!r}"
+    if result.exc_info and result.exit_code not in (0, 2):
+        detail += f", {result.exc_info[0].__name__}: {result.exc_info[1]}"
+    return detail
+
+
 def check(data: bytes, folder: Path, runner: CliRunner) -> tuple[str, str]:
     """(outcome, detail) of ``parse`` on ``data`` written to a file in ``folder``."""
     source = folder / "plan.txt"
     source.write_bytes(data)
     out = folder / "out" / "plan.ttl"
     out.parent.mkdir(exist_ok=True)
-    signal.setitimer(signal.ITIMER_REAL, SECONDS_PER_INPUT)
-    try:
-        result = runner.invoke(cli, ["parse", str(source), "-o", str(out)])
-    except _HangError:
-        return "hang", ""
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    if isinstance(result.exception, _HangError):
+    result = invoke(runner, ["parse", str(source), "-o", str(out)], SECONDS_PER_INPUT)
+    if result is None:
         return "hang", ""
     left = sorted(p.name for p in out.parent.iterdir())
     try:
@@ -236,10 +271,7 @@ def check(data: bytes, folder: Path, runner: CliRunner) -> tuple[str, str]:
             and result.stdout == ""
         ):
             return "rejected", ""
-        detail = f"exit {result.exit_code}, files {left}, stderr {stderr[-3:]!r}"
-        if result.exc_info and result.exit_code not in (0, 2):
-            detail += f", {result.exc_info[0].__name__}: {result.exc_info[1]}"
-        return "crash", detail
+        return "crash", crash_detail(result, left)
     finally:
         for path in out.parent.iterdir():
             path.unlink()
@@ -249,36 +281,26 @@ def run(count: int, seed: int) -> Summary:
     """Fuzz ``count`` inputs from ``seed``."""
     summary = Summary()
     runner = CliRunner()
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    started = time.monotonic()
-    try:
-        with tempfile.TemporaryDirectory(prefix="heze-fuzz-") as tmp:
-            for n, (name, data) in enumerate(inputs(count, seed)):
-                begun = time.monotonic()
-                outcome, detail = check(data, Path(tmp), runner)
-                summary.slowest = max(summary.slowest, time.monotonic() - begun)
-                summary.tried += 1
-                summary.outcomes[outcome] += 1
-                summary.by_mutator[f"{name}:{outcome}"] += 1
-                if outcome in ("crash", "hang"):
-                    summary.failures.append(f"#{n} {name}: {outcome} {detail}")
-    finally:
-        signal.signal(signal.SIGALRM, previous)
-    summary.seconds = time.monotonic() - started
+    with summary.timed(), tempfile.TemporaryDirectory(prefix="heze-fuzz-") as tmp:
+        for n, (name, data) in enumerate(inputs(count, seed)):
+            begun = time.monotonic()
+            outcome, detail = check(data, Path(tmp), runner)
+            summary.record(n, name, outcome, detail, time.monotonic() - begun)
     return summary
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--inputs", type=int, default=10_000)
+def command_line(run: Callable[[int, int], Summary], default_inputs: int, doc: str) -> int:
+    """``--inputs N --seed S``: run, print the summary and the failures; 1 if any failed."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--inputs", type=int, default=default_inputs)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     summary = run(args.inputs, args.seed)
     print(summary.markdown())
-    for line in summary.failures[:30]:
+    for line in summary.failures[:40]:
         print("FAILED", line)
     return 1 if summary.failures else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command_line(run, 10_000, __doc__))

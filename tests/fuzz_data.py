@@ -13,11 +13,9 @@ file of the data folder and a line in it, no output folder) within a time bound.
 
 from __future__ import annotations
 
-import argparse
 import random
 import re
 import shutil
-import signal
 import sys
 import tempfile
 import time
@@ -25,8 +23,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from heze_ip_kg.cli import main as cli
-from tests.fuzz import MUTATORS, Mutator, Summary, _alarm, _HangError, _lines
+from tests.fuzz import MUTATORS, Mutator, Summary, _lines, command_line, crash_detail, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -124,14 +121,8 @@ def inputs(count: int, seed: int) -> list[tuple[Path, str, bytes]]:
 
 def check(copy: Path, out: Path, runner: CliRunner) -> tuple[str, str]:
     """(outcome, detail) of ``build`` on the data folder ``copy``."""
-    signal.setitimer(signal.ITIMER_REAL, SECONDS_PER_INPUT)
-    try:
-        result = runner.invoke(cli, ["build", "--data", str(copy), "-o", str(out)])
-    except _HangError:
-        return "hang", ""
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-    if isinstance(result.exception, _HangError):
+    result = invoke(runner, ["build", "--data", str(copy), "-o", str(out)], SECONDS_PER_INPUT)
+    if result is None:
         return "hang", ""
     try:
         left = sorted(p.name for p in out.iterdir()) if out.exists() else []
@@ -141,10 +132,7 @@ def check(copy: Path, out: Path, runner: CliRunner) -> tuple[str, str]:
         clean = re.compile(rf"^heze-ip-kg: error: {re.escape(str(copy))}/[^:\n]+:\d+(:\d+)?: \S")
         if result.exit_code == 2 and left == [] and len(stderr) == 1 and clean.match(stderr[0]):
             return "rejected", ""
-        detail = f"exit {result.exit_code}, files {left}, stderr {stderr[-3:]!r}"
-        if result.exc_info and result.exit_code not in (0, 2):
-            detail += f", {result.exc_info[0].__name__}: {result.exc_info[1]}"
-        return "crash", detail
+        return "crash", crash_detail(result, left)
     finally:
         shutil.rmtree(out, ignore_errors=True)
 
@@ -153,41 +141,18 @@ def run(count: int, seed: int) -> Summary:
     """Fuzz ``count`` inputs from ``seed``."""
     summary = Summary(accepted="built", place="file:line")
     runner = CliRunner()
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    started = time.monotonic()
-    try:
-        with tempfile.TemporaryDirectory(prefix="heze-fuzz-data-") as tmp:
-            copy, out = Path(tmp) / "data", Path(tmp) / "out"
-            shutil.copytree(DATA, copy)
-            for n, (relative, name, data) in enumerate(inputs(count, seed)):
-                target = copy / relative
-                target.write_bytes(data)
-                begun = time.monotonic()
-                outcome, detail = check(copy, out, runner)
-                target.write_bytes((DATA / relative).read_bytes())
-                summary.slowest = max(summary.slowest, time.monotonic() - begun)
-                summary.tried += 1
-                summary.outcomes[outcome] += 1
-                summary.by_mutator[f"{relative}:{name}:{outcome}"] += 1
-                if outcome in ("crash", "hang"):
-                    summary.failures.append(f"#{n} {relative} {name}: {outcome} {detail}")
-    finally:
-        signal.signal(signal.SIGALRM, previous)
-    summary.seconds = time.monotonic() - started
+    with summary.timed(), tempfile.TemporaryDirectory(prefix="heze-fuzz-data-") as tmp:
+        copy, out = Path(tmp) / "data", Path(tmp) / "out"
+        shutil.copytree(DATA, copy)
+        for n, (relative, name, data) in enumerate(inputs(count, seed)):
+            target = copy / relative
+            target.write_bytes(data)
+            begun = time.monotonic()
+            outcome, detail = check(copy, out, runner)
+            target.write_bytes((DATA / relative).read_bytes())
+            summary.record(n, f"{relative}:{name}", outcome, detail, time.monotonic() - begun)
     return summary
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--inputs", type=int, default=1_000)
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args()
-    summary = run(args.inputs, args.seed)
-    print(summary.markdown())
-    for line in summary.failures[:40]:
-        print("FAILED", line)
-    return 1 if summary.failures else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(command_line(run, 1_000, __doc__))
