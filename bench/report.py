@@ -25,15 +25,21 @@ def _core(r: dict[str, Any]) -> float:
     return float(r["build_all_s"] + r["load_ours_s"] + r["validate_fast_s"] + catalogue)
 
 
-def write_report(raw: Path, out: Path, machine: str, args: str) -> None:
+def write_report(raw: Path, out: Path, machine: str) -> None:
     runs = sorted((json.loads(p.read_text()) for p in raw.glob("*.json")), key=lambda r: r["plans"])
+    options = sorted({r.get("options", "(options not recorded)") for r in runs})
     lines = [
         "# Benchmark results",
         "",
-        "Measured by `make bench` (`.venv/bin/python bench/run.py "
-        + (args or "--sizes 1,30,300,1000")
+        "Measured by `make bench` (`.venv/bin/python bench/run.py --sizes "
+        + ",".join(str(r["plans"]) for r in runs)
+        + " "
+        + " / ".join(options)
         + "`) on a SYNTHETIC corpus (`heze-ip-kg corpus`: N city plans, one province per ten "
-        "cities up to 31, one national plan). Each size runs in a fresh process.",
+        "cities up to 31, one national plan). Each size runs in a fresh process; sizes "
+        "measured by separate invocations on the same code are listed with their times: "
+        + ", ".join(f"{r['plans']} plans {r.get('measured', 'time not recorded')}" for r in runs)
+        + ".",
         "",
         f"Machine: {machine}.",
         "",

@@ -199,6 +199,9 @@ def main() -> None:
     RAW.mkdir(parents=True, exist_ok=True)
     if args.one is not None:
         out = run_size(args.one, Path(args.work), args.publish_max, args.ref_timeout)
+        # Sizes may come from separate invocations; the report says when each was measured.
+        out["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        out["options"] = f"--publish-max {args.publish_max} --ref-timeout {args.ref_timeout:g}"
         (RAW / f"{args.one}.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
         return
     if not args.report:
@@ -222,7 +225,7 @@ def main() -> None:
                 )
     from report import write_report
 
-    write_report(RAW, ROOT / "bench" / "results.md", machine(), " ".join(sys.argv[1:]))
+    write_report(RAW, ROOT / "bench" / "results.md", machine())
 
 
 if __name__ == "__main__":
