@@ -5,7 +5,7 @@ The edges come from ``queries/trace-edges.rq``; node labels and levels are read 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import DCTERMS, HIP, RDF, RDFS, SKOS
-from heze_ip_kg.query import Table, load_query, run_query
+from heze_ip_kg.query import Query, Table, load_query, run_query
 from heze_ip_kg.resources import resource_dir
 
 LEVEL_ORDER = ("municipal", "county", "provincial", "national")
@@ -66,9 +66,14 @@ def _document_and_level(graph: Graph, node: URIRef) -> tuple[str, str]:
     return str(current), ""
 
 
-def trace_graph(graph: Graph) -> nx.DiGraph:
-    """Elements as nodes (label, document, level), implements and part-of edges as typed edges."""
-    table = run_query(load_query("trace-edges"), graph)
+def trace_graph(graph: Graph, select: Callable[[Query], Table] | None = None) -> nx.DiGraph:
+    """Elements as nodes (label, document, level), implements and part-of edges as typed edges.
+
+    ``select`` runs the edge query elsewhere (a fast store holding the same graph); by default
+    it runs on rdflib over ``graph``.
+    """
+    query = load_query("trace-edges")
+    table = select(query) if select is not None else run_query(query, graph)
     dg = nx.DiGraph()
     for source, target, kind in table.rows:
         if source is None or target is None:

@@ -17,14 +17,15 @@ from heze_ip_kg.atomic import atomic_directory
 from heze_ip_kg.backends import Backend
 from heze_ip_kg.dumps import DUMP_NAME, FORMATS, serialize
 from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
-from heze_ip_kg.progress import track
 from heze_ip_kg.publish.charts import render_indicator_chart
 from heze_ip_kg.publish.context import IndexPage, Link, OntologyPage, Page, QueriesPage
 from heze_ip_kg.publish.dataset import add_endpoint, dataset_description, gzip_bytes, sitemap
-from heze_ip_kg.publish.describe import description, label, page_path, subjects_with_pages
+from heze_ip_kg.publish.describe import label, page_path, subjects_with_pages
 from heze_ip_kg.publish.pages import PageBuilder, ontology_terms, script_safe_json
+from heze_ip_kg.publish.resource_pages import write_resource_pages
 from heze_ip_kg.query import Query, Table, list_queries, load_query, run_query
 from heze_ip_kg.resources import ontology_path, resource_dir
+from heze_ip_kg.serializers import TripleIndex, serialize_index
 from heze_ip_kg.trace import implements_view, render_svg, trace_graph
 from heze_ip_kg.validate import ValidationReport
 
@@ -63,7 +64,7 @@ def _index(
 ) -> IndexPage:
     path = "index.html"
     heze = URIRef(base + HEZE)
-    documents = sorted(graph.subjects(RDF.type, HIP.Plan), key=str)
+    documents = sorted(builder.index.subjects(RDF.type, HIP.Plan), key=str)
     sources = sorted(
         {
             str(o)
@@ -150,11 +151,13 @@ def publish_site(
     site_url: str = SITE_URL,
     sparql_endpoint: str | None = None,
     backend: Backend | None = None,
+    workers: int | None = None,
 ) -> PublishSummary:
     """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap).
 
     Catalogue queries run on ``backend`` when given (e.g. the embedded Oxigraph store, the
-    same rows), else on rdflib over ``graph``.
+    same rows), else on rdflib over ``graph``. Resource pages are written by ``workers``
+    processes (default: one per CPU, see ``resource_pages``); the output does not depend on it.
     """
 
     def select(query: Query) -> Table:
@@ -167,7 +170,8 @@ def publish_site(
         if str(s) in texts
     }
     source_paths = {iri: f"sources/{name}" for iri, name in names.items()}
-    builder = PageBuilder(graph, base, texts, source_paths)
+    index = TripleIndex(graph)
+    builder = PageBuilder(index, base, texts, source_paths)
     pages: list[str] = []
     with atomic_directory(out_dir) as staging:
         site = staging / "site"
@@ -178,13 +182,13 @@ def publish_site(
             target.write_bytes(payload.encode("utf-8") if isinstance(payload, str) else payload)
 
         for ext in FORMATS:
-            payload = serialize(graph, ext)
+            payload = serialize_index(index, ext)
             compressed = gzip_bytes(payload)
             for folder in (staging, site / "dumps"):  # the top of dist/, and inside the site
                 folder.mkdir(parents=True, exist_ok=True)
                 (folder / f"{DUMP_NAME}.{ext}").write_bytes(payload)
                 (folder / f"{DUMP_NAME}.{ext}.gz").write_bytes(compressed)
-        subjects = subjects_with_pages(graph, base)
+        subjects = subjects_with_pages(index.forward, base)
         examples = [URIRef(base + HEZE), URIRef(base + HEZE + "/part-2/task-area-1/task-1")]
         void = dataset_description(
             graph,
@@ -204,13 +208,8 @@ def publish_site(
         (staging / "void.ttl").write_bytes(serialize(void, "ttl"))
         write("dumps/void.ttl", serialize(void, "ttl"))
         template = env.get_template("resource.html")
-        for subject in track(subjects, "pages", len(subjects)):
-            context = builder.resource(subject)
-            write(context.path, template.render(page=context))
-            desc = description(graph, subject)
-            write(page_path(str(subject), base, "ttl") or "", serialize(desc, "ttl"))
-            write(page_path(str(subject), base, "jsonld") or "", serialize(desc, "jsonld"))
-            pages.append(context.path)
+        write_resource_pages(builder, template, subjects, site, workers)
+        pages += [page_path(str(s), base) or "" for s in subjects]
         for iri, path in source_paths.items():
             write(path, texts[iri])
         write("static/site.css", (resource_dir("templates") / "static" / "site.css").read_bytes())
@@ -266,12 +265,12 @@ def publish_site(
                 )
             ),
         )
-        dg = trace_graph(graph)
+        dg = trace_graph(graph, select)
         write("pictures/trace.svg", render_svg(dg, implements_view(dg).nodes, TRACE_TITLE))
         comparison = select(load_query("report-indicator-comparison"))
         write("pictures/indicators.svg", render_indicator_chart(env, comparison))
-        index = _index(builder, graph, report, base, _schema_org(graph, site_url), select)
-        write("index.html", env.get_template("index.html").render(page=index))
+        home = _index(builder, graph, report, base, _schema_org(graph, site_url), select)
+        write("index.html", env.get_template("index.html").render(page=home))
         pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
         write("sitemap.xml", sitemap(site_url, pages))
     return PublishSummary(out_dir, len(pages), len(graph))

@@ -9,7 +9,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from heze_ip_kg.dumps import serialize
 from heze_ip_kg.namespaces import DCTERMS, HIP, OA, PREFIXES, RDF, RDFS, SKOS
 from heze_ip_kg.publish.context import (
     Excerpt,
@@ -22,13 +21,13 @@ from heze_ip_kg.publish.context import (
     Triple,
 )
 from heze_ip_kg.publish.describe import (
-    description,
     label,
     page_path,
     relative,
     subjects_with_pages,
 )
 from heze_ip_kg.query import Table as ResultTable
+from heze_ip_kg.serializers import TripleIndex
 
 ONTOLOGY_PAGE = "ontology/index.html"
 HIP_NS = str(PREFIXES["hip"])
@@ -36,37 +35,65 @@ HIP_NS = str(PREFIXES["hip"])
 
 def script_safe_json(data: object) -> str:
     """JSON that cannot end a ``<script>`` element early (``</`` and ``<!--`` escaped)."""
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _order(graph: Graph, node: Node) -> int:
-    value = graph.value(node, HIP.order)
+def _order(index: TripleIndex, node: Node) -> int:
+    value = index.value(node, HIP.order)
     return int(value.toPython()) if isinstance(value, Literal) else 0
 
 
 class PageBuilder:
-    """Makes page contexts for one graph; knows which IRIs have pages."""
+    """Makes page contexts for one graph (read through its index); knows which IRIs have pages."""
 
     def __init__(
-        self, graph: Graph, base: str, texts: Mapping[str, str], source_files: Mapping[str, str]
+        self,
+        index: TripleIndex,
+        base: str,
+        texts: Mapping[str, str],
+        source_files: Mapping[str, str],
     ) -> None:
-        self.graph = graph
+        self.index = index
         self.base = base
         self.texts = texts
         self.source_files = source_files
-        self.with_pages = {str(s) for s in subjects_with_pages(graph, base)}
+        self.with_pages = {str(s) for s in subjects_with_pages(index.forward, base)}
+        self._labels: dict[tuple[Node, str], str] = {}
+        self._curies: dict[str, tuple[str, str | None]] = {}
+        self._paths: dict[str, str | None] = {}
+        for predicate in (DCTERMS.isPartOf, HIP.implements, HIP.alignedElement):
+            index.inverse(predicate)  # now, so that forked page writers share them
+
+    def label(self, node: Node, lang: str) -> str:
+        """``label`` remembered: the same targets are linked from many pages."""
+        key = (node, lang)
+        found = self._labels.get(key)
+        if found is None:
+            found = self._labels[key] = label(self.index, node, lang)
+        return found
+
+    def page_of(self, iri: str) -> str | None:
+        """The site path of ``iri``'s page, or None if it has none (remembered)."""
+        if iri not in self._paths:
+            self._paths[iri] = page_path(iri, self.base) if iri in self.with_pages else None
+        return self._paths[iri]
 
     def link(self, node: Node, from_page: str, note: str = "") -> Link:
-        target = page_path(str(node), self.base) if str(node) in self.with_pages else None
+        target = self.page_of(str(node))
         return Link(
             relative(from_page, target) if target else None,
-            label(self.graph, node, "zh"),
-            label(self.graph, node, "en"),
+            self.label(node, "zh"),
+            self.label(node, "en"),
             note,
         )
 
     def _curie(self, iri: str) -> tuple[str, str | None]:
+        if iri not in self._curies:
+            self._curies[iri] = self._find_curie(iri)
+        return self._curies[iri]
+
+    def _find_curie(self, iri: str) -> tuple[str, str | None]:
         for prefix, namespace in PREFIXES.items():
             if iri.startswith(str(namespace)):
                 local = iri[len(str(namespace)) :]
@@ -76,15 +103,14 @@ class PageBuilder:
 
     def _triples(self, subject: URIRef, path: str) -> tuple[Triple, ...]:
         rows = []
-        for p, o in sorted(
-            self.graph.predicate_objects(subject), key=lambda t: (str(t[0]), str(t[1]))
-        ):
+        pairs = self.index.forward.get(subject, [])
+        for p, o in sorted(pairs, key=lambda t: (str(t[0]), str(t[1]))):
             name, doc = self._curie(str(p))
             doc_href = relative(path, doc) if doc else None
             if isinstance(o, Literal):
                 rows.append(Triple(name, doc_href, str(o), None, o.language))
             elif isinstance(o, URIRef):
-                target = page_path(str(o), self.base) if str(o) in self.with_pages else None
+                target = self.page_of(str(o))
                 shown, _ = self._curie(str(o))
                 rows.append(
                     Triple(name, doc_href, shown, relative(path, target) if target else None)
@@ -94,12 +120,13 @@ class PageBuilder:
         return tuple(rows)
 
     def _excerpt(self, subject: URIRef, path: str) -> Excerpt | None:
-        target = self.graph.value(subject, HIP.source)
-        selector = self.graph.value(target, OA.hasSelector) if target is not None else None
-        source = self.graph.value(target, OA.hasSource) if target is not None else None
+        index = self.index
+        target = index.value(subject, HIP.source)
+        selector = index.value(target, OA.hasSelector) if target is not None else None
+        source = index.value(target, OA.hasSource) if target is not None else None
         if selector is None or source is None:
             return None
-        start, end = self.graph.value(selector, OA.start), self.graph.value(selector, OA.end)
+        start, end = index.value(selector, OA.start), index.value(selector, OA.end)
         text = self.texts.get(str(source))
         if text is None or not isinstance(start, Literal) or not isinstance(end, Literal):
             return None
@@ -111,15 +138,17 @@ class PageBuilder:
         return Excerpt(text[max(0, a - 120) : a], text[a:b], text[b : b + 120], a, b, source_link)
 
     def _alignment_note(self, child: Node, parent: Node) -> str:
-        for alignment in self.graph.subjects(HIP.alignedElement, child):
-            if (alignment, HIP.alignedTo, parent) in self.graph:
-                evidence = self.graph.value(alignment, HIP.evidence)
-                note = self.graph.value(alignment, HIP.reviewNote)
+        index = self.index
+        for alignment in index.subjects(HIP.alignedElement, child):
+            if parent in index.objects(alignment, HIP.alignedTo):
+                evidence = index.value(alignment, HIP.evidence)
+                note = index.value(alignment, HIP.reviewNote)
                 return " — ".join(str(x) for x in (evidence, note) if x is not None)
         return ""
 
-    def resource(self, subject: URIRef) -> ResourcePage:
-        g, path = self.graph, page_path(str(subject), self.base) or ""
+    def resource(self, subject: URIRef, described: dict[str, object]) -> ResourcePage:
+        """The page of ``subject``; ``described`` is its description as JSON-LD data."""
+        g, path = self.index, page_path(str(subject), self.base) or ""
         crumbs: list[Link] = []
         parent = g.value(subject, DCTERMS.isPartOf)
         while isinstance(parent, URIRef) and len(crumbs) < 12:
@@ -137,7 +166,6 @@ class PageBuilder:
             body = g.value(assignment, HIP.assignedOrganization)
             if body is not None:
                 roles.append(self.link(body, path, f"{role} ({how})"))
-        desc = description(g, subject)
         notes = tuple(
             sorted(
                 str(o)
@@ -150,8 +178,8 @@ class PageBuilder:
         return ResourcePage(
             path=path,
             root=relative(path, "index.html").removesuffix("index.html") or "./",
-            title_zh=label(g, subject, "zh"),
-            title_en=label(g, subject, "en"),
+            title_zh=self.label(subject, "zh"),
+            title_en=self.label(subject, "en"),
             iri=str(subject),
             types=tuple(
                 self._type_link(t, path) for t in sorted(g.objects(subject, RDF.type), key=str)
@@ -172,7 +200,7 @@ class PageBuilder:
             roles=tuple(roles),
             excerpt=self._excerpt(subject, path),
             triples=self._triples(subject, path),
-            jsonld=script_safe_json(json.loads(serialize(desc, "jsonld"))),
+            jsonld=script_safe_json(described),
             ttl_href=relative(path, page_path(str(subject), self.base, "ttl") or ""),
             jsonld_href=relative(path, page_path(str(subject), self.base, "jsonld") or ""),
         )
@@ -182,7 +210,7 @@ class PageBuilder:
         return Link(relative(path, doc) if doc else None, name, name)
 
     def outline(self, document: URIRef, path: str) -> tuple[OutlineNode, ...]:
-        g = self.graph
+        g = self.index
 
         def grow(node: Node) -> tuple[OutlineNode, ...]:
             kids = sorted(
@@ -202,14 +230,14 @@ class PageBuilder:
             cells = []
             for cell in row:
                 value = cell or ""
-                target = page_path(value, self.base) if value in self.with_pages else None
+                target = self.page_of(value)
                 if target:
                     node = URIRef(value)
                     cells.append(
                         Link(
                             relative(path, target),
-                            label(self.graph, node, "zh"),
-                            label(self.graph, node, "en"),
+                            self.label(node, "zh"),
+                            self.label(node, "en"),
                         )
                     )
                 else:
