@@ -21,7 +21,7 @@ from decimal import Decimal
 from rdflib import Graph, URIRef
 
 from heze_ip_kg.build import title_key
-from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, RDFS
+from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, RDFS, enclosing_document
 
 METHOD = "char-bigram-tfidf+shared-phrases"
 # Which classes may align: a municipal task may carry out a provincial task or a whole task area.
@@ -121,12 +121,13 @@ def element_index(graph: Graph) -> list[AlignableElement]:
         doc: str(level).rsplit("/", 1)[-1]
         for doc, level in graph.subject_objects(HIP.governmentLevel)
     }
+    documents = {str(doc): doc for doc in levels}
     found = []
     for cls in COMPATIBLE:
         for iri in graph.subjects(RDF.type, HIP[cls]):
             if not isinstance(iri, URIRef):
                 continue
-            doc = next((d for d in levels if str(iri).startswith(f"{d}/")), None)
+            doc = enclosing_document(str(iri), documents)
             if doc is None:
                 continue
             label = next(

@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, URIRef
 from heze_ip_kg.align import METHOD, Proposal
 from heze_ip_kg.build import CONCEPT_BASE
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.namespaces import DCTERMS, HIP, RDF, RDFS, XSD
+from heze_ip_kg.namespaces import DCTERMS, HIP, RDF, RDFS, XSD, enclosing_document
 
 REVIEW_COLUMNS = ("child", "parent", "relation", "status", "evidence", "note")
 RELATIONS = ("implements", "local-initiative")
@@ -165,9 +165,9 @@ def alignment_graph(
             out.add((node, HIP.reviewNote, Literal(proposal.note, lang="en")))
         if parent is not None:
             out.add((node, HIP.alignedTo, parent))
-            doc = next((d for d in levels if str(parent).startswith(f"{d}/")), None)
-            if doc:
-                out.add((node, HIP.viaLevel, URIRef(CONCEPT_BASE + "level/" + levels[doc])))
+            level = enclosing_document(str(parent), levels)
+            if level:
+                out.add((node, HIP.viaLevel, URIRef(CONCEPT_BASE + "level/" + level)))
         label = f"{str(child)[len(base) :]} → {str(parent)[len(base) :] if parent else '—'}"
         out.add((node, RDFS.label, Literal(label)))
         if decision is not None and decision.status == "confirmed":

@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 
 from heze_ip_kg.align import Proposal, propose_alignments
 from heze_ip_kg.build import CONCEPT_BASE, DocumentSettings, Vocabulary, build_graph, title_key
+from heze_ip_kg.collector import collector_paused
 from heze_ip_kg.datafiles import check_keys, place, read_tsv, read_yaml, require
 from heze_ip_kg.decisions import Decision, alignment_graph, known_elements, load_decisions
 from heze_ip_kg.errors import InputError
@@ -213,7 +214,11 @@ def build_all(project: Project, stages: Stages | None = None) -> BuildResult:
 
     ``stages`` (optional) records the seconds spent in parse, build, responsibility and align.
     """
-    stages = stages or Stages()
+    with collector_paused():
+        return _build_all(project, stages or Stages())
+
+
+def _build_all(project: Project, stages: Stages) -> BuildResult:
     graph, texts = build_documents(project, stages)
     with stages.stage("responsibility"):
         unresolved = _responsibilities(project, graph, texts)

@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from heze_ip_kg.build import CONCEPT_BASE
 from heze_ip_kg.datafiles import read_tsv
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.namespaces import DCTERMS, HIP, OA, RDF, RDFS
+from heze_ip_kg.namespaces import DCTERMS, HIP, OA, RDF, RDFS, enclosing_document
 from heze_ip_kg.organizations import Gazetteer, add_span, org_iri
 
 ROLES = ("lead", "coordinating", "implementing", "funding", "participating", "mentioned")
@@ -264,10 +264,11 @@ def responsibility_graph(
             out.add((citation, HIP.aboutProperty, HIP.role))
             out.add((citation, HIP.quote, Literal(source_text[start:end], lang="zh")))
             out.add((citation, DCTERMS.source, element.source))
+    documents = {str(d): d for d, _ in plan_roles}
     for cls in MEASURES:
         measures = sorted(m for m in graph.subjects(RDF.type, cls) if isinstance(m, URIRef))
         for measure in measures:
-            document = next((d for d, _ in plan_roles if str(measure).startswith(f"{d}/")), None)
+            document = enclosing_document(str(measure), documents)
             if document is None:
                 continue
             for role in INHERITED_ROLES:

@@ -15,17 +15,23 @@ from rdflib import Graph, URIRef
 
 from heze_ip_kg.atomic import atomic_directory
 from heze_ip_kg.backends import Backend
+from heze_ip_kg.collector import collector_paused
 from heze_ip_kg.dumps import DUMP_NAME, FORMATS, serialize
 from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
 from heze_ip_kg.publish.charts import render_indicator_chart
 from heze_ip_kg.publish.context import IndexPage, Link, OntologyPage, Page, QueriesPage
-from heze_ip_kg.publish.dataset import add_endpoint, dataset_description, gzip_bytes, sitemap
-from heze_ip_kg.publish.describe import label, page_path, subjects_with_pages
+from heze_ip_kg.publish.dataset import (
+    add_endpoint,
+    dataset_description,
+    sitemap,
+    write_dump_files,
+)
+from heze_ip_kg.publish.describe import label
 from heze_ip_kg.publish.pages import PageBuilder, ontology_terms, script_safe_json
 from heze_ip_kg.publish.resource_pages import write_resource_pages
 from heze_ip_kg.query import Query, Table, list_queries, load_query, run_query
 from heze_ip_kg.resources import ontology_path, resource_dir
-from heze_ip_kg.serializers import TripleIndex, serialize_index
+from heze_ip_kg.serializers import TripleIndex
 from heze_ip_kg.trace import implements_view, render_svg, trace_graph
 from heze_ip_kg.validate import ValidationReport
 
@@ -160,6 +166,23 @@ def publish_site(
     processes (default: one per CPU, see ``resource_pages``); the output does not depend on it.
     """
 
+    with collector_paused():
+        return _publish(
+            graph, out_dir, report, texts, base, site_url, sparql_endpoint, backend, workers
+        )
+
+
+def _publish(
+    graph: Graph,
+    out_dir: Path,
+    report: ValidationReport,
+    texts: Mapping[str, str],
+    base: str,
+    site_url: str,
+    sparql_endpoint: str | None,
+    backend: Backend | None,
+    workers: int | None,
+) -> PublishSummary:
     def select(query: Query) -> Table:
         return backend.select(query) if backend is not None else run_query(query, graph)
 
@@ -181,14 +204,7 @@ def publish_site(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(payload.encode("utf-8") if isinstance(payload, str) else payload)
 
-        for ext in FORMATS:
-            payload = serialize_index(index, ext)
-            compressed = gzip_bytes(payload)
-            for folder in (staging, site / "dumps"):  # the top of dist/, and inside the site
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / f"{DUMP_NAME}.{ext}").write_bytes(payload)
-                (folder / f"{DUMP_NAME}.{ext}.gz").write_bytes(compressed)
-        subjects = subjects_with_pages(index.forward, base)
+        subjects = builder.subjects
         examples = [URIRef(base + HEZE), URIRef(base + HEZE + "/part-2/task-area-1/task-1")]
         void = dataset_description(
             graph,
@@ -208,8 +224,17 @@ def publish_site(
         (staging / "void.ttl").write_bytes(serialize(void, "ttl"))
         write("dumps/void.ttl", serialize(void, "ttl"))
         template = env.get_template("resource.html")
-        write_resource_pages(builder, template, subjects, site, workers)
-        pages += [page_path(str(s), base) or "" for s in subjects]
+        pages += [builder.page_of(str(s)) or "" for s in subjects]  # before the fork: shared
+        # The dumps are written here while the workers write the pages: the top of dist/ and
+        # (hard links to the same files) inside the site.
+        write_resource_pages(
+            builder,
+            template,
+            subjects,
+            site,
+            workers,
+            meanwhile=lambda: write_dump_files(index, DUMP_NAME, staging, site / "dumps"),
+        )
         for iri, path in source_paths.items():
             write(path, texts[iri])
         write("static/site.css", (resource_dir("templates") / "static" / "site.css").read_bytes())

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import shutil
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import FOAF
 
+from heze_ip_kg.dumps import FORMATS
 from heze_ip_kg.namespaces import DCAT, DCTERMS, PREFIXES, RDF, RDFS, VOID, XSD
+from heze_ip_kg.serializers import TripleIndex, serialize_index
 
 DATASET = "https://w3id.org/heze-ip-kg/dataset"
 LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
@@ -19,9 +24,29 @@ MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "a
 def gzip_bytes(payload: bytes) -> bytes:
     """``payload`` gzipped with no file name and no time stamp, so the bytes are reproducible."""
     buffer = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0) as handle:
+    # Level 6 (zlib's default): twice as fast as 9 on the dumps, a few per cent larger.
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as handle:
         handle.write(payload)
     return buffer.getvalue()
+
+
+def write_dump_files(index: TripleIndex, name: str, folder: Path, *links: Path) -> None:
+    """``name.{ttl,nt,jsonld}`` and their ``.gz`` in ``folder``; hard links to them in ``links``.
+
+    Links rather than copies: at 300 plans the dumps are ~1 GB, written once.
+    """
+    for ext in FORMATS:
+        payload = serialize_index(index, ext)
+        files = {f"{name}.{ext}": payload, f"{name}.{ext}.gz": gzip_bytes(payload)}
+        for file, data in files.items():
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / file).write_bytes(data)
+            for other in links:
+                other.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(folder / file, other / file)
+                except OSError:  # a file system without hard links
+                    shutil.copyfile(folder / file, other / file)
 
 
 def dataset_description(

@@ -58,7 +58,8 @@ class PageBuilder:
         self.base = base
         self.texts = texts
         self.source_files = source_files
-        self.with_pages = {str(s) for s in subjects_with_pages(index.forward, base)}
+        self.subjects = subjects_with_pages(index.forward, base)  # those with a page
+        self.with_pages = {str(s) for s in self.subjects}
         self._labels: dict[tuple[Node, str], str] = {}
         self._curies: dict[str, tuple[str, str | None]] = {}
         self._paths: dict[str, str | None] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,8 +76,12 @@ def write_resource_pages(
     subjects: Sequence[URIRef],
     site: Path,
     workers: int | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
-    """Write the page, ``.ttl`` and ``.jsonld`` of every subject under ``site``."""
+    """Write the page, ``.ttl`` and ``.jsonld`` of every subject under ``site``.
+
+    ``meanwhile`` is run in this process while the workers write (once, in any case).
+    """
     global _JOB
     workers = default_workers() if workers is None else max(1, workers)
     progress = counter("pages")
@@ -85,13 +89,18 @@ def write_resource_pages(
     _JOB = _Job(builder, template, site)
     try:
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
+            if meanwhile is not None:
+                meanwhile()
             for chunk in _chunks(subjects):
                 done += _write_chunk(chunk)
                 if progress:
                     progress(done, len(subjects))
             return
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for written in pool.imap_unordered(_write_chunk, _chunks(subjects)):
+            written_chunks = pool.imap_unordered(_write_chunk, _chunks(subjects))
+            if meanwhile is not None:
+                meanwhile()
+            for written in written_chunks:
                 done += written
                 if progress:
                     progress(done, len(subjects))
