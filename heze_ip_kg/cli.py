@@ -342,8 +342,9 @@ def query(
 @click.option(
     "--bulk",
     is_flag=True,
-    help="Oxigraph only: replace a non-empty graph with the bulk loader, about 4x faster; "
-    "a load that fails then leaves the graph empty instead of as it was.",
+    help="Oxigraph only: replace a non-empty graph with the bulk loader (faster, though "
+    "Oxigraph still clears the old graph in one transaction); a load that fails then leaves "
+    "the graph empty instead of as it was.",
 )
 @server_options
 @data_options

@@ -3,16 +3,19 @@
 With a Graph Store Protocol endpoint the graph is replaced by one ``PUT`` (the server applies it
 as one transaction). When the target graph is empty or absent and the server is Oxigraph, the
 triples go instead to Oxigraph's bulk loader (``POST`` with ``no_transaction``): at 300 synthetic
-plans it took 19-20 s where the transactional ``PUT`` took 77 s. The bulk loader commits nothing
+plans, 19-21 s with our serialisation (34 s on a busy machine), where a transactional ``PUT``
+into an empty graph took 77 s and ``oxigraph load`` 12-13 s. The bulk loader commits nothing
 unless the whole body arrives and parses, so a failed load still leaves the graph empty, as it
-was. Without a Graph Store endpoint, the triples go by SPARQL Update into a staging graph, chunk
-by chunk, and only a final ``MOVE`` replaces the target. Either way a load that fails part-way
-leaves the previous named graph as it was.
+was. Without a Graph Store endpoint, the triples go by SPARQL Update into a staging graph,
+chunk by chunk, and only a final ``MOVE`` replaces the target. Either way a load that fails
+part-way leaves the previous named graph as it was.
 
-``bulk=True`` (Oxigraph only) also replaces a graph that is not empty through the bulk loader,
-about four times faster, but gives that promise up: Oxigraph clears the graph before its bulk
-loader starts, so a failed load leaves the graph empty, and the error says so. A staging graph
-would not save it: Oxigraph's ``MOVE`` copies in one transaction, slower than the ``PUT`` (126 s).
+Replacing a non-empty graph stays slow on Oxigraph: it deletes the old triples in one
+transaction too (432 s for a 300-plan graph on a busy machine, where the first load took 34 s).
+``bulk=True`` (Oxigraph only) loads the new triples with the bulk loader (165 s in the same
+conditions) but gives the promise up: Oxigraph clears the graph before its bulk loader starts,
+so a failed load leaves the graph empty, and the error says so. A staging graph would not save
+it: Oxigraph's ``MOVE`` copies in one transaction, slower than the ``PUT`` (126 s).
 """
 
 from __future__ import annotations
