@@ -11,6 +11,14 @@ def _s(value: float | None, limit: str = "") -> str:
     return f"> {limit} s (timed out)" if value is None else f"{value:.2f}"
 
 
+def _run(value: float | None) -> str:
+    return "not run" if value is None else f"{value:.2f}"  # runs from before it was measured
+
+
+def _ratio(value: float | None, floor: float) -> str:
+    return "—" if value is None else f"{value / floor:.1f}×"
+
+
 def _whole(r: dict[str, Any]) -> float | None:
     if r.get("publish_s") is None:
         return None
@@ -118,15 +126,19 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
         "## Loading vs Oxigraph's own bulk load of the same N-Triples (seconds)",
         "",
         "| plans | embedded store from the graph | `Store.bulk_load` of the .nt (floor) | ratio "
-        "| server `PUT` (load) | `oxigraph load` (floor) | ratio |",
-        "|---|---|---|---|---|---|---|",
+        "| server `load` into an empty graph | `oxigraph load` (floor) | ratio "
+        "| server `load` replacing it (one transaction) | ratio | `load --bulk` replacing it "
+        "| ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
+        floor = r["load_server_floor_s"]
+        replace, bulk = r.get("load_server_replace_s"), r.get("load_server_bulk_replace_s")
         lines.append(
             f"| {r['plans']} | {r['load_ours_s']:.2f} | {r['load_floor_s']:.2f} "
             f"| {r['load_ours_s'] / r['load_floor_s']:.1f}× | {r['load_server_s']:.2f} "
-            f"| {r['load_server_floor_s']:.2f} "
-            f"| {r['load_server_s'] / r['load_server_floor_s']:.1f}× |"
+            f"| {floor:.2f} | {r['load_server_s'] / floor:.1f}× "
+            f"| {_run(replace)} | {_ratio(replace, floor)} | {_run(bulk)} | {_ratio(bulk, floor)} |"
         )
     lines += _targets({r["plans"]: r for r in runs})
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -163,11 +163,14 @@ def run_size(
     with tempfile.TemporaryDirectory() as tmp, oxigraph_server(Path(tmp)) as server:
         iri = "https://w3id.org/heze-ip-kg/id"
         assert server.store is not None
-        out["load_server_s"], _ = _timed(
-            lambda: load_graph(
-                graph, iri, store_endpoint=server.store, update_endpoint=None, timeout=3600
+        # The first load finds the graph absent (Oxigraph's bulk loader); the second replaces
+        # it in one transaction (the default); the third replaces it with bulk=True.
+        for key, bulk in [("", False), ("_replace", False), ("_bulk_replace", True)]:
+            out[f"load_server{key}_s"], _ = _timed(
+                lambda bulk=bulk: load_graph(
+                    graph, iri, store_endpoint=server.store, timeout=3600, bulk=bulk
+                )
             )
-        )
         store_dir = Path(tmp) / "floor"
         binary = oxigraph_binary()
         start = time.perf_counter()

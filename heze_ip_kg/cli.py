@@ -339,6 +339,13 @@ def query(
     default=None,
     help="SPARQL Update endpoint, used when there is no Graph Store endpoint.",
 )
+@click.option(
+    "--bulk",
+    is_flag=True,
+    help="Oxigraph only: replace a non-empty graph with the bulk loader (faster, though "
+    "Oxigraph still clears the old graph in one transaction); a load that fails then leaves "
+    "the graph empty instead of as it was.",
+)
 @server_options
 @data_options
 @fail_cleanly
@@ -346,6 +353,7 @@ def load(
     endpoint: str,
     store_endpoint: str | None,
     update_endpoint: str | None,
+    bulk: bool,
     graph_iri: str | None,
     user: str | None,
     password: str | None,
@@ -366,6 +374,7 @@ def load(
         update_endpoint=update_endpoint,
         auth=credentials,
         progress=counter("load"),
+        bulk=bulk,
     )
     backend = open_backend(endpoint=endpoint, user=user, password=password, auth=auth)
     count = backend.select(load_query("report-graph-size"), {"graph": target}).rows[0][0]

@@ -1,9 +1,21 @@
 """Loading the graph into a SPARQL server: replace one named graph, never leave it half-written.
 
 With a Graph Store Protocol endpoint the graph is replaced by one ``PUT`` (the server applies it
-as one transaction). Without one, the triples go by SPARQL Update into a staging graph, chunk by
-chunk, and only a final ``MOVE`` replaces the target: a load that fails part-way leaves the
-previous named graph as it was.
+as one transaction). When the target graph is empty or absent and the server is Oxigraph, the
+triples go instead to Oxigraph's bulk loader (``POST`` with ``no_transaction``): at 300 synthetic
+plans, 19-21 s with our serialisation (34 s on a busy machine), where a transactional ``PUT``
+into an empty graph took 77 s and ``oxigraph load`` 12-13 s. The bulk loader commits nothing
+unless the whole body arrives and parses, so a failed load still leaves the graph empty, as it
+was. Without a Graph Store endpoint, the triples go by SPARQL Update into a staging graph,
+chunk by chunk, and only a final ``MOVE`` replaces the target. Either way a load that fails
+part-way leaves the previous named graph as it was.
+
+Replacing a non-empty graph stays slow on Oxigraph: it deletes the old triples in one
+transaction too (432 s for a 300-plan graph on a busy machine, where the first load took 34 s).
+``bulk=True`` (Oxigraph only) loads the new triples with the bulk loader (165 s in the same
+conditions) but gives the promise up: Oxigraph clears the graph before its bulk loader starts,
+so a failed load leaves the graph empty, and the error says so. A staging graph would not save
+it: Oxigraph's ``MOVE`` copies in one transaction, slower than the ``PUT`` (126 s).
 """
 
 from __future__ import annotations
@@ -14,6 +26,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from rdflib import BNode, Graph
@@ -22,6 +35,7 @@ from heze_ip_kg.dumps import serialize
 from heze_ip_kg.errors import HezeIpKgError
 
 Progress = Callable[[int, int], None]
+NTRIPLES = "application/n-triples"
 _BNODE = re.compile(r"_:[A-Za-z0-9]+")
 
 
@@ -48,15 +62,11 @@ def _opener(url: str, auth: ServerAuth | None) -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(*handlers)
 
 
-def _send(
-    url: str, method: str, body: bytes, content_type: str, auth: ServerAuth | None, timeout: float
-) -> None:
-    request = urllib.request.Request(
-        url, data=body, method=method, headers={"Content-Type": content_type}
-    )
+@contextmanager
+def _http_errors(url: str) -> Iterator[None]:
+    """Turn what urllib raises into one-line errors that name the endpoint."""
     try:
-        with _opener(url, auth).open(request, timeout=timeout) as response:
-            response.read()
+        yield
     except urllib.error.HTTPError as err:
         detail = err.read().decode("utf-8", "replace").strip().splitlines()
         first = detail[0][:200] if detail else err.reason
@@ -64,6 +74,41 @@ def _send(
     except (TimeoutError, urllib.error.URLError, ConnectionError) as err:
         reason = getattr(err, "reason", err)
         raise HezeIpKgError(f"endpoint {url} unreachable: {reason}") from None
+
+
+def _send(
+    url: str, method: str, body: bytes, content_type: str, auth: ServerAuth | None, timeout: float
+) -> None:
+    request = urllib.request.Request(
+        url, data=body, method=method, headers={"Content-Type": content_type}
+    )
+    with _http_errors(url), _opener(url, auth).open(request, timeout=timeout) as response:
+        response.read()
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What a Graph Store endpoint said about the target graph before a load."""
+
+    empty: bool
+    server: str  # the Server header, e.g. "Oxigraph/0.5.13"
+
+    @property
+    def oxigraph(self) -> bool:
+        return self.server.startswith("Oxigraph/")
+
+
+def _probe(url: str, auth: ServerAuth | None, timeout: float) -> _Target:
+    """Whether the graph at ``url`` is empty (or absent), reading at most one byte of it."""
+    request = urllib.request.Request(url, headers={"Accept": NTRIPLES})
+    with _http_errors(url):
+        try:
+            with _opener(url, auth).open(request, timeout=timeout) as response:
+                return _Target(not response.read(1), response.headers.get("Server", ""))
+        except urllib.error.HTTPError as err:
+            if err.code != 404:
+                raise
+            return _Target(True, err.headers.get("Server", ""))  # no such graph
 
 
 def triple_groups(graph: Graph) -> Iterator[list[str]]:
@@ -110,6 +155,47 @@ def _chunks(graph: Graph, size: int) -> Iterator[list[str]]:
         yield chunk
 
 
+def _store_load(
+    graph: Graph, url: str, graph_iri: str, auth: ServerAuth | None, timeout: float, *, bulk: bool
+) -> None:
+    target = _probe(url, auth, timeout)
+    if bulk and not target.oxigraph:
+        server = target.server or "a server that does not say which"
+        raise HezeIpKgError(f"a bulk load needs Oxigraph; {url} is {server}")
+    if target.oxigraph and target.empty:
+        # Nothing to lose: the bulk loader commits all or nothing, so the graph stays empty if
+        # the load fails. (A writer filling the graph meanwhile would see our triples added to
+        # its own; two loads into one graph at once are not supported.)
+        _send(url + "&no_transaction", "POST", _unsorted(graph), NTRIPLES, auth, timeout)
+    elif bulk:
+        _bulk_replace(graph, url, graph_iri, auth, timeout)
+    else:
+        # Sorted N-Triples: at 300 plans the server took it in 54 s, against 88 s unsorted.
+        _send(url, "PUT", serialize(graph, "nt"), NTRIPLES, auth, timeout)
+
+
+def _unsorted(graph: Graph) -> bytes:
+    # The bulk loader sorts for itself: rdflib's order saves our sort (5-6 s at 300 plans) and
+    # the server was no slower on it.
+    return graph.serialize(format="nt", encoding="utf-8")
+
+
+def _bulk_replace(
+    graph: Graph, url: str, graph_iri: str, auth: ServerAuth | None, timeout: float
+) -> None:
+    """Oxigraph clears the graph, then bulk-loads the body: a failure leaves the graph empty."""
+    try:
+        _send(url + "&no_transaction", "PUT", _unsorted(graph), NTRIPLES, auth, timeout)
+    except HezeIpKgError as err:
+        try:
+            emptied = _probe(url, auth, timeout).empty
+        except HezeIpKgError:
+            raise HezeIpKgError(f"{err}; <{graph_iri}> may now be empty (bulk load)") from None
+        if emptied:
+            raise HezeIpKgError(f"{err}; the bulk load had emptied <{graph_iri}>") from None
+        raise
+
+
 def load_graph(
     graph: Graph,
     graph_iri: str,
@@ -120,10 +206,13 @@ def load_graph(
     chunk_size: int = 1000,
     timeout: float = 120.0,
     progress: Progress | None = None,
+    bulk: bool = False,
 ) -> int:
     """Replace the named graph ``graph_iri`` on a server with ``graph``; return the triple count.
 
     Give ``store_endpoint`` (Graph Store Protocol) or ``update_endpoint`` (SPARQL Update).
+    ``bulk`` (Oxigraph only) trades the promise to keep the previous graph for speed: see the
+    module's docstring.
     """
     if not urllib.parse.urlsplit(graph_iri).scheme:
         raise HezeIpKgError(f"graph must be an absolute IRI, got {graph_iri!r}")
@@ -132,11 +221,12 @@ def load_graph(
     total = len(graph)
     if store_endpoint is not None:
         url = f"{store_endpoint}?{urllib.parse.urlencode({'graph': graph_iri})}"
-        # Sorted N-Triples: at 300 plans the server took it in 54 s, against 88 s unsorted.
-        _send(url, "PUT", serialize(graph, "nt"), "application/n-triples", auth, timeout)
+        _store_load(graph, url, graph_iri, auth, timeout, bulk=bulk)
         if progress:
             progress(total, total)
         return total
+    if bulk:
+        raise HezeIpKgError("a bulk load needs a Graph Store endpoint (Oxigraph's /store)")
     if update_endpoint is None:
         raise HezeIpKgError("give a Graph Store endpoint or a SPARQL Update endpoint to load into")
     staging = "urn:heze-ip-kg:staging:" + hashlib.sha1(graph_iri.encode()).hexdigest()
