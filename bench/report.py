@@ -206,8 +206,22 @@ def _targets(by_size: dict[int, dict[str, Any]]) -> list[str]:
             (f"{n} plans: embedded load within 3× of bulk load", f"{embedded:.1f}×", embedded <= 3)
         )
         rows.append(
-            (f"{n} plans: server load within 3× of `oxigraph load`", f"{server:.1f}×", server <= 3)
+            (
+                f"{n} plans: server load (into an empty graph) within 3× of `oxigraph load`",
+                f"{server:.1f}×",
+                server <= 3,
+            )
         )
+        replace = r.get("load_server_replace_s")
+        if replace is not None:
+            ratio = replace / r["load_server_floor_s"]
+            rows.append(
+                (
+                    f"{n} plans: server load replacing a graph (one transaction) within 3×",
+                    f"{ratio:.1f}×",
+                    ratio <= 3,
+                )
+            )
     verdict = {True: "met", False: "missed", None: "not measured"}
     return [
         "",
