@@ -23,6 +23,7 @@ from heze_ip_kg.build import DocumentSettings, build_graph, mint_slug
 from heze_ip_kg.cli_options import (
     data_options,
     fail_cleanly,
+    fast_option,
     folder_option,
     read_graphs,
     server_options,
@@ -239,15 +240,16 @@ def responsibility(measure: str | None, fmt: str, data: Path | None, base: str) 
     show_default=True,
     help="A report for people, or JSON for programs.",
 )
+@fast_option
 @data_options
 @fail_cleanly
-def validate(graphs: tuple[Path, ...], fmt: str, data: Path | None, base: str) -> None:
+def validate(graphs: tuple[Path, ...], fmt: str, fast: bool, data: Path | None, base: str) -> None:
     """Validate GRAPHS (default: the built graph) against shapes/ and queries/check-*.rq.
 
     Exit 0 when it conforms (warnings allowed), 1 on any violation.
     """
     graph = read_graphs(graphs) if graphs else build_all(load_project(data, base=base)).graph
-    report = validate_graph(graph)
+    report = validate_graph(graph, fast=fast)
     if fmt == "ttl":
         click.echo(serialize(report_graph(report), "ttl").decode("utf-8"), nl=False)
     elif fmt == "json":

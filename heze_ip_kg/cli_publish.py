@@ -7,8 +7,9 @@ from pathlib import Path
 import click
 
 from heze_ip_kg.atomic import atomic_write
+from heze_ip_kg.backends import OxigraphBackend
 from heze_ip_kg.catalogue import queries_readme, shapes_readme
-from heze_ip_kg.cli_options import data_options, fail_cleanly, folder_option
+from heze_ip_kg.cli_options import data_options, fail_cleanly, fast_option, folder_option
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.publish import SITE_URL, publish_site
 from heze_ip_kg.resources import resource_dir
@@ -31,14 +32,31 @@ from heze_ip_kg.validate import validate_graph
     default=None,
     help="A public SPARQL endpoint serving the data, named in void.ttl (serve adds its own).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes writing the resource pages (default: one per CPU, at most 8).",
+)
+@fast_option
 @data_options
 @fail_cleanly
 def publish(
-    output: Path, site_url: str, sparql_endpoint: str | None, data: Path | None, base: str
+    output: Path,
+    site_url: str,
+    sparql_endpoint: str | None,
+    workers: int | None,
+    fast: bool,
+    data: Path | None,
+    base: str,
 ) -> None:
-    """Build, validate and write dumps, void.ttl and the browsable site into OUTPUT."""
+    """Build, validate and write dumps, void.ttl and the browsable site into OUTPUT.
+
+    With --fast, validation and the catalogue queries run on an embedded Oxigraph store.
+    """
     result = build_all(load_project(data, base=base))
-    report = validate_graph(result.graph)
+    backend = OxigraphBackend(result.graph) if fast else None
+    report = validate_graph(result.graph, fast=fast, backend=backend)
     summary_ = publish_site(
         result.graph,
         output,
@@ -47,6 +65,8 @@ def publish(
         site_url=site_url,
         sparql_endpoint=sparql_endpoint,
         texts={str(t.iri): t.text for t in result.texts},
+        backend=backend,
+        workers=workers,
     )
     click.echo(
         f"published {summary_.pages} pages and {summary_.triples} triples to {output}", err=True

@@ -13,6 +13,7 @@ import pytest
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 
+from heze_ip_kg.backends import OxigraphBackend
 from heze_ip_kg.build import DocumentSettings, build_graph
 from heze_ip_kg.namespaces import DCAT, RDF, RDFS, VOID
 from heze_ip_kg.parse import parse_plan
@@ -162,14 +163,22 @@ def test_index_has_schema_org_dataset_and_sitemap(published: tuple[Path, Graph])
     assert "conforms" in index
 
 
-def test_publish_is_deterministic(published: tuple[Path, Graph], tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 3])
+def test_publish_is_deterministic(
+    published: tuple[Path, Graph], tmp_path: Path, workers: int
+) -> None:
+    """Byte for byte the same publication with any number of page writers, and with validation
+    and catalogue queries on the embedded Oxigraph store instead of pySHACL and rdflib."""
     first, _ = published
     result = build_all(load_project())
+    backend = OxigraphBackend(result.graph)
     publish_site(
         result.graph,
         tmp_path,
-        validate_graph(result.graph),
+        validate_graph(result.graph, fast=True, backend=backend),
         texts={str(t.iri): t.text for t in result.texts},
+        backend=backend,
+        workers=workers,
     )
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
