@@ -33,6 +33,7 @@ class _Job:
 
 
 _JOB: _Job | None = None  # set before forking; the workers inherit it
+_FOLDERS: set[Path] = set()  # folders this process has made (a mkdir costs ~0.15 ms here)
 
 
 def default_workers() -> int:
@@ -47,13 +48,12 @@ def default_workers() -> int:
 def _write_chunk(subjects: Sequence[URIRef]) -> int:
     assert _JOB is not None
     builder, index, base = _JOB.builder, _JOB.builder.index, _JOB.builder.base
-    folders: set[Path] = set()
 
     def write(path: str, payload: bytes) -> None:
         target = _JOB.site / path
-        if target.parent not in folders:
+        if target.parent not in _FOLDERS:
             target.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(target.parent)
+            _FOLDERS.add(target.parent)
         target.write_bytes(payload)
 
     for subject in subjects:
@@ -87,6 +87,7 @@ def write_resource_pages(
     progress = counter("pages")
     done = 0
     _JOB = _Job(builder, template, site)
+    _FOLDERS.clear()
     try:
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
             if meanwhile is not None:
