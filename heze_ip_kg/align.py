@@ -105,13 +105,17 @@ def shared_phrases(a: str, b: str, minimum: int = 2) -> list[str]:
     """
     x, y = normalise(a), normalise(b)
     found: set[str] = set()
-    for i in range(len(x)):
-        for j in range(len(x), i + minimum - 1, -1):
-            piece = x[i:j]
-            if piece in y:
-                if not any(piece in f for f in found):
-                    found.add(piece)
-                break
+    for i in range(len(x) - minimum + 1):
+        # A prefix of a substring of y is one too, so grow the match instead of trying every
+        # end from the far one down (quadratic in the text's length).
+        j = i + minimum
+        if x[i:j] not in y:
+            continue
+        while j < len(x) and x[i : j + 1] in y:
+            j += 1
+        piece = x[i:j]
+        if not any(piece in f for f in found):
+            found.add(piece)
     return sorted(found, key=lambda p: (-len(p), p))
 
 

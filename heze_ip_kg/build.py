@@ -173,11 +173,17 @@ def _bnode(*keys: str) -> BNode:
 
 
 class _Builder:
-    def __init__(self, plan: Plan, settings: DocumentSettings, vocabulary: Vocabulary) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        settings: DocumentSettings,
+        vocabulary: Vocabulary,
+        graph: Graph | None = None,
+    ) -> None:
         self.plan = plan
         self.settings = settings
         self.vocabulary = vocabulary
-        self.graph = Graph()
+        self.graph = Graph() if graph is None else graph
         for prefix, namespace in PREFIXES.items():
             self.graph.bind(prefix, namespace)
         self.doc = document_iri(settings.slug, settings.base)
@@ -366,9 +372,16 @@ class _Builder:
 
 
 def build_graph(
-    plan: Plan, settings: DocumentSettings, vocabulary: Vocabulary | None = None
+    plan: Plan,
+    settings: DocumentSettings,
+    vocabulary: Vocabulary | None = None,
+    *,
+    into: Graph | None = None,
 ) -> Graph:
-    """The RDF graph of one parsed plan.
+    """The RDF graph of one parsed plan (added to ``into`` when given, and returned).
+
+    Adding to the dataset's graph directly adds each triple once rather than twice (to a graph
+    of its own, then to the dataset), which halves the bulk of the build's cost.
 
     >>> from heze_ip_kg.parse import parse_plan
     >>> plan = parse_plan("(一)加强保护。\\n1.加强行政保护。查处侵权。")
@@ -376,7 +389,7 @@ def build_graph(
     >>> sorted(str(s) for s in g.subjects(RDF.type, HIP.Task))
     ['https://w3id.org/heze-ip-kg/id/demo/part-1/task-area-1/task-1']
     """
-    return _Builder(plan, settings, vocabulary or Vocabulary()).build()
+    return _Builder(plan, settings, vocabulary or Vocabulary(), into).build()
 
 
 __all__ = [

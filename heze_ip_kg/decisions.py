@@ -121,10 +121,19 @@ def load_decisions(folder: Path, base: str, known: set[URIRef]) -> list[Decision
 
 
 def alignment_graph(
-    graph: Graph, proposals: list[Proposal], decisions: list[Decision], base: str
+    graph: Graph,
+    proposals: list[Proposal],
+    decisions: list[Decision],
+    base: str,
+    *,
+    into: Graph | None = None,
 ) -> Graph:
-    """Alignments as ``hip:Alignment`` resources; confirmed links also as ``hip:implements``."""
-    out = Graph()
+    """Alignments as ``hip:Alignment`` resources; confirmed links also as ``hip:implements``.
+
+    Added to ``into`` when given (``graph`` itself, say: each triple is then added once rather
+    than twice, the bulk of the cost in rdflib's store), else to a new graph; returns it.
+    """
+    out = Graph() if into is None else into
     levels = {
         str(d): str(lv).rsplit("/", 1)[-1] for d, lv in graph.subject_objects(HIP.governmentLevel)
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,12 @@ class Gazetteer:
 
     def by_alias(self) -> dict[str, str]:
         return {alias: org.id for org in self.organizations for alias in org.aliases}
+
+    @cached_property
+    def alias_pattern(self) -> re.Pattern[str]:
+        """Every alias, longest first: at each place the regex takes the longest that matches."""
+        aliases = sorted(self.by_alias(), key=lambda alias: -len(alias))
+        return re.compile("|".join(map(re.escape, aliases))) if aliases else re.compile(r"(?!)")
 
     def get(self, org_id: str) -> Organization:
         return next(o for o in self.organizations if o.id == org_id)

@@ -199,7 +199,7 @@ def _build_parsed(
     texts: list[SourceText],
 ) -> tuple[Graph, list[SourceText]]:
     for entry, plan in track(parsed, "build", len(parsed)):
-        graph += build_graph(plan, entry.settings, vocabulary)
+        build_graph(plan, entry.settings, vocabulary, into=graph)
         texts.append(
             SourceText(URIRef(f"{project.base}{entry.settings.slug}/source"), plan.source.text)
         )
@@ -228,7 +228,7 @@ def _build_all(project: Project, stages: Stages) -> BuildResult:
         decisions = (
             load_decisions(folder, project.base, known_elements(graph)) if folder.is_dir() else []
         )
-        graph += alignment_graph(graph, proposals, decisions, project.base)
+        alignment_graph(graph, proposals, decisions, project.base, into=graph)
     return BuildResult(graph, tuple(proposals), tuple(decisions), tuple(unresolved), tuple(texts))
 
 
@@ -240,10 +240,9 @@ def _responsibilities(project: Project, graph: Graph, texts: list[SourceText]) -
         gazetteer = load_organizations(organizations)
         graph += organization_graph(gazetteer, texts, project.base, str(organizations))
         patterns = load_role_patterns(project.data / "role-patterns.tsv")
-        roles, unresolved = responsibility_graph(
-            graph, gazetteer, patterns, {t.iri: t.text for t in texts}, project.base
+        _, unresolved = responsibility_graph(
+            graph, gazetteer, patterns, {t.iri: t.text for t in texts}, project.base, into=graph
         )
-        graph += roles
     return unresolved
 
 

@@ -126,7 +126,7 @@ def find_mentions(gazetteer: Gazetteer, iri: URIRef, text: str, offset: int) -> 
     masked = text
     for phrase in gazetteer.non_bodies:
         masked = masked.replace(phrase, _MASK * len(phrase))
-    aliases = sorted(gazetteer.by_alias().items(), key=lambda kv: -len(kv[0]))
+    by_alias = gazetteer.by_alias()
     sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
 
     def sentence_of(pos: int) -> tuple[int, int]:
@@ -134,20 +134,14 @@ def find_mentions(gazetteer: Gazetteer, iri: URIRef, text: str, offset: int) -> 
 
     found: list[Mention] = []
     covered = [False] * len(text)
-    i = 0
-    while i < len(masked):
-        hit = next(((a, o) for a, o in aliases if masked.startswith(a, i)), None)
-        if hit is None:
-            i += 1
-            continue
-        alias, org_id = hit
+    for match in gazetteer.alias_pattern.finditer(masked):
+        i, j, alias = match.start(), match.end(), match.group()
         a, b = sentence_of(i)
         found.append(
-            Mention(iri, alias, org_id, offset + i, offset + i + len(alias), offset + a, offset + b)
+            Mention(iri, alias, by_alias[alias], offset + i, offset + j, offset + a, offset + b)
         )
-        for k in range(i, i + len(alias)):
+        for k in range(i, j):
             covered[k] = True
-        i += len(alias)
     for match in _CANDIDATE_SUFFIX.finditer(masked):
         if any(covered[match.start() : match.end()]):
             continue
@@ -224,9 +218,14 @@ def responsibility_graph(
     patterns: list[RolePattern],
     texts: dict[URIRef, str],
     base: str,
+    *,
+    into: Graph | None = None,
 ) -> tuple[Graph, list[Mention]]:
-    """Mentions, stated and inherited roles for every element with text; and the unresolved."""
-    out = Graph()
+    """Mentions, stated and inherited roles for every element with text; and the unresolved.
+
+    The triples go to ``into`` when given (``graph`` itself, say), else to a new graph.
+    """
+    out = Graph() if into is None else into
     unresolved: list[Mention] = []
     plan_roles: dict[tuple[URIRef, str], URIRef] = {}
     stated_by_element: dict[URIRef, set[str]] = {}

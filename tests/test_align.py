@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 
 from heze_ip_kg.align import normalise, shared_phrases
@@ -184,6 +186,29 @@ def test_shared_phrases_prefer_long_distinctive_matches() -> None:
         "地理标志保护运用"
     ]
     assert normalise("加强知识产权行政保护。") == "行政保护"
+
+
+def _every_end(a: str, b: str, minimum: int = 2) -> list[str]:
+    """The first implementation of shared_phrases (every end tried, longest first): the oracle."""
+    x, y = normalise(a), normalise(b)
+    found: set[str] = set()
+    for i in range(len(x)):
+        for j in range(len(x), i + minimum - 1, -1):
+            if x[i:j] in y:
+                if not any(x[i:j] in f for f in found):
+                    found.add(x[i:j])
+                break
+    return sorted(found, key=lambda p: (-len(p), p))
+
+
+# Few distinct characters, so the texts share many phrases of every length.
+_TEXT = st.text(alphabet="专利导航保护标志，。知识产权", max_size=40)
+
+
+@given(_TEXT, _TEXT)
+def test_shared_phrases_match_trying_every_end(a: str, b: str) -> None:
+    assert shared_phrases(a, b) == _every_end(a, b)
+    assert shared_phrases(a, b, minimum=3) == _every_end(a, b, minimum=3)
 
 
 def _alignments_with(tmp_path: Path, row: str) -> Path:

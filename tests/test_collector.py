@@ -1,0 +1,39 @@
+"""The cycle collector pause: restored after the block, and no garbage kept past the next one."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+from heze_ip_kg.collector import collector_paused
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.itself = self  # a reference cycle: only the cycle collector frees it
+
+
+def test_the_collector_is_restored_as_it_was() -> None:
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_garbage_frozen_by_one_pause_is_freed_by_the_next() -> None:
+    with collector_paused():
+        node = _Node()
+        ref = weakref.ref(node)
+        del node
+    gc.collect()
+    assert ref() is not None  # frozen with what the stage left alive, not walked again
+    assert gc.get_freeze_count() > 0
+    with collector_paused():
+        assert ref() is None
