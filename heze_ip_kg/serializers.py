@@ -31,6 +31,7 @@ _ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\
 _ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in _ESCAPES})
 _ESCAPES[ord("\t")] = "\\t"
 _NAMESPACES = [(prefix, str(ns)) for prefix, ns in PREFIXES.items()]
+_TYPE = RDF.type
 
 
 def _term_key(term: Node) -> tuple[int, str, str]:
@@ -52,25 +53,33 @@ class TripleIndex:
     def __init__(self, graph: Graph) -> None:
         forward: dict[Node, PredicateObjects] = {}
         references: dict[BNode, int] = {}
+        # One object per distinct predicate, so look-ups compare by identity: rdflib's __eq__
+        # is a Python method, and the pages call it millions of times.
+        canonical: dict[Node, URIRef] = {_TYPE: _TYPE}
         for s, p, o in graph:
+            p = canonical.setdefault(p, p)  # type: ignore[arg-type]
             forward.setdefault(s, []).append((p, o))  # type: ignore[arg-type]
             if isinstance(o, BNode):
                 references[o] = references.get(o, 0) + 1
         for pairs in forward.values():
-            pairs.sort(key=lambda po: (po[0] != RDF.type, str(po[0]), _term_key(po[1])))
+            pairs.sort(key=lambda po: (po[0] is not _TYPE, str(po[0]), _term_key(po[1])))
         self.forward = forward
         self.references = references
+        self._canonical = canonical
         self._inverse: dict[URIRef, dict[Node, list[Node]]] = {}
         self._inline = self._inlined_blank_nodes()
+        self.curies: dict[str, tuple[str, str] | None] = {}  # IRI → (prefix, CURIE), see _Writer
 
     def __len__(self) -> int:
         return sum(len(pairs) for pairs in self.forward.values())
 
     def objects(self, subject: Node, predicate: URIRef) -> list[Node]:
-        return [o for p, o in self.forward.get(subject, ()) if p == predicate]
+        predicate = self._canonical.get(predicate)  # type: ignore[assignment]
+        return [o for p, o in self.forward.get(subject, ()) if p is predicate]
 
     def value(self, subject: Node, predicate: URIRef) -> Node | None:
-        return next((o for p, o in self.forward.get(subject, ()) if p == predicate), None)
+        predicate = self._canonical.get(predicate)  # type: ignore[assignment]
+        return next((o for p, o in self.forward.get(subject, ()) if p is predicate), None)
 
     def subjects(self, predicate: URIRef, obj: Node) -> list[Node]:
         return self.inverse(predicate).get(obj, [])
@@ -79,9 +88,10 @@ class TripleIndex:
         """Object → subjects for ``predicate`` (built on first use, then kept)."""
         if predicate not in self._inverse:
             inverse: dict[Node, list[Node]] = {}
+            same = self._canonical.get(predicate)
             for s, pairs in self.forward.items():
                 for p, o in pairs:
-                    if p == predicate:
+                    if p is same:
                         inverse.setdefault(o, []).append(s)
             self._inverse[predicate] = inverse
         return self._inverse[predicate]
@@ -139,14 +149,23 @@ class _Writer:
         return isinstance(node, BNode) and node not in self.blocks and node in self.index._inline
 
     def curie(self, iri: str) -> str | None:
-        for prefix, namespace in _NAMESPACES:
-            if iri.startswith(namespace):
-                local = iri[len(namespace) :]
-                if _LOCAL.fullmatch(local):
-                    self.used.add(prefix)
-                    return f"{prefix}:{local}"
-                return None
-        return None
+        cache = self.index.curies
+        if iri not in cache:
+            cache[iri] = _curie(iri)
+        found = cache[iri]
+        if found is None:
+            return None
+        self.used.add(found[0])
+        return found[1]
+
+
+def _curie(iri: str) -> tuple[str, str] | None:
+    """The prefix and prefixed name of ``iri``, if a known namespace gives a valid one."""
+    for prefix, namespace in _NAMESPACES:
+        if iri.startswith(namespace):
+            local = iri[len(namespace) :]
+            return (prefix, f"{prefix}:{local}") if _LOCAL.fullmatch(local) else None
+    return None
 
 
 def blank_label(node: BNode) -> str:
@@ -221,10 +240,10 @@ class _Turtle(_Writer):
         while i < len(pairs):
             predicate = pairs[i][0]
             objects = []
-            while i < len(pairs) and pairs[i][0] == predicate:
+            while i < len(pairs) and pairs[i][0] is predicate:
                 objects.append(self.term(pairs[i][1], indent))
                 i += 1
-            name = "a" if predicate == RDF.type else self.term(predicate, indent)
+            name = "a" if predicate is _TYPE else self.term(predicate, indent)
             parts.append(f"{name} {', '.join(objects)}")
         return (" ;\n" + indent).join(parts)
 
@@ -258,7 +277,7 @@ class _JsonLd(_Writer):
         if named:
             out["@id"] = "_:" + blank_label(subject) if isinstance(subject, BNode) else str(subject)
         for predicate, obj in self.index.forward.get(subject, []):
-            if predicate == RDF.type and isinstance(obj, URIRef):
+            if predicate is _TYPE and isinstance(obj, URIRef):
                 out.setdefault("@type", []).append(self.key(str(obj)))
             else:
                 out.setdefault(self.key(str(predicate)), []).append(self.value(obj))

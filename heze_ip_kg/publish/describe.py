@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from typing import Protocol
 from urllib.parse import quote, unquote
@@ -11,6 +12,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from heze_ip_kg.namespaces import PREFIXES, RDFS, SKOS
+
+_QUOTE_SAFE = re.compile(r"[A-Za-z0-9_.~/#-]*")  # what quote(..., safe="/#") leaves as it is
 
 
 def description(graph: Graph, subject: URIRef) -> Graph:
@@ -81,6 +84,8 @@ def page_path(iri: str, base: str, ext: str = "html") -> str | None:
     rest = iri[len(base) :]
     if any(c in rest for c in "#?") or {"", ".", ".."} & set(rest.split("/")):
         return None  # not a path we mint, and not one a file could safely mirror
+    if "%" not in rest and len(rest.encode()) <= 150:
+        return f"id/{rest}.{ext}"  # nothing to decode, no segment too long (most IRIs)
     segments = [_file_name(s) for s in rest.split("/")]
     segments = [
         s if len(s.encode()) <= 150 else hashlib.sha1(s.encode()).hexdigest() for s in segments
@@ -105,7 +110,8 @@ def relative(from_page: str, to_path: str) -> str:
             break
         common += 1
     parts = [".."] * (len(start) - common) + target[common:]
-    return quote("/".join(parts) or ".", safe="/#")
+    link = "/".join(parts) or "."
+    return link if _QUOTE_SAFE.fullmatch(link) else quote(link, safe="/#")
 
 
 def subjects_with_pages(graph: Graph | Iterable[Node], base: str) -> list[URIRef]:
