@@ -58,7 +58,7 @@ class TripleIndex:
         canonical: dict[Node, URIRef] = {_TYPE: _TYPE}
         for s, p, o in graph:
             p = canonical.setdefault(p, p)  # type: ignore[arg-type]
-            forward.setdefault(s, []).append((p, o))  # type: ignore[arg-type]
+            forward.setdefault(s, []).append((p, o))
             if isinstance(o, BNode):
                 references[o] = references.get(o, 0) + 1
         for pairs in forward.values():
