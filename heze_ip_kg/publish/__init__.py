@@ -225,77 +225,77 @@ def _publish(
         write("dumps/void.ttl", serialize(void, "ttl"))
         template = env.get_template("resource.html")
         pages += [builder.page_of(str(s)) or "" for s in subjects]  # before the fork: shared
-        # The dumps are written here while the workers write the pages: the top of dist/ and
-        # (hard links to the same files) inside the site.
-        write_resource_pages(
-            builder,
-            template,
-            subjects,
-            site,
-            workers,
-            meanwhile=lambda: write_dump_files(index, DUMP_NAME, staging, site / "dumps"),
-        )
-        for iri, path in source_paths.items():
-            write(path, texts[iri])
-        write("static/site.css", (resource_dir("templates") / "static" / "site.css").read_bytes())
-        write("static/site.js", (resource_dir("templates") / "static" / "site.js").read_bytes())
-        ontology = Graph().parse(ontology_path())
-        write("ontology/heze-ip.ttl", ontology_path().read_bytes())
-        write(
-            "ontology/index.html",
-            env.get_template("ontology.html").render(
-                page=OntologyPage(
-                    path="ontology/index.html",
-                    root="../",
-                    title_zh="hip: 本体",
-                    title_en="The hip: ontology",
-                    terms=ontology_terms(ontology),
-                )
-            ),
-        )
-        catalogue = [q for q in list_queries() if q.name != "report-graph-size"]
-        results = tuple(
-            builder.query_result(
-                q.name,
-                q.title,
-                q.description_zh,
-                q.description_en,
-                q.text,
-                select(q),
-                "queries/index.html",
+
+        def meanwhile() -> None:
+            # This process writes the rest while the workers write the resource pages (after
+            # them it would run alone, one core busy): the dumps, at the top of dist/ and (hard
+            # links to the same files) inside the site, then every other page.
+            write_dump_files(index, DUMP_NAME, staging, site / "dumps")
+            for iri, path in source_paths.items():
+                write(path, texts[iri])
+            write(
+                "static/site.css", (resource_dir("templates") / "static" / "site.css").read_bytes()
             )
-            for q in catalogue
-        )
-        write(
-            "queries/index.html",
-            env.get_template("queries.html").render(
-                page=QueriesPage(
-                    path="queries/index.html",
-                    root="../",
-                    title_zh="查询目录",
-                    title_en="Query catalogue",
-                    queries=results,
+            write("static/site.js", (resource_dir("templates") / "static" / "site.js").read_bytes())
+            ontology = Graph().parse(ontology_path())
+            write("ontology/heze-ip.ttl", ontology_path().read_bytes())
+            write(
+                "ontology/index.html",
+                env.get_template("ontology.html").render(
+                    page=OntologyPage(
+                        path="ontology/index.html",
+                        root="../",
+                        title_zh="hip: 本体",
+                        title_en="The hip: ontology",
+                        terms=ontology_terms(ontology),
+                    )
+                ),
+            )
+            catalogue = [q for q in list_queries() if q.name != "report-graph-size"]
+            results = tuple(
+                builder.query_result(
+                    q.name,
+                    q.title,
+                    q.description_zh,
+                    q.description_en,
+                    q.text,
+                    select(q),
+                    "queries/index.html",
                 )
-            ),
-        )
-        write(
-            "query.html",
-            env.get_template("query.html").render(
-                page=QueriesPage(
-                    path="query.html",
-                    root="",
-                    title_zh="运行查询",
-                    title_en="Run a query",
-                    queries=results,
-                )
-            ),
-        )
-        dg = trace_graph(graph, select)
-        write("pictures/trace.svg", render_svg(dg, implements_view(dg).nodes, TRACE_TITLE))
-        comparison = select(load_query("report-indicator-comparison"))
-        write("pictures/indicators.svg", render_indicator_chart(env, comparison))
-        home = _index(builder, graph, report, base, _schema_org(graph, site_url), select)
-        write("index.html", env.get_template("index.html").render(page=home))
+                for q in catalogue
+            )
+            write(
+                "queries/index.html",
+                env.get_template("queries.html").render(
+                    page=QueriesPage(
+                        path="queries/index.html",
+                        root="../",
+                        title_zh="查询目录",
+                        title_en="Query catalogue",
+                        queries=results,
+                    )
+                ),
+            )
+            write(
+                "query.html",
+                env.get_template("query.html").render(
+                    page=QueriesPage(
+                        path="query.html",
+                        root="",
+                        title_zh="运行查询",
+                        title_en="Run a query",
+                        queries=results,
+                    )
+                ),
+            )
+            dg = trace_graph(graph, select)
+            write("pictures/trace.svg", render_svg(dg, implements_view(dg).nodes, TRACE_TITLE))
+            comparison = select(load_query("report-indicator-comparison"))
+            write("pictures/indicators.svg", render_indicator_chart(env, comparison))
+            home = _index(builder, graph, report, base, _schema_org(graph, site_url), select)
+            write("index.html", env.get_template("index.html").render(page=home))
+
+        write_resource_pages(builder, template, subjects, site, workers, meanwhile=meanwhile)
         pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
         write("sitemap.xml", sitemap(site_url, pages))
     return PublishSummary(out_dir, len(pages), len(graph))
