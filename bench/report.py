@@ -46,8 +46,13 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
         + "`) on a SYNTHETIC corpus (`heze-ip-kg corpus`: N city plans, one province per ten "
         "cities up to 31, one national plan). Each size runs in a fresh process; sizes "
         "measured by separate invocations on the same code are listed with their times: "
-        + ", ".join(f"{r['plans']} plans {r.get('measured', 'time not recorded')}" for r in runs)
-        + ".",
+        + ", ".join(
+            f"{r['plans']} plans {r.get('measured', 'time not recorded')}"
+            + (f" (commit {r['commit']})" if r.get("commit") else "")
+            for r in runs
+        )
+        + ". The corpus, the site and the stores are written under `bench/work-*`, on the "
+        "checkout's disk.",
         "",
         f"Machine: {machine}.",
         "",

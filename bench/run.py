@@ -235,6 +235,12 @@ def main() -> None:
         )
         # Sizes may come from separate invocations; the report says when each was measured.
         out["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        out["commit"] = subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
         out["options"] = (
             f"--publish-max {args.publish_max} --ref-timeout {args.ref_timeout:g} "
             f"--shacl-timeout {args.shacl_timeout:g}"
