@@ -117,7 +117,7 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
     for r in runs:
         ref, limit = r["validate_ref_s"], r.get("validate_ref_limit_s", 60)
         ratio = "—" if ref is None else f"{ref / r['validate_fast_s']:.0f}×"
-        shown = _s(ref, f"{limit:g}")
+        shown = _s(ref, "—" if limit is None else f"{limit:g}")
         if ref is None and limit is None:
             shown, ratio = "not run (the pySHACL reference stops at 300 plans)", "—"
         elif ref is None:
