@@ -10,9 +10,11 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from rdflib import Graph
+from rdflib.plugins.stores.memory import Memory
+from rdflib.term import Node
 
 from heze_ip_kg.atomic import atomic_directory
-from heze_ip_kg.serializers import TripleIndex, serialize_index
+from heze_ip_kg.serializers import TripleIndex, ntriples_term, serialize_index
 
 DUMP_NAME = "heze-ip-kg"
 FORMATS: Mapping[str, str] = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
@@ -26,13 +28,52 @@ def serialize(graph: Graph, fmt: str) -> bytes:
 
 
 def store_ntriples(graph: Graph) -> bytes:
-    """``graph`` as N-Triples in rdflib's order, for loading into a store.
+    """``graph`` as N-Triples grouped by subject, unsorted, for loading into a store.
 
     An embedded store needs no order, and sorting was half its load time at 300 plans; dumps
     that people download stay sorted (:func:`serialize`), and so does what a server is sent
-    (Oxigraph server took unsorted input in 88 s against 54 s sorted).
+    (Oxigraph server took unsorted input in 88 s against 54 s sorted). A graph alone in rdflib's
+    ``Memory`` store is written by walking the store's subject index: half the time of rdflib's
+    N-Triples writer (which iterates the triples' set, with their contexts, one by one), and
+    the triples of a subject together load faster too. Any other graph goes through rdflib's
+    writer. An IRI that N-Triples cannot hold is a ``ValueError`` naming it (rdflib refuses it
+    too).
     """
+    index = _subject_index(graph)
+    if index is not None:
+        return _walk_ntriples(index)
     return graph.serialize(format="nt", encoding="utf-8")
+
+
+def _subject_index(graph: Graph) -> Mapping[Node, Mapping[Node, Mapping[Node, int]]] | None:
+    """The subject → predicate → object index of ``graph``'s store, if it holds only ``graph``."""
+    store = graph.store
+    if type(store) is not Memory or type(graph) is not Graph:
+        return None
+    if any(context is not graph for context in store.contexts()):
+        return None  # the store is shared: its index holds other graphs' triples too
+    index: Mapping[Node, Mapping[Node, Mapping[Node, int]]] | None = getattr(
+        store, "_Memory__spo", None
+    )  # rdflib's private name; absent in another version, and then rdflib writes
+    return index
+
+
+def _walk_ntriples(index: Mapping[Node, Mapping[Node, Mapping[Node, int]]]) -> bytes:
+    cache: dict[Node, str] = {}
+    lines: list[str] = []
+    for subject, predicates in index.items():
+        head = ntriples_term(subject)
+        for predicate, objects in predicates.items():
+            middle = cache.get(predicate)
+            if middle is None:
+                middle = cache[predicate] = ntriples_term(predicate)
+            start = f"{head} {middle} "
+            for obj in objects:
+                text = cache.get(obj)
+                if text is None:
+                    text = cache[obj] = ntriples_term(obj)
+                lines.append(f"{start}{text} .\n")
+    return "".join(lines).encode("utf-8")
 
 
 def write_dumps(graph: Graph, out_dir: Path, name: str = DUMP_NAME) -> list[Path]:

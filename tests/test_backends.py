@@ -13,11 +13,13 @@ from unittest import mock
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph
+from rdflib import RDFS, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
 from heze_ip_kg import remote
 from heze_ip_kg.backends import Backend, EndpointBackend, OxigraphBackend, RdflibBackend
 from heze_ip_kg.cli import main
+from heze_ip_kg.dumps import store_ntriples
 from heze_ip_kg.errors import HezeIpKgError
 from heze_ip_kg.query import Query, list_queries, load_query
 from heze_ip_kg.remote import ServerAuth, load_graph
@@ -242,3 +244,31 @@ def test_hostile_parameter_stays_a_literal(graph: Graph, kind: str) -> None:
     hostile = '") || true) } UNION { ?element ?class ?label } #'
     table = backend.select(load_query("report-search"), {"term": hostile})
     assert table.rows == ()
+
+
+def test_store_ntriples_holds_exactly_the_graph(graph: Graph) -> None:
+    data = store_ntriples(graph)
+    assert len(data.splitlines()) == len(graph)
+    assert isomorphic(Graph().parse(data=data, format="nt"), graph)
+    # Walked from the store's subject index: every subject's triples come together.
+    subjects = [line.split(b" ", 1)[0] for line in data.splitlines()]
+    runs = [s for i, s in enumerate(subjects) if i == 0 or s != subjects[i - 1]]
+    assert len(runs) == len(set(subjects))
+
+
+def test_store_ntriples_of_a_graph_sharing_its_store_has_only_its_own_triples() -> None:
+    dataset = Dataset()
+    mine, other = dataset.graph(URIRef("urn:g:mine")), dataset.graph(URIRef("urn:g:other"))
+    mine.add((URIRef("urn:s"), RDFS.label, Literal("mine")))
+    other.add((URIRef("urn:s"), RDFS.label, Literal("other")))
+    assert (
+        store_ntriples(mine).decode()
+        == '<urn:s> <http://www.w3.org/2000/01/rdf-schema#label> "mine" .\n'
+    )
+
+
+def test_store_ntriples_names_an_iri_it_cannot_write() -> None:
+    graph = Graph()
+    graph.add((URIRef("urn:s"), RDFS.label, URIRef("urn:has space")))
+    with pytest.raises(ValueError, match="urn:has space"):
+        store_ntriples(graph)
