@@ -226,6 +226,9 @@ def _publish(
         template = env.get_template("resource.html")
         pages += [builder.page_of(str(s)) or "" for s in subjects]  # before the fork: shared
 
+        def write_page(template_name: str, page: Page) -> None:
+            write(page.path, env.get_template(template_name).render(page=page))
+
         def meanwhile() -> None:
             # This process writes the rest while the workers write the resource pages (after
             # them it would run alone, one core busy): the dumps, at the top of dist/ and (hard
@@ -239,16 +242,14 @@ def _publish(
             write("static/site.js", (resource_dir("templates") / "static" / "site.js").read_bytes())
             ontology = Graph().parse(ontology_path())
             write("ontology/heze-ip.ttl", ontology_path().read_bytes())
-            write(
-                "ontology/index.html",
-                env.get_template("ontology.html").render(
-                    page=OntologyPage(
-                        path="ontology/index.html",
-                        root="../",
-                        title_zh="hip: 本体",
-                        title_en="The hip: ontology",
-                        terms=ontology_terms(ontology),
-                    )
+            write_page(
+                "ontology.html",
+                OntologyPage(
+                    path="ontology/index.html",
+                    root="../",
+                    title_zh="hip: 本体",
+                    title_en="The hip: ontology",
+                    terms=ontology_terms(ontology),
                 ),
             )
             catalogue = [q for q in list_queries() if q.name != "report-graph-size"]
@@ -264,36 +265,17 @@ def _publish(
                 )
                 for q in catalogue
             )
-            write(
-                "queries/index.html",
-                env.get_template("queries.html").render(
-                    page=QueriesPage(
-                        path="queries/index.html",
-                        root="../",
-                        title_zh="查询目录",
-                        title_en="Query catalogue",
-                        queries=results,
-                    )
-                ),
-            )
-            write(
-                "query.html",
-                env.get_template("query.html").render(
-                    page=QueriesPage(
-                        path="query.html",
-                        root="",
-                        title_zh="运行查询",
-                        title_en="Run a query",
-                        queries=results,
-                    )
-                ),
-            )
+            for template_name, path, root, zh, en in (
+                ("queries.html", "queries/index.html", "../", "查询目录", "Query catalogue"),
+                ("query.html", "query.html", "", "运行查询", "Run a query"),
+            ):
+                write_page(template_name, QueriesPage(path, root, zh, en, queries=results))
             dg = trace_graph(graph, select)
             write("pictures/trace.svg", render_svg(dg, implements_view(dg).nodes, TRACE_TITLE))
             comparison = select(load_query("report-indicator-comparison"))
             write("pictures/indicators.svg", render_indicator_chart(env, comparison))
             home = _index(builder, graph, report, base, _schema_org(graph, site_url), select)
-            write("index.html", env.get_template("index.html").render(page=home))
+            write_page("index.html", home)
 
         write_resource_pages(builder, template, subjects, site, workers, meanwhile=meanwhile)
         pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
