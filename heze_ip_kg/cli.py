@@ -339,14 +339,16 @@ def query(
 @click.option(
     "--update-endpoint",
     default=None,
-    help="SPARQL Update endpoint, used when there is no Graph Store endpoint.",
+    help="SPARQL Update endpoint: loads into a staging graph when there is no Graph Store "
+    "endpoint; with Oxigraph's, replaces a non-empty graph by an update of what changed "
+    "(default: /update beside /store).",
 )
 @click.option(
     "--bulk",
     is_flag=True,
-    help="Oxigraph only: replace a non-empty graph with the bulk loader (faster, though "
-    "Oxigraph still clears the old graph in one transaction); a load that fails then leaves "
-    "the graph empty instead of as it was.",
+    help="Oxigraph only: replace a non-empty graph with the bulk loader (faster when most of "
+    "the graph changes, though Oxigraph still clears the old graph in one transaction); a "
+    "load that fails then leaves the graph empty instead of as it was.",
 )
 @server_options
 @data_options

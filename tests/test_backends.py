@@ -122,6 +122,7 @@ def test_second_load_replaces_not_duplicates(oxigraph: Server, graph: Graph) -> 
 
 def test_failed_graph_store_load_leaves_the_graph_intact(oxigraph: Server, graph: Graph) -> None:
     with (
+        mock.patch.object(remote, "diff_ntriples", return_value=None),  # a PUT, not a patch
         mock.patch.object(remote, "serialize", return_value=b"<broken"),
         pytest.raises(HezeIpKgError, match="refused the load: HTTP 400"),
     ):

@@ -1,8 +1,10 @@
 """Loading through the Graph Store Protocol: which request goes out, and what a failure leaves.
 
 Against a real ``oxigraph serve`` on 127.0.0.1: an empty or absent graph goes to Oxigraph's bulk
-loader, a non-empty one is replaced by one transactional ``PUT``, and ``bulk=True`` replaces it
-through the bulk loader. Bodies broken or cut off part-way show what each path leaves behind.
+loader; a non-empty one is replaced by one SPARQL Update of what changed (or, where no patch can
+describe the change, one transactional ``PUT``); ``bulk=True`` replaces it through the bulk
+loader. Bodies broken or cut off part-way, and an update the server refuses, show what each path
+leaves behind.
 """
 
 from __future__ import annotations
@@ -12,18 +14,23 @@ import socket
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterator
 from typing import ClassVar
 from unittest import mock
 
 import pytest
 from click.testing import CliRunner
-from rdflib import BNode, Graph
+from rdflib import RDFS, XSD, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
 
 from heze_ip_kg import remote
 from heze_ip_kg.backends import EndpointBackend
 from heze_ip_kg.cli import main
+from heze_ip_kg.dumps import store_ntriples
 from heze_ip_kg.errors import HezeIpKgError
+from heze_ip_kg.graph_patch import GraphPatch
+from heze_ip_kg.namespaces import OA
 from heze_ip_kg.query import load_query
 from heze_ip_kg.remote import load_graph
 from tests.servers import Server, oxigraph_server
@@ -61,13 +68,14 @@ def count(server: Server, iri: str) -> int:
     return int(backend.select(load_query("report-graph-size"), {"graph": iri}).rows[0][0] or 0)
 
 
-def sent(server: Server, graph: Graph, iri: str, *, bulk: bool = False) -> list[tuple[str, str]]:
-    """Load ``graph`` into ``iri``; the (method, query string) of each request that sent data."""
-    calls: list[tuple[str, str]] = []
+def sent(server: Server, graph: Graph, iri: str, *, bulk: bool = False) -> list[tuple[str, ...]]:
+    """Load ``graph`` into ``iri``; (method, endpoint, query string) of each request with data."""
+    calls: list[tuple[str, ...]] = []
     real = remote._send
 
     def spy(url: str, method: str, *args: object) -> None:
-        calls.append((method, urllib.parse.urlsplit(url).query))
+        parts = urllib.parse.urlsplit(url)
+        calls.append((method, parts.path.rsplit("/", 1)[-1], parts.query))
         real(url, method, *args)  # type: ignore[arg-type]
 
     with mock.patch.object(remote, "_send", spy):
@@ -84,19 +92,107 @@ def graph_query(iri: str) -> str:
     return urllib.parse.urlencode({"graph": iri})
 
 
+def canonical(graph: Graph) -> Counter[tuple[str, ...]]:
+    """``graph`` with each blank node written out as its tree of triples (ours are trees).
+
+    Equal for two graphs exactly when they are isomorphic, for graphs whose blank nodes hang in
+    trees below IRIs; rdflib's ``isomorphic`` takes most of a minute on the project graph.
+    """
+
+    def tree(node: Node) -> str:
+        if not isinstance(node, BNode):
+            return node.n3()
+        return (
+            "["
+            + "; ".join(sorted(f"{p.n3()} {tree(o)}" for p, o in graph.predicate_objects(node)))
+            + "]"
+        )
+
+    return Counter((s.n3(), p.n3(), tree(o)) for s, p, o in graph if not isinstance(s, BNode))
+
+
+def held(server: Server, iri: str) -> Counter[tuple[str, ...]]:
+    """The named graph ``iri`` as the server gives it back."""
+    url = f"{server.store}?{graph_query(iri)}"
+    return canonical(Graph().parse(data=remote._fetch(url, None, 30), format="nt"))
+
+
+def as_stored(graph: Graph) -> Counter[tuple[str, ...]]:
+    """``graph`` as Oxigraph stores it (some literals by value: nonNegativeInteger → integer)."""
+    stored = remote._as_oxigraph_stores(store_ntriples(graph))
+    return canonical(Graph().parse(data=stored, format="nt"))
+
+
+def changed(graph: Graph) -> Graph:
+    """``graph`` with one blank-node tree altered, some triples gone and one new triple."""
+    out = Graph()
+    for triple in graph:
+        out.add(triple)
+    selector = next(s for s, o in out.subject_objects(OA.start) if isinstance(s, BNode))
+    start = out.value(selector, OA.start)
+    out.set((selector, OA.start, Literal(int(start) + 1, datatype=XSD.nonNegativeInteger)))
+    for triple in list(out.triples((None, RDFS.label, None)))[:20]:
+        out.remove(triple)
+    out.add((URIRef(BASE + "/new"), RDFS.label, Literal("新", lang="zh")))
+    return out
+
+
 def test_an_absent_graph_goes_to_the_bulk_loader(oxigraph: Server, graph: Graph, iri: str) -> None:
-    assert sent(oxigraph, graph, iri) == [("POST", graph_query(iri) + "&no_transaction")]
+    assert sent(oxigraph, graph, iri) == [("POST", "store", graph_query(iri) + "&no_transaction")]
     assert count(oxigraph, iri) == len(graph)
     table = EndpointBackend(oxigraph.query, default_graph=iri).select(load_query("trace-chain"))
     assert sorted(table.rows) == expected_rows("trace-chain")  # blank nodes kept apart
 
 
-def test_a_non_empty_graph_is_replaced_in_one_transaction(
+def test_a_non_empty_graph_is_replaced_by_one_update_of_what_changed(
+    oxigraph: Server, graph: Graph, iri: str
+) -> None:
+    sent(oxigraph, graph, iri)
+    new = changed(graph)
+    assert sent(oxigraph, new, iri) == [("POST", "update", "")]
+    assert held(oxigraph, iri) == as_stored(new)
+    assert sent(oxigraph, graph, iri) == [("POST", "update", "")]  # and back again
+    assert held(oxigraph, iri) == as_stored(graph)
+
+
+def test_the_same_graph_again_writes_nothing(oxigraph: Server, graph: Graph, iri: str) -> None:
+    sent(oxigraph, graph, iri)
+    assert sent(oxigraph, graph, iri) == []
+    assert count(oxigraph, iri) == len(graph)
+
+
+def test_a_whole_new_graph_is_a_patch_too(
     oxigraph: Server, graph: Graph, small: Graph, iri: str
 ) -> None:
     sent(oxigraph, graph, iri)
-    assert sent(oxigraph, small, iri) == [("PUT", graph_query(iri))]
+    assert sent(oxigraph, small, iri) == [("POST", "update", "")]
     assert count(oxigraph, iri) == len(small) == 100
+
+
+def test_an_update_the_server_refuses_leaves_the_previous_graph(
+    oxigraph: Server, graph: Graph, iri: str
+) -> None:
+    sent(oxigraph, graph, iri)
+    real = GraphPatch.to_update
+
+    def failing_at_the_end(patch: GraphPatch, graph_iri: str) -> str:
+        return real(patch, graph_iri) + f"CREATE GRAPH <{graph_iri}>"  # it exists: an error
+
+    with (
+        mock.patch.object(GraphPatch, "to_update", failing_at_the_end),
+        pytest.raises(HezeIpKgError, match=r"refused the load: HTTP 500 .* already exists"),
+    ):
+        load_graph(changed(graph), iri, store_endpoint=oxigraph.store)
+    assert held(oxigraph, iri) == as_stored(graph)
+
+
+def test_a_graph_no_patch_describes_goes_as_one_put(
+    oxigraph: Server, graph: Graph, small: Graph, iri: str
+) -> None:
+    sent(oxigraph, graph, iri)
+    with mock.patch.object(remote, "diff_ntriples", return_value=None):
+        assert sent(oxigraph, small, iri) == [("PUT", "store", graph_query(iri))]
+    assert count(oxigraph, iri) == 100
 
 
 def test_a_broken_body_leaves_the_previous_graph(
@@ -104,11 +200,27 @@ def test_a_broken_body_leaves_the_previous_graph(
 ) -> None:
     sent(oxigraph, small, iri)
     with (
+        mock.patch.object(remote, "diff_ntriples", return_value=None),
         mock.patch.object(remote, "serialize", return_value=broken(graph)),
         pytest.raises(HezeIpKgError, match="refused the load: HTTP 400"),
     ):
         load_graph(graph, iri, store_endpoint=oxigraph.store)
     assert count(oxigraph, iri) == 100
+
+
+@pytest.mark.parametrize(
+    ("store", "update", "expected"),
+    [
+        ("http://h:7878/store", None, "http://h:7878/update"),
+        ("http://h/sparql/store", None, "http://h/sparql/update"),
+        ("http://h:7878/store", "http://h:7878/u", "http://h:7878/u"),
+        ("http://h/data", None, None),
+    ],
+)
+def test_the_update_endpoint_beside_the_store(
+    store: str, update: str | None, expected: str | None
+) -> None:
+    assert remote._update_url(store, update) == expected
 
 
 def test_a_broken_body_leaves_an_absent_graph_absent(
@@ -153,7 +265,9 @@ def test_bulk_replaces_a_non_empty_graph(
     oxigraph: Server, graph: Graph, small: Graph, iri: str
 ) -> None:
     sent(oxigraph, graph, iri)
-    assert sent(oxigraph, small, iri, bulk=True) == [("PUT", graph_query(iri) + "&no_transaction")]
+    assert sent(oxigraph, small, iri, bulk=True) == [
+        ("PUT", "store", graph_query(iri) + "&no_transaction")
+    ]
     assert count(oxigraph, iri) == 100
 
 
