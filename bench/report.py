@@ -131,19 +131,42 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
         "## Loading vs Oxigraph's own bulk load of the same N-Triples (seconds)",
         "",
         "| plans | embedded store from the graph | `Store.bulk_load` of the .nt (floor) | ratio "
-        "| server `load` into an empty graph | `oxigraph load` (floor) | ratio "
-        "| server `load` replacing it (one transaction) | ratio | `load --bulk` replacing it "
-        "| ratio |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| server `load` into an empty graph | `oxigraph load` (floor) | ratio |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         floor = r["load_server_floor_s"]
-        replace, bulk = r.get("load_server_replace_s"), r.get("load_server_bulk_replace_s")
         lines.append(
             f"| {r['plans']} | {r['load_ours_s']:.2f} | {r['load_floor_s']:.2f} "
             f"| {r['load_ours_s'] / r['load_floor_s']:.1f}× | {r['load_server_s']:.2f} "
-            f"| {floor:.2f} | {r['load_server_s'] / floor:.1f}× "
-            f"| {_run(replace)} | {_ratio(replace, floor)} | {_run(bulk)} | {_ratio(bulk, floor)} |"
+            f"| {floor:.2f} | {r['load_server_s'] / floor:.1f}× |"
+        )
+    lines += [
+        "",
+        "## Replacing a graph on the server vs `oxigraph load` of the new graph (seconds)",
+        "",
+        "The server holds the previous release (the same corpus without its last city plan) or "
+        "an unrelated graph of the same size (another seed); `load` replaces it with one SPARQL "
+        "Update of what changed, all or nothing. `--bulk` clears the graph and bulk-loads the "
+        "new one: faster for a wholesale change, but a failure leaves the graph empty. The floor "
+        "is `oxigraph load` of the new graph into an empty store, as above.",
+        "",
+        "| plans | previous release → new | ratio | the same graph again | ratio "
+        "| unrelated graph → new | ratio | `load --bulk`, unrelated → new | ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        floor = r["load_server_floor_s"]
+        cells = [
+            r.get("load_server_update_s"),
+            r.get("load_server_reload_s"),
+            r.get("load_server_replace_s"),
+            r.get("load_server_bulk_replace_s"),
+        ]
+        lines.append(
+            f"| {r['plans']} | "
+            + " | ".join(f"{_run(c)} | {_ratio(c, floor)}" for c in cells)
+            + " |"
         )
     lines += _targets({r["plans"]: r for r in runs})
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -217,16 +240,15 @@ def _targets(by_size: dict[int, dict[str, Any]]) -> list[str]:
                 server <= 3,
             )
         )
-        replace = r.get("load_server_replace_s")
-        if replace is not None:
-            ratio = replace / r["load_server_floor_s"]
-            rows.append(
-                (
-                    f"{n} plans: server load replacing a graph (one transaction) within 3×",
-                    f"{ratio:.1f}×",
-                    ratio <= 3,
-                )
-            )
+        for key, what in (
+            ("load_server_update_s", "replacing the previous release (one update)"),
+            ("load_server_reload_s", "loading the same graph again"),
+            ("load_server_replace_s", "replacing an unrelated graph (one update)"),
+        ):
+            seconds = r.get(key)
+            if seconds is not None:
+                ratio = seconds / r["load_server_floor_s"]
+                rows.append((f"{n} plans: server {what} within 3×", f"{ratio:.1f}×", ratio <= 3))
     verdict = {True: "met", False: "missed", None: "not measured"}
     return [
         "",

@@ -123,6 +123,11 @@ def _params(query: Any) -> dict[str, str]:
     }
 
 
+def _graph_of(corpus: Any, data: Path) -> Any:
+    write_corpus(corpus, data)
+    return build_all(load_project(data)).graph
+
+
 def run_size(
     n: int,
     work: Path,
@@ -160,21 +165,39 @@ def run_size(
     )
     # Catalogue: the same queries on rdflib and on an Oxigraph server.
     reference = RdflibBackend(graph)
+    # The graphs a server may hold before a load replaces them: the previous release (the
+    # same corpus without its last city plan) and an unrelated one (another seed).
+    previous = _graph_of(generate_corpus(n - 1), work / f"corpus-{n}-previous") if n > 1 else None
+    unrelated = None
+    if n <= reference_max:
+        unrelated = _graph_of(generate_corpus(n, seed=1), work / f"corpus-{n}-unrelated")
     with tempfile.TemporaryDirectory(dir=work) as tmp, oxigraph_server(Path(tmp)) as server:
         iri = "https://w3id.org/heze-ip-kg/id"
         assert server.store is not None
-        # The first load finds the graph absent (Oxigraph's bulk loader); the second replaces
-        # it in one transaction (the default); the third replaces it with bulk=True. Replacing
-        # takes minutes at 300 plans (Oxigraph's transactional delete): not run above that.
-        loads = [("", False)]
-        if n <= reference_max:
-            loads += [("_replace", False), ("_bulk_replace", True)]
-        for key, bulk in loads:
-            out[f"load_server{key}_s"], _ = _timed(
-                lambda bulk=bulk: load_graph(
-                    graph, iri, store_endpoint=server.store, timeout=3600, bulk=bulk
-                )
+        store = server.store
+
+        def load(target: str, bulk: bool = False) -> float:
+            seconds, _ = _timed(
+                lambda: load_graph(graph, target, store_endpoint=store, timeout=3600, bulk=bulk)
             )
+            return seconds
+
+        # Into an absent graph: Oxigraph's bulk loader.
+        out["load_server_s"] = load(iri)
+        # Replacing the previous release: one SPARQL Update of what changed; then the same
+        # graph again, which changes nothing.
+        if previous is not None:
+            load_graph(previous, iri + "/release", store_endpoint=store, timeout=3600)
+            out["load_server_update_s"] = load(iri + "/release")
+            out["load_server_reload_s"] = load(iri + "/release")
+        # Replacing an unrelated graph of the same size: everything changes; then the same
+        # with bulk=True (the bulk loader, not atomic).
+        if unrelated is not None:
+            load_graph(unrelated, iri + "/unrelated", store_endpoint=store, timeout=3600)
+            out["load_server_replace_s"] = load(iri + "/unrelated")
+            load_graph(unrelated, iri + "/bulk", store_endpoint=store, timeout=3600)
+            out["load_server_bulk_replace_s"] = load(iri + "/bulk", bulk=True)
+        del previous, unrelated
         store_dir = Path(tmp) / "floor"
         binary = oxigraph_binary()
         start = time.perf_counter()
