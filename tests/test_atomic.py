@@ -17,10 +17,12 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from unittest import mock
 
 import pytest
-from rdflib import Graph
+from rdflib import BNode, Graph
 
+from heze_ip_kg import remote
 from heze_ip_kg.atomic import MARKER, atomic_directory
 from heze_ip_kg.backends import EndpointBackend
 from heze_ip_kg.errors import InputError
@@ -179,27 +181,53 @@ def graph_state(server: Server, old: Graph, new: Graph) -> str:
     return f"mixed ({size} triples)"
 
 
-def _load(graph: Graph, update: str) -> None:
-    load_graph(graph, TARGET, update_endpoint=update, chunk_size=100)
+def _load(graph: Graph, server: Server, how: str) -> None:
+    if how == "staging":  # SPARQL Update into a staging graph, then MOVE
+        load_graph(graph, TARGET, update_endpoint=server.update, chunk_size=100)
+    else:  # Oxigraph's Graph Store: one SPARQL Update of what changed
+        load_graph(graph, TARGET, store_endpoint=server.store)
 
 
-def test_killed_load_leaves_the_previous_graph_whole(oxigraph: Server) -> None:
+def _previous(how: str) -> Graph:
+    """The graph on the server before the load: the two loads must differ in size."""
+    if how == "staging":
+        old = build_dataset(load_project(base=OTHER_BASE))
+        old.remove((None, None, next(iter(old.objects()))))
+        return old
+    old = build_dataset(load_project())  # an earlier release: 300 triples fewer
+    plain = [t for t in old if not any(isinstance(term, BNode) for term in t)]
+    for triple in plain[:300]:
+        old.remove(triple)
+    return old
+
+
+@pytest.mark.parametrize("how", ["staging", "patch"])
+def test_killed_load_leaves_the_previous_graph_whole(oxigraph: Server, how: str) -> None:
     new = build_dataset(load_project())
-    old = build_dataset(load_project(base=OTHER_BASE))
-    old.remove((None, None, next(iter(old.objects()))))  # make the two sizes differ
+    old = _previous(how)
     assert len(old) != len(new)
-    load_graph(old, TARGET, update_endpoint=oxigraph.update)
+    _load(old, oxigraph, how)
+    calls: list[str] = []
+    real = remote._send
+
+    def spy(url: str, method: str, *args: object) -> None:
+        calls.append(url.rsplit("/", 1)[-1])
+        real(url, method, *args)  # type: ignore[arg-type]
+
     started = time.monotonic()
-    load_graph(new, TARGET + "-timing", update_endpoint=oxigraph.update, chunk_size=100)
+    with mock.patch.object(remote, "_send", spy):
+        _load(new, oxigraph, how)
     duration = time.monotonic() - started
+    assert how == "staging" or calls == ["update"]  # the patch, not a PUT
+    _load(old, oxigraph, how)
     rng = random.Random(7)
     fork = multiprocessing.get_context("fork")
     for delay in sorted(rng.uniform(0.1, 0.9) * duration for _ in range(KILLS)):
-        child = fork.Process(target=_load, args=(new, oxigraph.update))
+        child = fork.Process(target=_load, args=(new, oxigraph, how))
         child.start()
         time.sleep(delay)
         os.kill(child.pid or 0, signal.SIGKILL)
         child.join()
         assert graph_state(oxigraph, old, new) == "old", f"kill at {delay:.2f} s"
-    _load(new, oxigraph.update)
+    _load(new, oxigraph, how)
     assert graph_state(oxigraph, old, new) == "new"
