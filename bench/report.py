@@ -148,12 +148,16 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
         "The server holds the previous release (the same corpus without its last city plan) or "
         "an unrelated graph of the same size (another seed); `load` replaces it with one SPARQL "
         "Update of what changed, all or nothing. `--bulk` clears the graph and bulk-loads the "
-        "new one: faster for a wholesale change, but a failure leaves the graph empty. The floor "
-        "is `oxigraph load` of the new graph into an empty store, as above.",
+        "new one: faster for a wholesale change, but a failure leaves the graph empty. Ratios "
+        "are to `oxigraph load` of the new graph into an empty store, as above; for the "
+        "unrelated graph also to Oxigraph's own bulk replacement of it (a `PUT` with "
+        "`no_transaction` of the same .nt, timed alone: Oxigraph clears the graph, then bulk-"
+        "loads), which is the floor when a graph has to be emptied first.",
         "",
         "| plans | previous release → new | ratio | the same graph again | ratio "
-        "| unrelated graph → new | ratio | `load --bulk`, unrelated → new | ratio |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| unrelated graph → new | ratio | Oxigraph's bulk replacement (floor) | ratio to it "
+        "| `load --bulk`, unrelated → new | ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in runs:
         floor = r["load_server_floor_s"]
@@ -163,11 +167,11 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
             r.get("load_server_replace_s"),
             r.get("load_server_bulk_replace_s"),
         ]
-        lines.append(
-            f"| {r['plans']} | "
-            + " | ".join(f"{_run(c)} | {_ratio(c, floor)}" for c in cells)
-            + " |"
-        )
+        replace, bulk_floor = r.get("load_server_replace_s"), r.get("load_server_bulk_floor_s")
+        to_bulk = "—" if replace is None or bulk_floor is None else _ratio(replace, bulk_floor)
+        shown = [f"{_run(c)} | {_ratio(c, floor)}" for c in cells]
+        shown.insert(3, f"{_run(bulk_floor)} | {to_bulk}")
+        lines.append(f"| {r['plans']} | " + " | ".join(shown) + " |")
     lines += _targets({r["plans"]: r for r in runs})
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -248,7 +252,24 @@ def _targets(by_size: dict[int, dict[str, Any]]) -> list[str]:
             seconds = r.get(key)
             if seconds is not None:
                 ratio = seconds / r["load_server_floor_s"]
-                rows.append((f"{n} plans: server {what} within 3×", f"{ratio:.1f}×", ratio <= 3))
+                rows.append(
+                    (
+                        f"{n} plans: server {what} within 3× of `oxigraph load`",
+                        f"{ratio:.1f}×",
+                        ratio <= 3,
+                    )
+                )
+        replace, bulk_floor = r.get("load_server_replace_s"), r.get("load_server_bulk_floor_s")
+        if replace is not None and bulk_floor is not None:
+            ratio = replace / bulk_floor
+            rows.append(
+                (
+                    f"{n} plans: server replacing an unrelated graph (one update) within 3× of "
+                    "Oxigraph's own bulk replacement",
+                    f"{ratio:.1f}×",
+                    ratio <= 3,
+                )
+            )
     verdict = {True: "met", False: "missed", None: "not measured"}
     return [
         "",
