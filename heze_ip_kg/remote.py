@@ -11,14 +11,14 @@ A non-empty graph on Oxigraph is replaced by sending only what changed: the serv
 fetched (while we write ours), compared with ours (:mod:`heze_ip_kg.graph_patch`), and the
 difference goes as one SPARQL Update to the update endpoint (``/update`` beside ``/store``
 unless given), which Oxigraph applies in one transaction. Replacing a 300-plan graph with the
-next release (one plan added) took 16 s this way, against 120 s for the ``PUT`` that deletes
-and inserts every triple in one transaction; the same graph again writes nothing. Where no
+next release (one plan added) took 12-16 s this way, against 120-132 s for the ``PUT`` that
+deletes and inserts every triple in one transaction; the same graph again writes nothing. Where no
 patch can describe the change (blank nodes shared or in cycles), or it would write as much as
 a ``PUT``, and on other servers, the graph goes as one ``PUT``.
 
 Replacing a graph with an unrelated one stays slow on Oxigraph whichever way: every triple is
-deleted and inserted in one transaction (105 s for the patch at 300 plans). ``bulk=True``
-(Oxigraph only) loads the new triples with the bulk loader instead (65 s) but gives the promise
+deleted and inserted in one transaction (77-105 s for the patch at 300 plans). ``bulk=True``
+(Oxigraph only) loads the new triples with the bulk loader instead (45-65 s) but gives the promise
 up: Oxigraph clears the graph before its bulk loader starts, so a failed load leaves the graph
 empty, and the error says so.
 
