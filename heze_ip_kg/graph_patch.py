@@ -87,7 +87,7 @@ class _Side:
                 entries.append((predicate, 1, tree[0]))
                 depth = max(depth, tree[1])
             out[root] = (tuple(sorted(entries)), depth, lines)
-        if len(seen) != len(self.below.keys() | seen):
+        if not self.below.keys() <= seen:
             return None  # a blank node no IRI reaches (alone, or in a cycle)
         return out
 
