@@ -11,14 +11,14 @@ from contextlib import contextmanager
 
 from rdflib import Graph
 
-from heze_ip_kg.serve import HezeServer, ServerSettings, make_server
+from heze_ip_kg.serve import Server, ServerSettings, make_server
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 @contextmanager
-def running(settings: ServerSettings) -> Iterator[HezeServer]:
+def running(settings: ServerSettings) -> Iterator[Server]:
     """A server for ``settings`` answering in a background thread, stopped afterwards."""
     server = make_server(settings)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -38,7 +38,7 @@ OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 def fetch(
-    server: HezeServer,
+    server: Server,
     path: str,
     accept: str | None = None,
     data: bytes | None = None,
@@ -58,11 +58,11 @@ def fetch(
 
 
 def sparql_get(
-    server: HezeServer, query: str, accept: str = "application/sparql-results+json"
+    server: Server, query: str, accept: str = "application/sparql-results+json"
 ) -> tuple[int, dict[str, str], bytes]:
     return fetch(server, "/sparql?" + urllib.parse.urlencode({"query": query}), accept)
 
 
-def assert_still_answers(server: HezeServer, graph: Graph) -> None:
+def assert_still_answers(server: Server, graph: Graph) -> None:
     status, _, body = sparql_get(server, COUNT, "text/csv")
     assert (status, body) == (200, f"n\r\n{len(graph)}\r\n".encode())

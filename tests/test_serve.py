@@ -25,7 +25,7 @@ from heze_ip_kg.namespaces import DCAT, VOID
 from heze_ip_kg.publish.dataset import add_endpoint
 from heze_ip_kg.publish.describe import description, page_path, subjects_with_pages
 from heze_ip_kg.query import list_queries
-from heze_ip_kg.serve import HezeServer, ServerSettings
+from heze_ip_kg.serve import Server, ServerSettings
 from tests.isomorphism import same_graph
 from tests.server_load import served
 from tests.serving import COUNT, RUNAWAY, assert_still_answers, fetch, running, sparql_get
@@ -36,7 +36,7 @@ DCAT_SHAPES = Path(__file__).resolve().parent / "dcat" / "dcat-ap-core.shapes.tt
 
 
 @pytest.fixture(scope="module")
-def server(published: tuple[Path, Graph]) -> Iterator[HezeServer]:
+def server(published: tuple[Path, Graph]) -> Iterator[Server]:
     settings = ServerSettings.for_publication(
         published[0], port=0, quiet=True, query_timeout=2.0, max_rows=50
     )
@@ -47,7 +47,7 @@ def server(published: tuple[Path, Graph]) -> Iterator[HezeServer]:
 # --- the site and content negotiation ------------------------------------------------------
 
 
-def test_index_is_served_with_a_content_security_policy(server: HezeServer) -> None:
+def test_index_is_served_with_a_content_security_policy(server: Server) -> None:
     status, headers, body = fetch(server, "/")
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=utf-8"
@@ -69,16 +69,14 @@ def test_index_is_served_with_a_content_security_policy(server: HezeServer) -> N
         ("text/*;q=0.9, text/html;q=0.1", ".ttl"),
     ],
 )
-def test_resource_iris_see_other_by_accept(
-    server: HezeServer, accept: str | None, suffix: str
-) -> None:
+def test_resource_iris_see_other_by_accept(server: Server, accept: str | None, suffix: str) -> None:
     status, headers, _ = fetch(server, "/id/" + TASK, accept)
     assert status == 303
     assert headers["Location"] == f"/id/{TASK}{suffix}"
     assert headers["Vary"] == "Accept"
 
 
-def test_an_unacceptable_type_gets_406(server: HezeServer) -> None:
+def test_an_unacceptable_type_gets_406(server: Server) -> None:
     status, headers, body = fetch(server, "/id/" + TASK, "image/png")
     assert status == 406
     assert b"text/turtle" in body
@@ -86,7 +84,7 @@ def test_an_unacceptable_type_gets_406(server: HezeServer) -> None:
 
 
 def test_negotiated_turtle_of_every_resource_is_its_description(
-    server: HezeServer, published: tuple[Path, Graph]
+    server: Server, published: tuple[Path, Graph]
 ) -> None:
     graph = published[1]
     subjects = subjects_with_pages(graph, BASE)
@@ -104,7 +102,7 @@ def test_negotiated_turtle_of_every_resource_is_its_description(
     ("accept", "fmt"), [("application/n-triples", "nt"), ("application/ld+json", "json-ld")]
 )
 def test_negotiated_ntriples_and_jsonld_are_the_description(
-    server: HezeServer, published: tuple[Path, Graph], accept: str, fmt: str
+    server: Server, published: tuple[Path, Graph], accept: str, fmt: str
 ) -> None:
     status, headers, _ = fetch(server, "/id/" + TASK, accept)
     status, headers, body = fetch(server, headers["Location"])
@@ -115,7 +113,7 @@ def test_negotiated_ntriples_and_jsonld_are_the_description(
 
 
 def test_percent_encoded_iris_reach_their_page(
-    server: HezeServer, published: tuple[Path, Graph]
+    server: Server, published: tuple[Path, Graph]
 ) -> None:
     encoded = sorted(str(s) for s in subjects_with_pages(published[1], BASE) if "%" in str(s))
     assert encoded, "the graph has IRIs minted from Chinese text"
@@ -128,7 +126,7 @@ def test_percent_encoded_iris_reach_their_page(
     assert body == html
 
 
-def test_ontology_and_dataset_iris(server: HezeServer, published: tuple[Path, Graph]) -> None:
+def test_ontology_and_dataset_iris(server: Server, published: tuple[Path, Graph]) -> None:
     assert fetch(server, "/ontology", "text/turtle")[1]["Location"] == "/ontology/heze-ip.ttl"
     assert fetch(server, "/ontology")[1]["Location"] == "/ontology/index.html"
     assert fetch(server, "/dataset", "text/turtle")[1]["Location"] == "/dumps/void.ttl"
@@ -138,7 +136,7 @@ def test_ontology_and_dataset_iris(server: HezeServer, published: tuple[Path, Gr
 
 
 def test_served_void_names_the_endpoint_and_validates(
-    server: HezeServer, published: tuple[Path, Graph]
+    server: Server, published: tuple[Path, Graph]
 ) -> None:
     status, _, body = fetch(server, "/dumps/void.ttl")
     assert status == 200
@@ -167,7 +165,7 @@ def test_served_void_names_the_endpoint_and_validates(
     ],
 )
 def test_paths_outside_the_site_are_not_found(
-    server: HezeServer, published: tuple[Path, Graph], path: str
+    server: Server, published: tuple[Path, Graph], path: str
 ) -> None:
     assert (published[0] / "heze-ip-kg.nt").is_file()  # it exists, just outside the site
     status, _, body = fetch(server, path)
@@ -201,14 +199,14 @@ def test_a_published_public_endpoint_is_kept(published: tuple[Path, Graph], tmp_
         assert fetch(server, "/dumps/void.ttl")[2] == public
 
 
-def test_cors_preflight(server: HezeServer) -> None:
+def test_cors_preflight(server: Server) -> None:
     status, headers, _ = fetch(server, "/sparql", method="OPTIONS")
     assert status == 204
     assert headers["Access-Control-Allow-Origin"] == "*"
     assert "POST" in headers["Access-Control-Allow-Methods"]
 
 
-def test_a_browser_asking_the_endpoint_gets_the_query_page(server: HezeServer) -> None:
+def test_a_browser_asking_the_endpoint_gets_the_query_page(server: Server) -> None:
     status, headers, _ = fetch(server, "/sparql", "text/html,*/*;q=0.8")
     assert (status, headers["Location"]) == (303, "/query.html")
 
@@ -216,7 +214,7 @@ def test_a_browser_asking_the_endpoint_gets_the_query_page(server: HezeServer) -
 # --- SPARQL 1.1 Protocol with a real client ------------------------------------------------
 
 
-def wrapper(server: HezeServer, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:
+def wrapper(server: Server, query: str, fmt: str, method: str = "GET") -> SPARQLWrapper:
     client = SPARQLWrapper(server.url + "/sparql")
     client.setQuery(query)
     client.setReturnFormat(fmt)
@@ -229,13 +227,13 @@ def wrapper(server: HezeServer, query: str, fmt: str, method: str = "GET") -> SP
 
 @pytest.mark.parametrize("method", ["GET", "POST", "POSTDIRECTLY"])
 def test_sparqlwrapper_select_json(
-    server: HezeServer, published: tuple[Path, Graph], method: str
+    server: Server, published: tuple[Path, Graph], method: str
 ) -> None:
     result = wrapper(server, COUNT, JSON, method).queryAndConvert()
     assert result["results"]["bindings"][0]["n"]["value"] == str(len(published[1]))  # type: ignore[index,call-overload]
 
 
-def test_sparqlwrapper_xml_csv_tsv(server: HezeServer, published: tuple[Path, Graph]) -> None:
+def test_sparqlwrapper_xml_csv_tsv(server: Server, published: tuple[Path, Graph]) -> None:
     query = (
         "SELECT ?label WHERE { <" + BASE + TASK + "> "
         "<http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?label"
@@ -256,7 +254,7 @@ def test_sparqlwrapper_xml_csv_tsv(server: HezeServer, published: tuple[Path, Gr
     assert any("@zh" in line for line in tsv.splitlines()[1:])
 
 
-def test_sparqlwrapper_construct_and_ask(server: HezeServer, published: tuple[Path, Graph]) -> None:
+def test_sparqlwrapper_construct_and_ask(server: Server, published: tuple[Path, Graph]) -> None:
     construct = f"CONSTRUCT {{ <{BASE}{TASK}> ?p ?o }} WHERE {{ <{BASE}{TASK}> ?p ?o }}"
     triples = wrapper(server, construct, TURTLE).queryAndConvert()
     expected = Graph()
@@ -268,7 +266,7 @@ def test_sparqlwrapper_construct_and_ask(server: HezeServer, published: tuple[Pa
 
 
 def test_every_catalogue_query_matches_rdflib(
-    server: HezeServer, published: tuple[Path, Graph]
+    server: Server, published: tuple[Path, Graph]
 ) -> None:
     reference = RdflibBackend(published[1])
     endpoint = EndpointBackend(server.url + "/sparql")
@@ -281,7 +279,7 @@ def test_every_catalogue_query_matches_rdflib(
         assert endpoint.select(query) == expected, query.name
 
 
-def test_results_over_the_cap_are_cut_and_flagged(server: HezeServer) -> None:
+def test_results_over_the_cap_are_cut_and_flagged(server: Server) -> None:
     status, headers, body = sparql_get(server, "SELECT * WHERE { ?s ?p ?o }", "text/csv")
     assert status == 200
     assert headers["X-Result-Truncated"] == "true"
@@ -306,7 +304,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize(("query", "status"), HOSTILE)
 def test_hostile_queries_are_refused(
-    server: HezeServer, published: tuple[Path, Graph], query: str, status: int
+    server: Server, published: tuple[Path, Graph], query: str, status: int
 ) -> None:
     assert sparql_get(server, query)[0] == status
     form = urllib.parse.urlencode({"query": query}).encode()
@@ -317,7 +315,7 @@ def test_hostile_queries_are_refused(
     assert_still_answers(server, published[1])
 
 
-def test_a_literal_or_name_mentioning_update_words_is_not_refused(server: HezeServer) -> None:
+def test_a_literal_or_name_mentioning_update_words_is_not_refused(server: Server) -> None:
     query = 'SELECT ?x WHERE { VALUES ?x { "LOAD INSERT SERVICE" } } # DROP'
     status, _, body = sparql_get(server, query, "text/csv")
     assert (status, body) == (200, b"x\r\nLOAD INSERT SERVICE\r\n")
@@ -338,14 +336,14 @@ def test_a_literal_or_name_mentioning_update_words_is_not_refused(server: HezeSe
     ],
 )
 def test_bad_posts_are_refused(
-    server: HezeServer, published: tuple[Path, Graph], data: bytes, content_type: str, status: int
+    server: Server, published: tuple[Path, Graph], data: bytes, content_type: str, status: int
 ) -> None:
     assert fetch(server, "/sparql", data=data, content_type=content_type)[0] == status
     assert_still_answers(server, published[1])
 
 
 def test_a_runaway_query_is_stopped_and_the_server_keeps_answering(
-    server: HezeServer, published: tuple[Path, Graph]
+    server: Server, published: tuple[Path, Graph]
 ) -> None:
     restarts = server.pool.restarts
     started = time.monotonic()

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from heze_ip_kg.serve import HezeServer, ServerSettings
-from heze_ip_kg.serve.handler import SiteHandler
+from heze_ip_kg.serve import Server, ServerSettings
+from heze_ip_kg.serve.exchange import LINGER_SECONDS
 from tests.server_load import run_load, served
 from tests.serving import assert_still_answers, running, sparql_get
 
@@ -29,7 +29,7 @@ MEMORY_BOUND = 1024**3
 
 
 @pytest.fixture(scope="module")
-def server(published: tuple[Path, Graph]) -> Iterator[HezeServer]:
+def server(published: tuple[Path, Graph]) -> Iterator[Server]:
     settings = ServerSettings.for_publication(
         published[0],
         port=0,
@@ -43,13 +43,13 @@ def server(published: tuple[Path, Graph]) -> Iterator[HezeServer]:
         yield started
 
 
-def raw(server: HezeServer) -> http.client.HTTPConnection:
+def raw(server: Server) -> http.client.HTTPConnection:
     parts = urllib.parse.urlsplit(server.url)
     return http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=30)
 
 
 def test_a_memory_bomb_is_stopped_by_the_worker_memory_limit(
-    server: HezeServer, published: tuple[Path, Graph]
+    server: Server, published: tuple[Path, Graph]
 ) -> None:
     restarts = server.pool.restarts
     status, _, body = sparql_get(server, MEMORY_BOMB)
@@ -60,7 +60,7 @@ def test_a_memory_bomb_is_stopped_by_the_worker_memory_limit(
 
 
 def test_a_cartesian_product_is_cut_at_the_row_cap(
-    server: HezeServer, published: tuple[Path, Graph]
+    server: Server, published: tuple[Path, Graph]
 ) -> None:
     status, headers, body = sparql_get(server, CARTESIAN, "text/tab-separated-values")
     assert status == 200
@@ -69,14 +69,14 @@ def test_a_cartesian_product_is_cut_at_the_row_cap(
     assert_still_answers(server, published[1])
 
 
-def test_a_huge_offset_answers_empty(server: HezeServer, published: tuple[Path, Graph]) -> None:
+def test_a_huge_offset_answers_empty(server: Server, published: tuple[Path, Graph]) -> None:
     query = "SELECT ?s WHERE { ?s ?p ?o } OFFSET 99999999999999"
     assert sparql_get(server, query, "text/csv")[::2] == (200, b"s\r\n")
     assert_still_answers(server, published[1])
 
 
 def test_an_oversized_request_line_is_refused(
-    server: HezeServer, published: tuple[Path, Graph]
+    server: Server, published: tuple[Path, Graph]
 ) -> None:
     connection = raw(server)
     connection.request("GET", "/sparql?query=" + "x" * 70_000)
@@ -86,7 +86,7 @@ def test_an_oversized_request_line_is_refused(
 
 
 def test_an_unread_oversized_body_closes_the_connection(
-    server: HezeServer, published: tuple[Path, Graph]
+    server: Server, published: tuple[Path, Graph]
 ) -> None:
     # Larger than any socket buffer, and repeated: without the server's lingering close the
     # client meets a reset (or a broken pipe) instead of the 413, depending on timing.
@@ -108,7 +108,7 @@ def test_an_unread_oversized_body_closes_the_connection(
 
 
 def test_a_client_that_never_sends_its_body_is_let_go(
-    server: HezeServer, published: tuple[Path, Graph]
+    server: Server, published: tuple[Path, Graph]
 ) -> None:
     parts = urllib.parse.urlsplit(server.url)
     with socket.create_connection((parts.hostname or "", parts.port or 0), timeout=30) as sock:
@@ -119,11 +119,11 @@ def test_a_client_that_never_sends_its_body_is_let_go(
             received += chunk
         waited = time.monotonic() - started
     assert received.startswith(b"HTTP/1.1 413")
-    assert waited < SiteHandler.linger_seconds + 5  # the lingering close is bounded
+    assert waited < LINGER_SECONDS + 5  # the lingering close is bounded
     assert_still_answers(server, published[1])
 
 
-def test_unknown_methods_are_refused(server: HezeServer, published: tuple[Path, Graph]) -> None:
+def test_unknown_methods_are_refused(server: Server, published: tuple[Path, Graph]) -> None:
     for method in ("PUT", "DELETE", "PATCH"):
         connection = raw(server)
         connection.request(method, "/sparql", body=b"x")

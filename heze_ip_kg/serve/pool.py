@@ -1,219 +1,392 @@
-"""A pool of SPARQL worker processes with a time limit per query.
+"""Query workers shared fairly between clients, with a time limit and a spool per answer.
 
-Each worker (``heze_ip_kg.serve.worker``) holds its own copy of the store. A request borrows an
-idle worker; if the answer is not back by the deadline the worker is killed, the client gets
-503, and a fresh worker is started in the background — so a runaway query costs one worker for
-a moment and never the server. At most ``workers`` queries run at once; a request waits up to
-three times the time limit for a free worker, then gets 503 with ``Retry-After``.
+- **Time**: a query past ``timeout`` seconds is stopped by killing its worker (pyoxigraph cannot
+  cancel a query); the zygote forks a replacement at once.
+- **Fairness**: each client (its address; behind a proxy, the ``X-Forwarded-For`` the proxy
+  sets) has its own queue, and a free worker takes the next query of the client that has used
+  the least worker time lately (halving every ``USAGE_HALF_LIFE`` seconds). A query running
+  past ``short_seconds`` is *long*: its worker yields the CPU (a lower priority) and is retired
+  after it; and while queries of a clearly lighter client wait for a worker, the long query of
+  the heaviest client is stopped (503, ``Retry-After``) to make room. Short queries therefore
+  keep answering while runaway ones run.
+- **Memory**: an answer is read from its worker as it is written and spooled — in memory up
+  to ``SPOOL_MEMORY_BYTES``, on disk beyond — so the worker is free again at once and a client
+  that reads slowly, or not at all, holds a bounded amount of the server's memory.
+- **Clients that leave**: cancelling ``execute`` (the HTTP side does when the client
+  disconnects) takes a waiting query off its queue or kills the worker running it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
-import os
-import queue
-import select
-import subprocess
-import sys
-import threading
+import math
+import tempfile
 import time
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from heze_ip_kg.errors import InputError
 from heze_ip_kg.serve.protocol import QueryRequest
+from heze_ip_kg.serve.wire import DATA, END, HEADER, QUERY, json_frame
+from heze_ip_kg.serve.workers import ExitStatus, Worker, Zygote, ended_because
 
-STARTUP_SECONDS = 300.0
+SPOOL_MEMORY_BYTES = 256 * 1024
+USAGE_HALF_LIFE = 30.0
+LONG_NICENESS = 10
+EXIT_REPORT_SECONDS = 5.0  # how long to wait for the zygote to say how a worker ended
+TEXT = "text/plain; charset=utf-8"
 
 
 @dataclass(frozen=True)
 class QueryLimits:
-    """What one query may take: wall time, rows (or triples) returned and worker memory."""
+    """What one query may take, and how queries share the workers."""
 
     timeout: float = 10.0
     max_rows: int = 10_000
-    memory_bytes: int = 2 * 1024**3
+    memory_bytes: int = 1024**3
+    max_answer_bytes: int = 64 * 1024**2
+    short_seconds: float = 0.5
+    queued_per_client: int = 32
+    queue_seconds: float | None = None  # how long a query may wait (default 3 × timeout)
+
+    @property
+    def wait_seconds(self) -> float:
+        return self.queue_seconds if self.queue_seconds is not None else 3 * self.timeout
 
 
-@dataclass(frozen=True)
+@dataclass
 class Answer:
-    """An HTTP answer for the endpoint."""
+    """An HTTP answer for the endpoint; ``body`` is a spool to read from its start."""
 
     status: int
     content_type: str
-    body: bytes
+    body: IO[bytes]
+    length: int
     truncated: bool = False
     rows: int = 0
+    retry_after: bool = False
+
+    @classmethod
+    def text(cls, status: int, message: str, *, retry_after: bool = False) -> Answer:
+        data = (message + "\n").encode("utf-8")
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES)  # noqa: SIM115 - sent later
+        spool.write(data)
+        spool.seek(0)
+        return cls(status, TEXT, spool, len(data), retry_after=retry_after)
+
+    def read(self) -> bytes:
+        """The whole body (for tests and small answers)."""
+        self.body.seek(0)
+        return self.body.read()
+
+    def close(self) -> None:
+        self.body.close()
 
 
-class WorkerGoneError(Exception):
-    """The worker died or timed out; it has been killed."""
-
-
-def _text_answer(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
-
-
-class _Worker:
-    def __init__(self, dump: Path, memory_bytes: int, quiet: bool) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "heze_ip_kg.serve.worker", str(dump), str(memory_bytes)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL if quiet else None,
-            bufsize=0,
-        )
-        self._buffer = bytearray()
-
-    def wait_ready(self, dump: Path) -> int:
-        try:
-            line = self._read_line(time.monotonic() + STARTUP_SECONDS)
-        except WorkerGoneError:
-            raise InputError(f"{dump}: the SPARQL worker could not load it as N-Triples") from None
-        return int(json.loads(line)["triples"])
-
-    def ask(self, request: QueryRequest, max_rows: int, timeout: float) -> Answer:
-        deadline = time.monotonic() + timeout
-        message = {
-            "query": request.query,
-            "accept": request.accept,
-            "formats": list(request.formats),
-            "default_graph": list(request.default_graph),
-            "named_graphs": list(request.named_graphs),
-            "max_rows": max_rows,
-        }
-        assert self.process.stdin is not None
-        try:
-            self.process.stdin.write(json.dumps(message).encode("utf-8") + b"\n")
-        except OSError:
-            self.kill()
-            raise WorkerGoneError("died") from None
-        header: dict[str, Any] = json.loads(self._read_line(deadline))
-        body = self._read_exactly(int(header["length"]), deadline)
-        return Answer(
-            int(header["status"]),
-            str(header["content_type"]),
-            body,
-            bool(header.get("truncated", False)),
-            int(header.get("rows", 0)),
-        )
-
-    def _fill(self, deadline: float) -> None:
-        assert self.process.stdout is not None
-        fd = self.process.stdout.fileno()
-        remaining = deadline - time.monotonic()
-        ready = select.select([fd], [], [], max(remaining, 0))[0] if remaining > 0 else []
-        if not ready:
-            self.kill()
-            raise WorkerGoneError("timeout")
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:  # end of file: the worker died (out of memory, or a crash)
-            self.kill()
-            raise WorkerGoneError("died")
-        self._buffer += chunk
-
-    def _read_line(self, deadline: float) -> bytes:
-        while b"\n" not in self._buffer:
-            self._fill(deadline)
-        line, _, rest = bytes(self._buffer).partition(b"\n")
-        self._buffer = bytearray(rest)
-        return line
-
-    def _read_exactly(self, length: int, deadline: float) -> bytes:
-        while len(self._buffer) < length:
-            self._fill(deadline)
-        body, self._buffer = bytes(self._buffer[:length]), self._buffer[length:]
-        return body
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is not None:
-                pipe.close()
+@dataclass(eq=False)
+class _Job:
+    request: QueryRequest
+    client: str
+    answer: asyncio.Future[Answer]
+    queued: float
+    started: float = 0.0
+    worker: Worker | None = None
+    stop_reason: str | None = None  # why the pool killed its worker
+    timers: list[asyncio.TimerHandle] = field(default_factory=list)
 
 
 class QueryPool:
-    """``workers`` worker processes over the N-Triples file ``dump``."""
+    """``workers`` query workers over the N-Triples file ``dump``, shared fairly."""
 
     def __init__(
         self, dump: Path, workers: int = 2, limits: QueryLimits | None = None, quiet: bool = False
     ) -> None:
+        from heze_ip_kg.errors import InputError
+
         if not dump.is_file():
             raise InputError(f"{dump}: no such N-Triples dump (run heze-ip-kg publish first)")
-        self.dump = dump
-        self.limits = limits or QueryLimits()
-        self.quiet = quiet
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
         self._closed = False
-        self.triples = 0
+        self._idle: list[Worker] = []
+        self._running: dict[Worker, _Job] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self.limits = limits or QueryLimits()
+        self.zygote = Zygote(dump, self.limits.memory_bytes, quiet)
+        self.triples = self.zygote.triples
         self.restarts = 0
-        started = [self._start() for _ in range(max(workers, 1))]
+        self.size = max(workers, 1)
+        self._by_pid: dict[int, Worker] = {}
         try:
-            for worker in started:
-                self.triples = worker.wait_ready(dump)
-                self._idle.put(worker)
-        except InputError:
+            for _ in range(self.size):
+                self._add(self.zygote.fork_now())
+        except BaseException:
             self.close()
             raise
+        self._queues: dict[str, deque[_Job]] = {}
+        self._usage: dict[str, tuple[float, float]] = {}  # client: (worker seconds, as of)
+        self._loop: asyncio.AbstractEventLoop | None = None
 
-    def _start(self) -> _Worker:
-        worker = _Worker(self.dump, self.limits.memory_bytes, self.quiet)
-        with self._lock:
-            self._all.add(worker)
-        return worker
+    # --- workers ---------------------------------------------------------------------------
 
-    def _replace(self, dead: _Worker) -> None:
-        with self._lock:
-            self._all.discard(dead)
-            self.restarts += 1
-            if self._closed:
-                return
+    def _add(self, worker: Worker) -> None:
+        self._by_pid[worker.pid] = worker
+        self._idle.append(worker)
 
-        def start() -> None:
-            worker = self._start()
-            try:
-                worker.wait_ready(self.dump)
-            except InputError:
-                return
-            if self._closed:
-                worker.kill()
-            else:
-                self._idle.put(worker)
+    def _attach(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None:
+            self._loop = asyncio.get_running_loop()
+            self.zygote.on_exit = self._on_exit
+            self.zygote.attach(self._loop)
+            for pid, status in self.zygote.exits.items():
+                self._on_exit(pid, status)
+        return self._loop
 
-        threading.Thread(target=start, daemon=True).start()
+    def _on_exit(self, pid: int, status: ExitStatus) -> None:
+        worker = self._by_pid.pop(pid, None)
+        if worker is None:
+            return
+        if worker.ended is not None and not worker.ended.done():
+            worker.ended.set_result(status)
+        if worker in self._idle:  # died idle (killed from outside): replace it
+            self._idle.remove(worker)
+            self._retire(worker)
 
-    def execute(self, request: QueryRequest) -> Answer:
-        """Run ``request`` on an idle worker within the time limit."""
+    def _retire(self, worker: Worker) -> None:
+        """Stop ``worker`` for good and fork its replacement."""
+        worker.kill()
+        worker.close()
+        self.restarts += 1
+        if not self._closed:
+            self._background(self._replace())
+
+    async def _replace(self) -> None:
         try:
-            # Long enough for a worker stopped by the limit to be replaced meanwhile.
-            worker = self._idle.get(timeout=3 * self.limits.timeout)
-        except queue.Empty:
-            return _text_answer(503, "all query workers are busy; try again shortly")
+            worker = await self.zygote.fork()
+        except OSError:
+            return  # the zygote has ended; the server is stopping or broken (logged by it)
+        if self._closed:
+            worker.kill()
+            worker.close()
+            return
+        self._add(worker)
+        self._dispatch()
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)  # the loop keeps only weak references to tasks
+        task.add_done_callback(self._tasks.discard)
+
+    # --- fair sharing ----------------------------------------------------------------------
+
+    def usage(self, client: str, now: float | None = None) -> float:
+        """Worker seconds ``client`` used lately, decayed, counting its running queries."""
+        now = time.monotonic() if now is None else now
+        used, since = self._usage.get(client, (0.0, now))
+        decayed = used * math.pow(0.5, (now - since) / USAGE_HALF_LIFE)
+        return decayed + sum(now - j.started for j in self._running.values() if j.client == client)
+
+    def _charge(self, client: str, seconds: float) -> None:
+        now = time.monotonic()
+        used, since = self._usage.get(client, (0.0, now))
+        self._usage[client] = (used * math.pow(0.5, (now - since) / USAGE_HALF_LIFE) + seconds, now)
+        if len(self._usage) > 10_000:  # forget the lightest clients first
+            for old in sorted(self._usage, key=lambda c: self._usage[c][0])[:5_000]:
+                del self._usage[old]
+
+    def _dispatch(self) -> None:
+        now = time.monotonic()
+        while self._idle and self._queues:
+            client = min(
+                self._queues, key=lambda c: (self.usage(c, now), self._queues[c][0].queued)
+            )
+            queue = self._queues[client]
+            job = queue.popleft()
+            if not queue:
+                del self._queues[client]
+            self._start(job, self._idle.pop())
+
+    def _make_room(self) -> None:
+        """Stop the heaviest client's long query if a clearly lighter client is waiting."""
+        if self._idle or not self._queues:
+            return
+        now = time.monotonic()
+        lightest = min(self.usage(c, now) for c in self._queues)
+        long_jobs = [
+            j
+            for j in self._running.values()
+            if j.stop_reason is None and now - j.started >= self.limits.short_seconds
+        ]
+        if not long_jobs:
+            return
+        victim = max(long_jobs, key=lambda j: (self.usage(j.client, now), now - j.started))
+        if self.usage(victim.client, now) > 2 * lightest + self.limits.short_seconds:
+            victim.stop_reason = (
+                f"the query was stopped after {now - victim.started:.1f} s to let other "
+                "clients' queries run; try again later"
+            )
+            assert victim.worker is not None
+            victim.worker.kill()
+
+    # --- running a query -------------------------------------------------------------------
+
+    async def execute(self, request: QueryRequest, client: str = "") -> Answer:
+        """Run ``request`` for ``client``; cancelling this stops it."""
+        loop = self._attach()
+        queue = self._queues.setdefault(client, deque())
+        if len(queue) >= self.limits.queued_per_client:
+            return Answer.text(
+                503,
+                "too many queries from this client are waiting; try again shortly",
+                retry_after=True,
+            )
+        job = _Job(request, client, loop.create_future(), time.monotonic())
+        queue.append(job)
+        job.timers.append(loop.call_later(self.limits.wait_seconds, self._expire, job))
+        self._dispatch()
+        self._make_room()
         try:
-            answer = worker.ask(request, self.limits.max_rows, self.limits.timeout)
-        except WorkerGoneError as gone:
-            self._replace(worker)
-            if str(gone) == "timeout":
-                reason = f"it ran past the {self.limits.timeout:g} s limit"
+            return await asyncio.shield(job.answer)
+        except asyncio.CancelledError:
+            self._cancel(job)
+            raise
+
+    def _expire(self, job: _Job) -> None:
+        queue = self._queues.get(job.client)
+        if queue is not None and job in queue:
+            queue.remove(job)
+            if not queue:
+                del self._queues[job.client]
+            job.answer.set_result(
+                Answer.text(503, "all query workers are busy; try again shortly", retry_after=True)
+            )
+
+    def _cancel(self, job: _Job) -> None:
+        for timer in job.timers:
+            timer.cancel()
+        queue = self._queues.get(job.client)
+        if queue is not None and job in queue:
+            queue.remove(job)
+            if not queue:
+                del self._queues[job.client]
+        elif job.worker is not None and job.stop_reason is None and not job.answer.done():
+            job.stop_reason = "the client left"
+            job.worker.kill()
+        if job.answer.done() and not job.answer.cancelled():
+            job.answer.result().close()
+
+    def _start(self, job: _Job, worker: Worker) -> None:
+        assert self._loop is not None
+        for timer in job.timers:
+            timer.cancel()
+        job.started, job.worker = time.monotonic(), worker
+        self._running[worker] = job
+        job.timers = [self._loop.call_later(self.limits.short_seconds, self._turned_long, job)]
+        self._background(self._run(job, worker))
+
+    def _turned_long(self, job: _Job) -> None:
+        if job.worker is not None and self._running.get(job.worker) is job:
+            job.worker.lower_priority(LONG_NICENESS)
+            self._make_room()
+
+    async def _run(self, job: _Job, worker: Worker) -> None:
+        assert self._loop is not None
+        worker.ended = self._loop.create_future()
+        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES)  # noqa: SIM115 - sent later
+        answer: Answer | None = None
+        healthy = False
+        try:
+            async with asyncio.timeout_at(self._deadline(job)):
+                end, length = await self._exchange(job, worker, spool)
+            spool.seek(0)
+            answer = Answer(
+                int(end["status"]),
+                str(end["content_type"]),
+                spool,
+                length,
+                bool(end.get("truncated", False)),
+                int(end.get("rows", 0)),
+            )
+            healthy = True
+        except TimeoutError:
+            worker.kill()
+            message = f"the query was stopped: it ran past the {self.limits.timeout:g} s limit"
+            answer = Answer.text(503, message, retry_after=True)
+        except (OSError, EOFError, asyncio.IncompleteReadError, ValueError):
+            answer = await self._ended(job, worker)
+        finally:
+            for timer in job.timers:
+                timer.cancel()
+            self._running.pop(worker, None)
+            self._charge(job.client, time.monotonic() - job.started)
+            if answer is None or answer.body is not spool:
+                spool.close()
+            if healthy and not worker.long:
+                self._idle.append(worker)
             else:
-                reason = "it ran out of its memory budget"
-            return _text_answer(503, f"the query was stopped: {reason}")
-        self._idle.put(worker)
-        return answer
+                self._retire(worker)
+            if answer is not None and not job.answer.done():
+                job.answer.set_result(answer)
+            elif answer is not None:
+                answer.close()
+            self._dispatch()
+
+    def _deadline(self, job: _Job) -> float:
+        assert self._loop is not None
+        return self._loop.time() + self.limits.timeout - (time.monotonic() - job.started)
+
+    async def _exchange(
+        self, job: _Job, worker: Worker, spool: IO[bytes]
+    ) -> tuple[dict[str, Any], int]:
+        """Send the query, spool the body; the END message and the body's length."""
+        reader, writer = await worker.streams()
+        message = {
+            "query": job.request.query,
+            "accept": job.request.accept,
+            "formats": list(job.request.formats),
+            "default_graph": list(job.request.default_graph),
+            "named_graphs": list(job.request.named_graphs),
+            "max_rows": self.limits.max_rows,
+            "max_bytes": self.limits.max_answer_bytes,
+        }
+        writer.write(json_frame(QUERY, message))
+        await writer.drain()
+        length = 0
+        while True:
+            kind, size = HEADER.unpack(await reader.readexactly(HEADER.size))
+            payload = await reader.readexactly(size)
+            if kind == END:
+                return json.loads(payload), length
+            if kind != DATA or length > 2 * self.limits.max_answer_bytes:
+                raise ValueError("the worker broke the protocol")
+            spool.write(payload)
+            length += size
+
+    async def _ended(self, job: _Job, worker: Worker) -> Answer | None:
+        """The answer for a query whose worker ended under it, by why it ended."""
+        if job.stop_reason == "the client left":
+            return None
+        if job.stop_reason is not None:
+            return Answer.text(503, job.stop_reason, retry_after=True)
+        assert worker.ended is not None
+        try:
+            status = await asyncio.wait_for(asyncio.shield(worker.ended), EXIT_REPORT_SECONDS)
+        except TimeoutError:
+            status = (None, None)
+        reason = ended_because(status)
+        return Answer.text(503 if "memory" in reason else 500, reason)
 
     def close(self) -> None:
-        """Stop every worker."""
-        with self._lock:
-            self._closed = True
-            workers = list(self._all)
-            self._all.clear()
-        for worker in workers:
+        """Stop the zygote and every worker (again: nothing)."""
+        if self._closed:
+            return
+        self._closed = True
+        for worker in [*self._idle, *self._running]:
             worker.kill()
+            worker.close()
+        self._idle.clear()
+        self.zygote.close()
 
 
 __all__ = ["Answer", "QueryLimits", "QueryPool"]

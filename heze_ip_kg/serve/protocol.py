@@ -173,9 +173,28 @@ def parse_request(
         query=query,
         accept=accept,
         formats=tuple(v.strip().lower() for k in ("format", "output") for v in params.get(k, [])),
-        default_graph=tuple(params.get("default-graph-uri", [])),
-        named_graphs=tuple(params.get("named-graph-uri", [])),
+        default_graph=_graph_iris(params, "default-graph-uri"),
+        named_graphs=_graph_iris(params, "named-graph-uri"),
     )
+
+
+# An absolute IRI (RFC 3987): a scheme, then no space, control or excluded character, and
+# percent signs only in escapes. What the store would refuse is refused here, with a reason.
+_ABSOLUTE_IRI = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.\-]*:(?:[^\x00-\x20<>\"{}|^`\\%]|%[0-9A-Fa-f]{2})*"
+)
+MAX_GRAPHS = 64
+
+
+def _graph_iris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
+    values = params.get(name, [])
+    if len(values) > MAX_GRAPHS:
+        raise RefusedError(400, f"{len(values)} {name} parameters; the limit is {MAX_GRAPHS}")
+    for value in values:
+        if not _ABSOLUTE_IRI.fullmatch(value):
+            shown = value if len(value) <= 80 else value[:77] + "..."
+            raise RefusedError(400, f"{name} {shown!r} is not an absolute IRI")
+    return tuple(values)
 
 
 __all__ = ["QueryRequest", "RefusedError", "check_query", "keywords", "parse_request"]

@@ -1,7 +1,7 @@
-"""SPARQL 1.1 query results in JSON, XML, CSV and TSV, written from a capped list of rows.
+"""SPARQL 1.1 query results in JSON, XML, CSV and TSV, written a row at a time.
 
-pyoxigraph can serialise a whole result itself, but the endpoint caps the number of rows, so it
-collects at most ``max_rows`` solutions and writes them here, following the W3C formats:
+pyoxigraph can serialise a whole result itself, but the endpoint caps the rows and bytes of an
+answer and writes it as it goes, so the rows are written here, following the W3C formats:
 https://www.w3.org/TR/sparql11-results-json/, sparql11-results-xml (the 2013 XML format) and
 sparql11-results-csv-tsv.
 """
@@ -96,44 +96,66 @@ def _csv_cell(term: Any) -> str:
     return text
 
 
-def select_results(variables: Sequence[str], rows: Sequence[Row], fmt: str) -> bytes:
-    """A SELECT result in ``fmt`` (json, xml, csv or tsv)."""
-    if fmt == "json":
-        bindings = [
-            {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
-            for row in rows
-        ]
-        payload = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-        return json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    if fmt == "xml":
-        head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
-        results = "".join(
-            "<result>"
-            + "".join(
+class SelectWriter:
+    """A SELECT result in ``fmt`` (json, xml, csv or tsv), written a row at a time.
+
+    ``b"".join([writer.start(), *map(writer.row, rows), writer.end()])`` is the whole result.
+    """
+
+    def __init__(self, variables: Sequence[str], fmt: str) -> None:
+        if fmt not in CONTENT_TYPES:
+            raise ValueError(f"unknown results format {fmt!r}")
+        self.variables = list(variables)
+        self.fmt = fmt
+        self._rows = 0
+
+    def start(self) -> bytes:
+        if self.fmt == "json":
+            head = json.dumps({"vars": self.variables}, ensure_ascii=False)
+            return f'{{"head": {head}, "results": {{"bindings": ['.encode()
+        if self.fmt == "xml":
+            head = "".join(f"<variable name={quoteattr(v)}/>" for v in self.variables)
+            return (
+                '<?xml version="1.0" encoding="utf-8"?>\n'
+                '<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head>{head}</head><results>"
+            ).encode()
+        if self.fmt == "csv":
+            return (",".join(_csv_cell(v) for v in self.variables) + "\r\n").encode("utf-8")
+        return ("\t".join("?" + v for v in self.variables) + "\n").encode("utf-8")
+
+    def row(self, row: Row) -> bytes:
+        pairs = [(v, t) for v, t in zip(self.variables, row, strict=True)]
+        self._rows += 1
+        if self.fmt == "json":
+            binding = {v: _json_term(t) for v, t in pairs if t is not None}
+            separator = ", " if self._rows > 1 else ""
+            return (separator + json.dumps(binding, ensure_ascii=False)).encode("utf-8")
+        if self.fmt == "xml":
+            cells = "".join(
                 f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                for v, t in zip(variables, row, strict=True)
+                for v, t in pairs
                 if t is not None
             )
-            + "</result>"
-            for row in rows
-        )
-        return (
-            '<?xml version="1.0" encoding="utf-8"?>\n'
-            '<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-            f"<head>{head}</head><results>{results}</results></sparql>\n"
-        ).encode()
-    if fmt == "csv":
-        lines = [",".join(_csv_cell(v) for v in variables)]
-        lines += [",".join(_csv_cell(t) for t in row) for row in rows]
-        return ("\r\n".join(lines) + "\r\n").encode("utf-8")
-    if fmt == "tsv":
+            return f"<result>{cells}</result>".encode()
+        if self.fmt == "csv":
+            return (",".join(_csv_cell(t) for t in row) + "\r\n").encode("utf-8")
         # N-Triples syntax for every term (pyoxigraph's str escapes newlines; tabs are ours).
-        lines = ["\t".join("?" + v for v in variables)]
-        lines += [
-            "\t".join("" if t is None else str(t).replace("\t", "\\t") for t in row) for row in rows
-        ]
-        return ("\n".join(lines) + "\n").encode("utf-8")
-    raise ValueError(f"unknown results format {fmt!r}")
+        terms = ("" if t is None else str(t).replace("\t", "\\t") for t in row)
+        return ("\t".join(terms) + "\n").encode("utf-8")
+
+    def end(self) -> bytes:
+        if self.fmt == "json":
+            return b"]}}"
+        if self.fmt == "xml":
+            return b"</results></sparql>\n"
+        return b""
+
+
+def select_results(variables: Sequence[str], rows: Sequence[Row], fmt: str) -> bytes:
+    """A whole SELECT result in ``fmt`` (json, xml, csv or tsv)."""
+    writer = SelectWriter(variables, fmt)
+    return b"".join([writer.start(), *(writer.row(row) for row in rows), writer.end()])
 
 
 def ask_result(value: bool, fmt: str) -> bytes:
@@ -154,6 +176,7 @@ __all__ = [
     "CONTENT_TYPES",
     "FORMAT_NAMES",
     "SELECT_TYPES",
+    "SelectWriter",
     "ask_result",
     "select_results",
 ]

@@ -1,23 +1,23 @@
-"""A SPARQL worker process: one pyoxigraph store, one query at a time, over stdin/stdout.
+"""A query worker: one pyoxigraph store, one query at a time, answers written as they come.
 
-The server runs queries here rather than in its own process because pyoxigraph cannot cancel a
-running query: a query past its time limit is stopped by killing its worker, and a memory limit
-(``RLIMIT_AS``) keeps a pathological query from taking the machine with it.
+Workers are forked by the zygote (``heze_ip_kg.serve.zygote``) with the store already loaded,
+then sandboxed (``sandbox``: no network, a memory budget) before they read any query. A worker
+never dies of a bad request: anything a query raises becomes an answer. What it cannot survive —
+a crash of the engine, an exhausted memory budget — ends the process, and the server reports it
+from the exit status.
 
-Protocol: the parent writes one JSON request per line; the worker answers with one JSON header
-line (``status``, ``content_type``, ``length``, ``truncated``, ``rows``) followed by ``length``
-bytes of body. Its first line, once the store is loaded, is ``{"ready": true, "triples": N}``.
-
-Run as ``python -m heze_ip_kg.serve.worker DUMP.nt MEMORY_BYTES``.
+The engine recurses on nested queries; the endpoint's parse check bounds the nesting, and the
+queries also run in a thread with a larger stack than the main thread's, so that a depth the
+check allows is far from one that would overflow.
 """
 
 from __future__ import annotations
 
 import json
-import resource
-import sys
-from pathlib import Path
-from typing import Any, BinaryIO
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -26,10 +26,12 @@ from heze_ip_kg.serve.results import (
     CONTENT_TYPES,
     FORMAT_NAMES,
     SELECT_TYPES,
+    SelectWriter,
     ask_result,
-    select_results,
 )
+from heze_ip_kg.serve.wire import CHUNK_BYTES, DATA, END, HEADER, QUERY, frame, json_frame
 
+STACK_BYTES = 64 * 1024 * 1024  # eight times the main thread's default
 GRAPH_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
@@ -43,18 +45,9 @@ GRAPH_FORMAT_NAMES = {
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
 }
+TEXT = "text/plain; charset=utf-8"
 
-
-def _answer(
-    status: int, content_type: str, body: bytes, **extra: Any
-) -> tuple[dict[str, Any], bytes]:
-    header = {"status": status, "content_type": content_type, "length": len(body)}
-    header.update(extra)
-    return header, body
-
-
-def _error(status: int, message: str) -> tuple[dict[str, Any], bytes]:
-    return _answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+Emit = Callable[[bytes], None]
 
 
 def _chosen(request: dict[str, Any], offers: dict[str, Any], names: dict[str, str]) -> str | None:
@@ -69,84 +62,150 @@ def _chosen(request: dict[str, Any], offers: dict[str, Any], names: dict[str, st
     return negotiate(request.get("accept"), list(offers))  # no format, or one for another kind
 
 
-def execute(store: ox.Store, request: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
-    """Run one query request against ``store`` and write its answer."""
-    default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
-        ox.NamedNode(iri) for iri in request.get("default_graph", [])
-    ]
-    named: list[ox.NamedNode | ox.BlankNode] = [
-        ox.NamedNode(iri) for iri in request.get("named_graphs", [])
-    ]
+def _error(emit: Emit, status: int, message: str) -> dict[str, Any]:
+    emit((message + "\n").encode("utf-8"))
+    return {"status": status, "content_type": TEXT}
+
+
+def _first_line(err: BaseException) -> str:
+    lines = str(err).strip().splitlines()
+    return lines[0] if lines else type(err).__name__
+
+
+def execute(store: ox.Store, request: dict[str, Any], emit: Emit) -> dict[str, Any]:
+    """Run one query request, passing the body to ``emit``; the answer's status and counts.
+
+    Stops at ``max_rows`` rows (or triples) or once ``max_bytes`` are written, and says so.
+    """
+    max_rows, max_bytes = int(request["max_rows"]), int(request["max_bytes"])
     try:
+        default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
+            ox.NamedNode(iri) for iri in request.get("default_graph", [])
+        ]
+        named: list[ox.NamedNode | ox.BlankNode] = [
+            ox.NamedNode(iri) for iri in request.get("named_graphs", [])
+        ]
         result = store.query(
             request["query"], default_graph=default or None, named_graphs=named or None
         )
+        if isinstance(result, ox.QueryBoolean):
+            media = _chosen(request, SELECT_TYPES, FORMAT_NAMES)
+            if media is None:
+                return _error(emit, 406, "acceptable: " + ", ".join(SELECT_TYPES))
+            fmt = SELECT_TYPES[media]
+            emit(ask_result(bool(result), fmt))
+            return {"status": 200, "content_type": CONTENT_TYPES[fmt], "rows": 1}
+        if isinstance(result, ox.QuerySolutions):
+            media = _chosen(request, SELECT_TYPES, FORMAT_NAMES)
+            if media is None:
+                return _error(emit, 406, "acceptable: " + ", ".join(SELECT_TYPES))
+            return _select(result, SELECT_TYPES[media], emit, max_rows, max_bytes)
+        media = _chosen(request, GRAPH_TYPES, GRAPH_FORMAT_NAMES)
+        if media is None:
+            return _error(emit, 406, "acceptable: " + ", ".join(GRAPH_TYPES))
+        return _graph(result, media, emit, max_rows, max_bytes)
     except SyntaxError as err:
-        return _error(400, f"malformed query: {str(err).strip().splitlines()[0]}")
-    except (ValueError, OSError, RuntimeError) as err:
-        return _error(400, f"query failed: {str(err).strip().splitlines()[0]}")
-    max_rows = int(request["max_rows"])
-    if isinstance(result, ox.QuerySolutions):
-        media = _chosen(request, SELECT_TYPES, FORMAT_NAMES)
-        if media is None:
-            return _error(406, "acceptable: " + ", ".join(SELECT_TYPES))
-        variables = [v.value for v in result.variables]
-        rows: list[list[Any]] = []
-        for solution in result:
-            if len(rows) == max_rows:
-                return _select(variables, rows, SELECT_TYPES[media], truncated=True)
-            rows.append([solution[v] for v in variables])
-        return _select(variables, rows, SELECT_TYPES[media], truncated=False)
-    if isinstance(result, ox.QueryBoolean):
-        media = _chosen(request, SELECT_TYPES, FORMAT_NAMES)
-        if media is None:
-            return _error(406, "acceptable: " + ", ".join(SELECT_TYPES))
-        fmt = SELECT_TYPES[media]
-        return _answer(200, CONTENT_TYPES[fmt], ask_result(bool(result), fmt), rows=1)
-    media = _chosen(request, GRAPH_TYPES, GRAPH_FORMAT_NAMES)
-    if media is None:
-        return _error(406, "acceptable: " + ", ".join(GRAPH_TYPES))
-    triples: list[ox.Triple] = []
-    for triple in result:
-        if len(triples) == max_rows:
-            break
-        triples.append(triple)
-    truncated = len(triples) == max_rows and next(iter(result), None) is not None
-    body = ox.serialize(triples, format=GRAPH_TYPES[media]) or b""
-    return _answer(200, f"{media}; charset=utf-8", body, truncated=truncated, rows=len(triples))
+        return _error(emit, 400, f"malformed query: {_first_line(err)}")
+    except MemoryError:
+        return _error(emit, 503, "the query was stopped: it ran out of its memory budget")
+    except PermissionError as err:  # the sandbox refused a connection (SERVICE)
+        return _error(emit, 403, f"the query tried to reach the network: {_first_line(err)}")
+    except Exception as err:  # any failure of one query is that query's answer
+        return _error(emit, 400, f"query failed: {_first_line(err)}")
 
 
 def _select(
-    variables: list[str], rows: list[list[Any]], fmt: str, *, truncated: bool
-) -> tuple[dict[str, Any], bytes]:
-    body = select_results(variables, rows, fmt)
-    return _answer(200, CONTENT_TYPES[fmt], body, truncated=truncated, rows=len(rows))
+    result: ox.QuerySolutions, fmt: str, emit: Emit, max_rows: int, max_bytes: int
+) -> dict[str, Any]:
+    variables = [v.value for v in result.variables]
+    writer = SelectWriter(variables, fmt)
+    written = len(start := writer.start())
+    emit(start)
+    rows = 0
+    truncated = False
+    for solution in result:
+        if rows == max_rows or written >= max_bytes:
+            truncated = True
+            break
+        row = writer.row([solution[v] for v in variables])
+        written += len(row)
+        rows += 1
+        emit(row)
+    emit(writer.end())
+    return {"status": 200, "content_type": CONTENT_TYPES[fmt], "rows": rows, "truncated": truncated}
 
 
-def serve_requests(store: ox.Store, requests: BinaryIO, answers: BinaryIO) -> None:
-    """Answer request lines until the parent closes the pipe."""
-    for line in requests:
+def _graph(
+    result: ox.QueryTriples, media: str, emit: Emit, max_rows: int, max_bytes: int
+) -> dict[str, Any]:
+    triples: list[ox.Triple] = []
+    size = 0
+    truncated = False
+    for triple in result:
+        if len(triples) == max_rows or size >= max_bytes:
+            truncated = True
+            break
+        triples.append(triple)
+        size += len(str(triple))
+    emit(ox.serialize(triples, format=GRAPH_TYPES[media]) or b"")
+    content_type = f"{media}; charset=utf-8"
+    return {
+        "status": 200,
+        "content_type": content_type,
+        "rows": len(triples),
+        "truncated": truncated,
+    }
+
+
+def _frames(channel: socket.socket) -> Iterator[tuple[bytes, bytes]]:
+    """The frames the server sends, until it closes the channel."""
+    stream = channel.makefile("rb")
+    while header := stream.read(HEADER.size):
+        if len(header) < HEADER.size:
+            return
+        kind, length = HEADER.unpack(header)
+        yield kind, stream.read(length)
+
+
+class _Body:
+    """An answer's body, sent to the server in DATA frames as it grows."""
+
+    def __init__(self, channel: socket.socket) -> None:
+        self.channel = channel
+        self.pending = bytearray()
+
+    def emit(self, data: bytes) -> None:
+        self.pending.extend(data)
+        while len(self.pending) >= CHUNK_BYTES:
+            self.channel.sendall(frame(DATA, bytes(self.pending[:CHUNK_BYTES])))
+            del self.pending[:CHUNK_BYTES]
+
+    def finish(self, end: dict[str, Any]) -> None:
+        if self.pending:
+            self.channel.sendall(frame(DATA, bytes(self.pending)))
+        self.channel.sendall(json_frame(END, end))
+
+
+def serve(store: ox.Store, channel: socket.socket) -> None:
+    """Answer query frames on ``channel`` until the server closes it."""
+    for kind, payload in _frames(channel):
+        if kind != QUERY:
+            return
+        body = _Body(channel)
         try:
-            header, body = execute(store, json.loads(line))
-        except MemoryError:
-            header, body = _error(503, "the query ran out of its memory budget")
-        answers.write(json.dumps(header).encode("utf-8") + b"\n" + body)
-        answers.flush()
+            end = execute(store, json.loads(payload), body.emit)
+        except (ValueError, KeyError, TypeError) as err:  # a request the server should not send
+            body.pending.clear()
+            end = _error(body.emit, 500, f"bad request to the worker: {_first_line(err)}")
+        body.finish(end)
 
 
-def main(argv: list[str]) -> int:
-    dump, memory = Path(argv[0]), int(argv[1])
-    answers = sys.stdout.buffer
-    sys.stdout = sys.stderr  # nothing but answers may reach the parent's pipe
-    if memory > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    store = ox.Store()
-    store.bulk_load(path=dump, format=ox.RdfFormat.N_TRIPLES)
-    answers.write(json.dumps({"ready": True, "triples": len(store)}).encode("utf-8") + b"\n")
-    answers.flush()
-    serve_requests(store, sys.stdin.buffer, answers)
-    return 0
+def run(store: ox.Store, channel: socket.socket) -> None:
+    """Serve ``channel`` in a thread with a deep stack; return when the server hangs up."""
+    threading.stack_size(STACK_BYTES)
+    thread = threading.Thread(target=serve, args=(store, channel), name="queries")
+    thread.start()
+    thread.join()
 
 
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+__all__ = ["execute", "run", "serve"]
