@@ -65,10 +65,13 @@ def _rss(pid: int) -> int:
 
 
 @contextmanager
-def served(dist: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def served(
+    dist: Path, *args: str, log: list[str] | None = None
+) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """``heze-ip-kg serve`` on a free port in its own process: its URL and the process.
 
-    Stopped afterwards with SIGTERM (``returncode`` then tells how it ended).
+    Stopped afterwards with SIGTERM (``returncode`` then tells how it ended); what it wrote on
+    stderr after its first line is collected in ``log``.
     """
     command = [
         sys.executable,
@@ -83,20 +86,22 @@ def served(dist: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen[str]]
         *args,
     ]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    log: list[str] = []
+    said = [] if log is None else log
+    # Keep reading what the server says, so that its pipe never fills and blocks it.
+    drain = threading.Thread(target=lambda: said.extend(process.stderr or []), daemon=True)
     try:
         line = process.stderr.readline() if process.stderr else ""
         if " at " not in line:
             raise RuntimeError(f"serve did not start: {line}")
-        # Keep reading what the server says, so that its pipe never fills and blocks it.
-        drain = threading.Thread(target=lambda: log.extend(process.stderr or []), daemon=True)
         drain.start()
         yield line.split(" at ")[1].split("/ ")[0], process
     finally:
         process.terminate()
         process.wait(timeout=30)
-        if log:
-            print("serve said:", "".join(log[-40:]), file=sys.stderr)
+        if drain.is_alive():
+            drain.join(10)
+        if said and log is None:
+            print("serve said:", "".join(said[-40:]), file=sys.stderr)
 
 
 Check = tuple[str, str, str, dict[str, str], bytes, Callable[[int, dict[str, str], bytes], bool]]

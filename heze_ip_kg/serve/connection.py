@@ -2,7 +2,7 @@
 
 - **Slow headers**: uvicorn's keep-alive timer is reset by every byte, so a client sending its
   request line a byte at a time ("slowloris") would hold the connection forever; here a request
-  whose headers are not complete ``HEADER_SECONDS`` after the connection opened (or after the
+  whose headers are not complete ``header_seconds`` after the connection opened (or after the
   previous answer) loses its connection.
 - **Aborting**: a client that stops reading an answer fills the socket buffers; closing such a
   connection would wait for them to drain, so the application gets ``scope["state"]["abort"]``
@@ -22,6 +22,7 @@ HEADER_SECONDS = 20.0
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with a deadline on request headers and an abort for the app."""
 
+    header_seconds = HEADER_SECONDS
     _header_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -41,7 +42,7 @@ class GuardedH11Protocol(H11Protocol):
     def _arm(self) -> None:
         if self._header_timer is not None:
             self._header_timer.cancel()
-        self._header_timer = self.loop.call_later(HEADER_SECONDS, self._headers_overdue)
+        self._header_timer = self.loop.call_later(self.header_seconds, self._headers_overdue)
 
     def _headers_overdue(self) -> None:
         waiting_for_request = self.conn.their_state is h11.IDLE

@@ -2,8 +2,8 @@
 
 Every answer carries the headers docs/security.md promises (CORS, ``nosniff``, no referrer, a
 Content-Security-Policy on HTML). Every piece sent must be taken by the client within
-``SEND_SECONDS``, or the connection is dropped: a client that stops reading holds at most the
-socket buffers and one spool.
+``send_seconds``, or the connection is dropped: a client that stops reading holds at most the
+socket buffers and one spool, and not for long.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ class Exchange:
     scope: Scope
     _receive: Receive
     _send: Send
+    send_seconds: float = SEND_SECONDS
 
     @property
     def method(self) -> str:
@@ -77,7 +78,7 @@ class Exchange:
 
     async def send(self, message: Message) -> None:
         try:
-            await asyncio.wait_for(self._send(message), SEND_SECONDS)
+            await asyncio.wait_for(self._send(message), self.send_seconds)
         except TimeoutError:
             self.abort()
             await asyncio.sleep(0)  # let the server see the connection gone before we return

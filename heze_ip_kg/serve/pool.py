@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from heze_ip_kg.serve.protocol import QueryRequest
-from heze_ip_kg.serve.wire import DATA, END, HEADER, QUERY, json_frame
+from heze_ip_kg.serve.wire import DATA, END, HEADER, QUERY, RESET, json_frame
 from heze_ip_kg.serve.workers import ExitStatus, Worker, Zygote, ended_because
 
 SPOOL_MEMORY_BYTES = 256 * 1024
@@ -358,6 +358,11 @@ class QueryPool:
             payload = await reader.readexactly(size)
             if kind == END:
                 return json.loads(payload), length
+            if kind == RESET:
+                spool.seek(0)
+                spool.truncate()
+                length = 0
+                continue
             if kind != DATA or length > 2 * self.limits.max_answer_bytes:
                 raise ValueError("the worker broke the protocol")
             spool.write(payload)
@@ -376,6 +381,14 @@ class QueryPool:
             status = (None, None)
         reason = ended_because(status)
         return Answer.text(503 if "memory" in reason else 500, reason)
+
+    def busy(self) -> list[int]:
+        """The pids of the workers running a query now."""
+        return sorted(worker.pid for worker in self._running)
+
+    def waiting(self) -> int:
+        """How many queries wait for a worker."""
+        return sum(len(queue) for queue in self._queues.values())
 
     def close(self) -> None:
         """Stop the zygote and every worker (again: nothing)."""

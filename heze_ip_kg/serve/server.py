@@ -54,6 +54,8 @@ class ServerSettings:
     max_query_depth: int = 64
     short_query_seconds: float = 0.5
     max_connections: int = 256
+    send_timeout: float = 30.0
+    header_timeout: float = 20.0
     quiet: bool = False
     limits: QueryLimits = field(init=False)
 
@@ -85,7 +87,7 @@ class App:
         if scope["type"] != "http":
             return  # no lifespan or websocket
         with contextlib.suppress(ClientGoneError):
-            await self._route(Exchange(scope, receive, send))
+            await self._route(Exchange(scope, receive, send, self.settings.send_timeout))
 
     async def _route(self, exchange: Exchange) -> None:
         raw = bytes(exchange.scope["raw_path"]).decode("latin-1")
@@ -183,9 +185,12 @@ class Server:
             raise
         self.site = Site(settings.site, _served_void(settings.site, self.url))
         _logging(settings.quiet)
+        protocol = type(
+            "Protocol", (GuardedH11Protocol,), {"header_seconds": settings.header_timeout}
+        )
         config = uvicorn.Config(
             App(settings, self.site, self.pool),
-            http=GuardedH11Protocol,
+            http=protocol,
             lifespan="off",
             log_config=None,
             access_log=not settings.quiet,

@@ -63,7 +63,10 @@ class Site:
 
     def inside(self, relative: str) -> Path | None:
         """The resolved path of ``relative`` if it lies inside the site, else None."""
-        target = (self.root / relative).resolve()
+        try:
+            target = (self.root / relative).resolve()
+        except (OSError, RuntimeError):  # a name too long, a symlink loop
+            return None
         if target != self.root and self.root not in target.parents:
             return None
         return target
@@ -89,7 +92,7 @@ class Site:
         if raw.startswith("/id/") and posixpath.splitext(raw)[1] not in CONTENT_TYPES:
             html = page_path(DEFAULT_BASE + raw[len("/id/") :], DEFAULT_BASE)
             page = self.inside(html) if html is not None else None
-            if html is not None and page is not None and page.is_file():
+            if html is not None and page is not None and _is_file(page):
                 stem = html[: -len(".html")]
                 await self._negotiate(
                     exchange, {ext: stem + ext for ext in DOCUMENT_TYPES.values()}
@@ -110,7 +113,7 @@ class Site:
 
     async def _file(self, exchange: Exchange, relative: str) -> None:
         target = self.inside(relative)
-        if target is not None and target.is_dir():
+        if target is not None and _is_dir(target):
             target = self.inside(posixpath.join(relative, "index.html"))
         if target is None:
             await exchange.text(404, "not found")
@@ -119,7 +122,7 @@ class Site:
         if target == self.void:
             await exchange.respond(200, content_type, self.void_turtle)
             return
-        if not target.is_file():  # nor a FIFO or a device, which could block or never end
+        if not _is_file(target):  # nor a FIFO or a device, which could block or never end
             derived = await self._derived(relative)
             if derived is None:
                 await exchange.text(404, "not found")
@@ -139,7 +142,7 @@ class Site:
         if suffix not in (".nt", ".jsonld"):
             return None
         turtle = self.inside(stem + ".ttl")
-        if turtle is None or not turtle.is_file():
+        if turtle is None or not _is_file(turtle):
             return None
         if turtle == self.void:
             data = self.void_turtle
@@ -148,6 +151,20 @@ class Site:
         else:
             data = turtle.read_bytes()
         return await asyncio.to_thread(_convert, data, suffix[1:])
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name too long for the file system
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _convert(turtle: bytes, fmt: str) -> bytes:

@@ -3,7 +3,8 @@
 A frame is a kind byte, a 4-byte big-endian length and that many bytes. The server sends one
 ``QUERY`` frame (JSON); the worker answers with ``DATA`` frames (the body, in pieces) and one
 ``END`` frame (JSON: ``status``, ``content_type``, ``truncated``, ``rows``), so the body can be
-written as it is produced and the status decided at the end.
+written as it is produced and the status decided at the end; a ``RESET`` frame drops the body
+sent so far (a query that failed while its answer was being written).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import json
 import struct
 from typing import Any
 
-QUERY, DATA, END = b"Q", b"D", b"E"
+QUERY, DATA, RESET, END = b"Q", b"D", b"R", b"E"
 HEADER = struct.Struct(">cI")
 CHUNK_BYTES = 64 * 1024
 
@@ -27,4 +28,4 @@ def json_frame(kind: bytes, message: dict[str, Any]) -> bytes:
     return frame(kind, json.dumps(message).encode("utf-8"))
 
 
-__all__ = ["CHUNK_BYTES", "DATA", "END", "HEADER", "QUERY", "frame", "json_frame"]
+__all__ = ["CHUNK_BYTES", "DATA", "END", "HEADER", "QUERY", "RESET", "frame", "json_frame"]

@@ -29,7 +29,7 @@ from heze_ip_kg.serve.results import (
     SelectWriter,
     ask_result,
 )
-from heze_ip_kg.serve.wire import CHUNK_BYTES, DATA, END, HEADER, QUERY, frame, json_frame
+from heze_ip_kg.serve.wire import CHUNK_BYTES, DATA, END, HEADER, QUERY, RESET, frame, json_frame
 
 STACK_BYTES = 64 * 1024 * 1024  # eight times the main thread's default
 GRAPH_TYPES = {
@@ -47,7 +47,29 @@ GRAPH_FORMAT_NAMES = {
 }
 TEXT = "text/plain; charset=utf-8"
 
-Emit = Callable[[bytes], None]
+
+class Body:
+    """An answer's body, sent to the server in DATA frames as it grows."""
+
+    def __init__(self, channel: socket.socket) -> None:
+        self.channel = channel
+        self.pending = bytearray()
+
+    def emit(self, data: bytes) -> None:
+        self.pending.extend(data)
+        while len(self.pending) >= CHUNK_BYTES:
+            self.channel.sendall(frame(DATA, bytes(self.pending[:CHUNK_BYTES])))
+            del self.pending[:CHUNK_BYTES]
+
+    def reset(self) -> None:
+        """Drop what was written so far (a query failed while its answer was written)."""
+        self.pending.clear()
+        self.channel.sendall(frame(RESET, b""))
+
+    def finish(self, end: dict[str, Any]) -> None:
+        if self.pending:
+            self.channel.sendall(frame(DATA, bytes(self.pending)))
+        self.channel.sendall(json_frame(END, end))
 
 
 def _chosen(request: dict[str, Any], offers: dict[str, Any], names: dict[str, str]) -> str | None:
@@ -62,8 +84,9 @@ def _chosen(request: dict[str, Any], offers: dict[str, Any], names: dict[str, st
     return negotiate(request.get("accept"), list(offers))  # no format, or one for another kind
 
 
-def _error(emit: Emit, status: int, message: str) -> dict[str, Any]:
-    emit((message + "\n").encode("utf-8"))
+def _error(body: Body, status: int, message: str) -> dict[str, Any]:
+    body.reset()
+    body.emit((message + "\n").encode("utf-8"))
     return {"status": status, "content_type": TEXT}
 
 
@@ -72,8 +95,8 @@ def _first_line(err: BaseException) -> str:
     return lines[0] if lines else type(err).__name__
 
 
-def execute(store: ox.Store, request: dict[str, Any], emit: Emit) -> dict[str, Any]:
-    """Run one query request, passing the body to ``emit``; the answer's status and counts.
+def execute(store: ox.Store, request: dict[str, Any], body: Body) -> dict[str, Any]:
+    """Run one query request, writing its answer to ``body``; the status and counts.
 
     Stops at ``max_rows`` rows (or triples) or once ``max_bytes`` are written, and says so.
     """
@@ -91,31 +114,35 @@ def execute(store: ox.Store, request: dict[str, Any], emit: Emit) -> dict[str, A
         if isinstance(result, ox.QueryBoolean):
             media = _chosen(request, SELECT_TYPES, FORMAT_NAMES)
             if media is None:
-                return _error(emit, 406, "acceptable: " + ", ".join(SELECT_TYPES))
+                return _error(body, 406, "acceptable: " + ", ".join(SELECT_TYPES))
             fmt = SELECT_TYPES[media]
-            emit(ask_result(bool(result), fmt))
+            body.emit(ask_result(bool(result), fmt))
             return {"status": 200, "content_type": CONTENT_TYPES[fmt], "rows": 1}
         if isinstance(result, ox.QuerySolutions):
             media = _chosen(request, SELECT_TYPES, FORMAT_NAMES)
             if media is None:
-                return _error(emit, 406, "acceptable: " + ", ".join(SELECT_TYPES))
-            return _select(result, SELECT_TYPES[media], emit, max_rows, max_bytes)
+                return _error(body, 406, "acceptable: " + ", ".join(SELECT_TYPES))
+            return _select(result, SELECT_TYPES[media], body.emit, max_rows, max_bytes)
         media = _chosen(request, GRAPH_TYPES, GRAPH_FORMAT_NAMES)
         if media is None:
-            return _error(emit, 406, "acceptable: " + ", ".join(GRAPH_TYPES))
-        return _graph(result, media, emit, max_rows, max_bytes)
+            return _error(body, 406, "acceptable: " + ", ".join(GRAPH_TYPES))
+        return _graph(result, media, body.emit, max_rows, max_bytes)
     except SyntaxError as err:
-        return _error(emit, 400, f"malformed query: {_first_line(err)}")
+        return _error(body, 400, f"malformed query: {_first_line(err)}")
     except MemoryError:
-        return _error(emit, 503, "the query was stopped: it ran out of its memory budget")
+        return _error(body, 503, "the query was stopped: it ran out of its memory budget")
     except PermissionError as err:  # the sandbox refused a connection (SERVICE)
-        return _error(emit, 403, f"the query tried to reach the network: {_first_line(err)}")
+        return _error(body, 403, f"the query tried to reach the network: {_first_line(err)}")
     except Exception as err:  # any failure of one query is that query's answer
-        return _error(emit, 400, f"query failed: {_first_line(err)}")
+        return _error(body, 400, f"query failed: {_first_line(err)}")
 
 
 def _select(
-    result: ox.QuerySolutions, fmt: str, emit: Emit, max_rows: int, max_bytes: int
+    result: ox.QuerySolutions,
+    fmt: str,
+    emit: Callable[[bytes], None],
+    max_rows: int,
+    max_bytes: int,
 ) -> dict[str, Any]:
     variables = [v.value for v in result.variables]
     writer = SelectWriter(variables, fmt)
@@ -136,7 +163,11 @@ def _select(
 
 
 def _graph(
-    result: ox.QueryTriples, media: str, emit: Emit, max_rows: int, max_bytes: int
+    result: ox.QueryTriples,
+    media: str,
+    emit: Callable[[bytes], None],
+    max_rows: int,
+    max_bytes: int,
 ) -> dict[str, Any]:
     triples: list[ox.Triple] = []
     size = 0
@@ -167,36 +198,16 @@ def _frames(channel: socket.socket) -> Iterator[tuple[bytes, bytes]]:
         yield kind, stream.read(length)
 
 
-class _Body:
-    """An answer's body, sent to the server in DATA frames as it grows."""
-
-    def __init__(self, channel: socket.socket) -> None:
-        self.channel = channel
-        self.pending = bytearray()
-
-    def emit(self, data: bytes) -> None:
-        self.pending.extend(data)
-        while len(self.pending) >= CHUNK_BYTES:
-            self.channel.sendall(frame(DATA, bytes(self.pending[:CHUNK_BYTES])))
-            del self.pending[:CHUNK_BYTES]
-
-    def finish(self, end: dict[str, Any]) -> None:
-        if self.pending:
-            self.channel.sendall(frame(DATA, bytes(self.pending)))
-        self.channel.sendall(json_frame(END, end))
-
-
 def serve(store: ox.Store, channel: socket.socket) -> None:
     """Answer query frames on ``channel`` until the server closes it."""
     for kind, payload in _frames(channel):
         if kind != QUERY:
             return
-        body = _Body(channel)
+        body = Body(channel)
         try:
-            end = execute(store, json.loads(payload), body.emit)
+            end = execute(store, json.loads(payload), body)
         except (ValueError, KeyError, TypeError) as err:  # a request the server should not send
-            body.pending.clear()
-            end = _error(body.emit, 500, f"bad request to the worker: {_first_line(err)}")
+            end = _error(body, 500, f"bad request to the worker: {_first_line(err)}")
         body.finish(end)
 
 
@@ -208,4 +219,4 @@ def run(store: ox.Store, channel: socket.socket) -> None:
     thread.join()
 
 
-__all__ = ["execute", "run", "serve"]
+__all__ = ["Body", "execute", "run", "serve"]

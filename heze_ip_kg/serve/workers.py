@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.serve.wire import DATA, END, HEADER, QUERY, json_frame
+from heze_ip_kg.serve.wire import END, HEADER, QUERY, json_frame
 from heze_ip_kg.serve.zygote import SANDBOX_FAILED
 
 STARTUP_SECONDS = 300.0
@@ -176,7 +176,6 @@ class Zygote:
                 if kind == END:
                     worker.channel.settimeout(None)
                     return
-                assert kind == DATA
         except OSError:
             pass
         while worker.pid not in self.exits:
