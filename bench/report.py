@@ -34,7 +34,8 @@ def _core(r: dict[str, Any]) -> float:
 
 
 def write_report(raw: Path, out: Path, machine: str) -> None:
-    runs = sorted((json.loads(p.read_text()) for p in raw.glob("*.json")), key=lambda r: r["plans"])
+    sizes = raw.glob("[0-9]*.json")
+    runs = sorted((json.loads(p.read_text()) for p in sizes), key=lambda r: r["plans"])
     options = sorted({r.get("options", "(options not recorded)") for r in runs})
     lines = [
         "# Benchmark results",
@@ -173,7 +174,50 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
         shown.insert(3, f"{_run(bulk_floor)} | {to_bulk}")
         lines.append(f"| {r['plans']} | " + " | ".join(shown) + " |")
     lines += _targets({r["plans"]: r for r in runs})
+    endpoint = raw / "endpoint.json"
+    if endpoint.is_file():
+        lines += ["", *endpoint_section(json.loads(endpoint.read_text()))]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+ENDPOINT_HEADING = "## The endpoint under mixed traffic (issue 14)"
+
+
+def endpoint_section(r: dict[str, Any]) -> list[str]:
+    """What ``bench/endpoint.py`` measured, against its target."""
+    met = r["p99_s"] <= r["target_p99_s"] and not r["wrong"]
+    statuses = ", ".join(f"{k}: {v}" for k, v in r["good_statuses"].items())
+    bad = ", ".join(f"{k} {v}" for k, v in r["bad_requests"].items())
+    return [
+        ENDPOINT_HEADING,
+        "",
+        f"`.venv/bin/python {r['command']}` ({r['measured']}, commit {r['commit']}): `serve` "
+        f"with its defaults over the Heze graph ({r['triples']} triples), {r['clients']} "
+        f"clients for {r['seconds']:.0f} s, {r['bad_clients']} of them bad, each client with "
+        "its own X-Forwarded-For. Good clients ask every catalogue query in turn and check each "
+        "answer byte for byte.",
+        "",
+        "| good queries | median | p99 | max | statuses of good queries | wrong answers "
+        "| bad requests | target: p99 | |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {r['good_queries']} | {r['median_s'] * 1000:.0f} ms | {r['p99_s'] * 1000:.0f} ms "
+        f"| {r['max_s'] * 1000:.0f} ms | {statuses} | {len(r['wrong'])} | {bad} "
+        f"| ≤ {r['target_p99_s'] * 1000:.0f} ms, no wrong answer | {'met' if met else 'missed'} |",
+    ]
+
+
+def replace_section(out: Path, heading: str, section: list[str]) -> None:
+    """Put ``section`` in place of the one under ``heading`` in ``out`` (or at its end)."""
+    lines = out.read_text(encoding="utf-8").splitlines() if out.is_file() else []
+    if heading in lines:
+        start = lines.index(heading)
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
+        lines[start:end] = [*section, ""] if end < len(lines) else section
+    else:
+        lines += ["", *section]
+    out.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
 
 
 def _per_triple(r: dict[str, Any]) -> str:

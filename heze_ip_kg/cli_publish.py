@@ -13,7 +13,7 @@ from heze_ip_kg.cli_options import data_options, fail_cleanly, fast_option, fold
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.publish import SITE_URL, publish_site
 from heze_ip_kg.resources import resource_dir
-from heze_ip_kg.serve import ServerSettings, run_server
+from heze_ip_kg.serve import DEFAULT_WORKERS
 from heze_ip_kg.validate import validate_graph
 
 
@@ -80,10 +80,17 @@ def publish(
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
     "--workers",
-    default=2,
+    default=DEFAULT_WORKERS,
     show_default=True,
     type=click.IntRange(1, 64),
-    help="Query worker processes (queries running at once).",
+    help="Query worker processes (queries running at once); two per core by default.",
+)
+@click.option(
+    "--worker-memory",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(64),
+    help="MiB a query may use in its worker beyond the shared store.",
 )
 @click.option(
     "--timeout",
@@ -106,17 +113,21 @@ def serve(
     host: str,
     port: int,
     workers: int,
+    worker_memory: int,
     timeout: float,
     max_rows: int,
     quiet: bool,
 ) -> None:
     """Serve the published site with content negotiation and a read-only SPARQL endpoint."""
+    from heze_ip_kg.serve.server import ServerSettings, run_server  # loads uvicorn
+
     run_server(
         ServerSettings.for_publication(
             dist,
             host=host,
             port=port,
             workers=workers,
+            worker_memory_bytes=worker_memory * 1024**2,
             query_timeout=timeout,
             max_rows=max_rows,
             quiet=quiet,

@@ -12,18 +12,23 @@ The server and its dependencies load only when one of the names below is first u
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
+
+# Workers are forked from one loaded store and share its memory, so more of them cost little:
+# two per core, so that a short query finds one free while long ones run (at lower priority).
+DEFAULT_WORKERS = max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 if TYPE_CHECKING:
     from heze_ip_kg.serve.server import Server, ServerSettings, make_server, run_server
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
+    if name in ("Server", "ServerSettings", "make_server", "run_server"):
         from heze_ip_kg.serve import server
 
         return getattr(server, name)
     raise AttributeError(name)
 
 
-__all__ = ["Server", "ServerSettings", "make_server", "run_server"]
+__all__ = ["DEFAULT_WORKERS", "Server", "ServerSettings", "make_server", "run_server"]

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import ipaddress
 import logging
-import os
 import signal
 import socket
 import sys
@@ -25,6 +24,7 @@ import uvicorn
 
 from heze_ip_kg.dumps import DUMP_NAME
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.serve import DEFAULT_WORKERS
 from heze_ip_kg.serve.connection import GuardedH11Protocol
 from heze_ip_kg.serve.endpoint import answer_sparql
 from heze_ip_kg.serve.exchange import ClientGoneError, Exchange, Message, Receive, Scope, Send
@@ -33,7 +33,6 @@ from heze_ip_kg.serve.site import Site
 
 LOOPBACK_NAMES = ("localhost",)
 MAX_TARGET_BYTES = 65_536  # the longest request target (path and query string) answered
-DEFAULT_WORKERS = max(2, min(8, 2 * (os.cpu_count() or 1)))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,82 @@
+"""Benchmark of ``serve`` under mixed traffic (part of ``make bench``): is the target met?
+
+Publishes the project, serves it in its own process with the default settings, and runs
+``tests/endpoint_mix.py``: 50 clients for 60 s, 30 % of them bad (runaway and abandoned
+queries, SERVICE, deep nesting, a costly text, malformed queries, bad graph parameters), 70 %
+asking the query catalogue and checking every answer. Writes ``bench/raw/endpoint.json``;
+``bench/report.py`` puts it in ``bench/results.md`` against the target docs/security.md states.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from heze_ip_kg.pipeline import build_all, load_project  # noqa: E402
+from heze_ip_kg.publish import publish_site  # noqa: E402
+from heze_ip_kg.validate import validate_graph  # noqa: E402
+from tests.endpoint_mix import run_mix  # noqa: E402
+from tests.server_load import served  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from report import ENDPOINT_HEADING, endpoint_section, replace_section  # noqa: E402
+
+RAW = ROOT / "bench" / "raw"
+TARGET_P99_SECONDS = 1.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="work-", dir=ROOT / "bench") as work:
+        result = build_all(load_project())
+        dist = Path(work) / "dist"
+        publish_site(
+            result.graph,
+            dist,
+            validate_graph(result.graph),
+            texts={str(t.iri): t.text for t in result.texts},
+        )
+        with served(dist) as (url, _):
+            report = run_mix(url, args.clients, 0.3, args.seconds)
+    bad_clients = round(args.clients * 0.3)
+    out = {
+        "clients": args.clients,
+        "bad_clients": bad_clients,
+        "seconds": report.seconds,
+        "good_queries": len(report.good),
+        "median_s": report.percentile(0.5),
+        "p99_s": report.percentile(0.99),
+        "max_s": max(report.good, default=0.0),
+        "good_statuses": {str(k): v for k, v in sorted(report.good_statuses.items())},
+        "bad_requests": dict(sorted(report.bad.items())),
+        "wrong": report.wrong[:20],
+        "target_p99_s": TARGET_P99_SECONDS,
+        "triples": len(result.graph),
+        "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "commit": subprocess.run(
+            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip(),
+        "command": f"bench/endpoint.py --clients {args.clients} --seconds {args.seconds:g}",
+    }
+    RAW.mkdir(parents=True, exist_ok=True)
+    (RAW / "endpoint.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
+    replace_section(ROOT / "bench" / "results.md", ENDPOINT_HEADING, endpoint_section(out))
+    print(report.markdown(args.clients, bad_clients))
+
+
+if __name__ == "__main__":
+    main()
