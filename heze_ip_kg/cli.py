@@ -33,9 +33,10 @@ from heze_ip_kg.cli_scale import corpus
 from heze_ip_kg.dumps import FORMATS, serialize, write_dumps
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.formatting import format_report, format_table
+from heze_ip_kg.limits import read_stream
 from heze_ip_kg.model import to_json_data
 from heze_ip_kg.namespaces import HIP, RDF
-from heze_ip_kg.parse import read_plan
+from heze_ip_kg.parse import parse_bytes, read_plan
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.progress import counter
 from heze_ip_kg.query import Table, list_queries, load_query, run_query
@@ -44,6 +45,7 @@ from heze_ip_kg.trace import chain, implements_view, render_svg, resolve_element
 from heze_ip_kg.trace import coverage as coverage_table
 from heze_ip_kg.validate import report_graph, validate_graph
 
+STDIN = "<stdin>"
 SUMMARY_CLASSES = (
     "Part",
     "GuidingIdea",
@@ -95,7 +97,7 @@ def build(output: Path, data: Path | None, base: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -114,7 +116,9 @@ def build(output: Path, data: Path | None, base: str) -> None:
 @click.option(
     "--encoding", default="utf-8", show_default=True, help="Text encoding of FILE, e.g. gb18030."
 )
-@click.option("--slug", default=None, help="IRI slug of the document (default: file stem).")
+@click.option(
+    "--slug", default=None, help="IRI slug of the document (default: file stem; stdin for -)."
+)
 @data_options
 @fail_cleanly
 def parse(
@@ -126,13 +130,20 @@ def parse(
     data: Path | None,
     base: str,
 ) -> None:
-    """Parse any plan text of this genre into its graph (or its document tree with json)."""
-    plan = read_plan(file, encoding=encoding)
+    """Parse any plan text of this genre into its graph (or its document tree with json).
+
+    FILE may be - for standard input. At most 16 MiB are read from a file, device or pipe.
+    """
+    if str(file) == "-":
+        raw = read_stream(sys.stdin.buffer, STDIN)
+        plan, stem = parse_bytes(raw, name=STDIN, encoding=encoding), "stdin"
+    else:
+        plan, stem = read_plan(file, encoding=encoding), file.stem
     if fmt == "json":
         payload = (json.dumps(to_json_data(plan), ensure_ascii=False, indent=2) + "\n").encode()
     else:
         project = load_project(data, base=base)
-        settings = DocumentSettings(slug or mint_slug(file.stem), base=base)
+        settings = DocumentSettings(slug or mint_slug(stem), base=base)
         graph = build_graph(plan, settings, project.vocabulary)
         payload = serialize(graph, fmt)
     if output is None:

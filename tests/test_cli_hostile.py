@@ -7,9 +7,11 @@ behind: no output file or folder, no temporary or staging file.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,3 +112,88 @@ def test_a_malformed_chinese_numeral_is_plain_text(tmp_path: Path) -> None:
 def copy_data(tmp_path: Path) -> Path:
     """A copy of the project's data folder to damage."""
     return Path(shutil.copytree(DATA, tmp_path / "data"))
+
+
+# --- input size: files, devices, pipes, standard input ------------------------------------------
+
+SIXTEEN_MIB = 16 * 1024 * 1024
+
+
+def test_dev_zero_is_refused_at_once(tmp_path: Path) -> None:
+    begun = time.monotonic()
+    result = run("parse", "/dev/zero", "-o", tmp_path / "out.ttl")
+    assert result.code == 2
+    assert result.error() == "/dev/zero: larger than 16 MiB, the limit for an input file"
+    assert time.monotonic() - begun < 30  # it read 4.9 GB in 8 s, then ran out of memory
+    assert listing(tmp_path) == []
+
+
+def test_an_endless_pipe_is_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "plan.fifo"
+    os.mkfifo(fifo)
+    writer = subprocess.Popen(["sh", "-c", f"yes 一、甲 > '{fifo}'"], stderr=subprocess.DEVNULL)
+    try:
+        result = run("parse", fifo, "-o", tmp_path / "out.ttl")
+    finally:
+        writer.kill()
+        writer.wait()
+    assert result.code == 2
+    assert result.error() == f"{fifo}: larger than 16 MiB, the limit for an input file"
+    assert listing(tmp_path) == ["plan.fifo"]
+
+
+def test_standard_input_is_read_to_the_limit(tmp_path: Path) -> None:
+    result = run("parse", "-", "-o", tmp_path / "out.ttl", stdin=b"x" * (SIXTEEN_MIB + 1))
+    assert result.code == 2
+    assert result.error() == "<stdin>: larger than 16 MiB, the limit for an input file"
+    assert listing(tmp_path) == []
+    plan = run("parse", "-", "--format", "json", stdin=SEED.read_bytes())
+    assert plan.code == 0, plan.stderr
+    assert b'"name": "<stdin>"' in plan.stdout
+
+
+def test_a_source_over_the_limit_is_refused_by_build(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    source = data / "sources" / SEED.name
+    source.write_bytes(SEED.read_bytes() + b"\n" * SIXTEEN_MIB)  # blank lines: only the size
+    result = run("build", "--data", data, "-o", tmp_path / "dist")
+    assert result.code == 2
+    assert result.error() == f"{source}: larger than 16 MiB, the limit for an input file"
+    assert not (tmp_path / "dist").exists()
+
+
+def test_too_many_lines_name_the_first_line_past_the_limit(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"
+    plan.write_text("（一）甲\n" + "乙\n" * 60_000, encoding="utf-8")
+    result = run("parse", plan, "-o", tmp_path / "out.ttl")
+    assert result.code == 2
+    assert result.error() == (
+        f"{plan}:50001:1: more than 50,000 non-blank lines, the limit for a plan text"
+    )
+    assert listing(tmp_path) == ["plan.txt"]
+
+
+# --- curated YAML nested thousands deep --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["sources/sources.yaml", "organizations.yaml", "parents/national-ip-plan-14fyp.yaml"]
+)
+@pytest.mark.parametrize(
+    ("nested", "place"),
+    [
+        ("[" * 3000 + "]" * 3000, ":1:33: "),
+        ("".join("  " * i + "a:\n" for i in range(3000)), ":32:63: "),
+    ],
+    ids=["flow", "block"],
+)
+def test_yaml_nested_3000_deep_is_refused_at_its_place(
+    tmp_path: Path, name: str, nested: str, place: str
+) -> None:
+    data = copy_data(tmp_path)
+    (data / name).write_text(nested, encoding="utf-8")
+    result = run("build", "--data", data, "-o", tmp_path / "dist")
+    assert result.code == 2
+    assert result.error() == f"{data / name}{place}invalid YAML: nested deeper than 32 levels"
+    assert not (tmp_path / "dist").exists()
+
