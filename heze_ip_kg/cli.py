@@ -33,6 +33,7 @@ from heze_ip_kg.cli_scale import corpus
 from heze_ip_kg.dumps import FORMATS, serialize, write_dumps
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.formatting import format_report, format_table
+from heze_ip_kg.iri import slug_problem
 from heze_ip_kg.limits import read_stream
 from heze_ip_kg.model import to_json_data
 from heze_ip_kg.namespaces import HIP, RDF
@@ -143,13 +144,29 @@ def parse(
         payload = (json.dumps(to_json_data(plan), ensure_ascii=False, indent=2) + "\n").encode()
     else:
         project = load_project(data, base=base)
-        settings = DocumentSettings(slug or mint_slug(stem), base=base)
+        settings = DocumentSettings(_slug(slug, stem, file), base=base)
         graph = build_graph(plan, settings, project.vocabulary)
         payload = serialize(graph, fmt)
     if output is None:
         sys.stdout.buffer.write(payload)
         return
     atomic_write(output, payload)
+
+
+def _slug(given: str | None, stem: str, file: Path) -> str:
+    """The document's slug: ``--slug``, or one minted from the file's name; checked."""
+    if given is not None:
+        problem = slug_problem(given)
+        if problem:
+            raise InputError(f"--slug {given!r}: {problem}")
+        return given
+    minted = mint_slug(stem)
+    problem = slug_problem(minted)
+    if problem:
+        raise InputError(
+            f"the slug {minted!r} made from its name {problem}; give --slug", file=str(file)
+        )
+    return minted
 
 
 @main.command()

@@ -6,15 +6,23 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rdflib import Graph
 
 from heze_ip_kg.errors import HezeIpKgError, InputError
+from heze_ip_kg.iri import base_problem
 from heze_ip_kg.namespaces import DEFAULT_BASE
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def exit_with(message: str, code: int) -> NoReturn:
+    """Print ``message`` as one ``heze-ip-kg: error:`` line on stderr and exit with ``code``."""
+    line = " ".join(message.splitlines())  # one line, whatever the cause said
+    click.echo(f"heze-ip-kg: error: {line}", err=True)
+    sys.exit(code)
 
 
 def fail_cleanly(command: F) -> F:
@@ -25,9 +33,7 @@ def fail_cleanly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except HezeIpKgError as err:
-            message = " ".join(str(err).splitlines())  # one line, whatever the cause said
-            click.echo(f"heze-ip-kg: error: {message}", err=True)
-            sys.exit(2)
+            exit_with(str(err), 2)
 
     return wrapper  # type: ignore[return-value]
 
@@ -44,6 +50,19 @@ def folder_option(*names: str, default: str, help: str) -> Callable[[F], F]:
 
 
 def data_options(command: F) -> F:
+    """``--data DIR`` and ``--base IRI``; a base that is not an absolute http(s) IRI ending in
+    ``/`` is refused (exit 2) before the command runs."""
+
+    run = command
+
+    @wraps(run)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        problem = base_problem(kwargs["base"])
+        if problem:
+            exit_with(f"--base {kwargs['base']!r}: {problem}", 2)
+        return run(*args, **kwargs)
+
+    command = checked  # type: ignore[assignment]
     command = click.option(
         "--data",
         "data",
@@ -103,4 +122,4 @@ def read_graphs(paths: tuple[Path, ...]) -> Graph:
     return graph
 
 
-__all__ = ["data_options", "fail_cleanly", "read_graphs", "server_options"]
+__all__ = ["data_options", "exit_with", "fail_cleanly", "read_graphs", "server_options"]

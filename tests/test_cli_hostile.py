@@ -197,3 +197,86 @@ def test_yaml_nested_3000_deep_is_refused_at_its_place(
     assert result.error() == f"{data / name}{place}invalid YAML: nested deeper than 32 levels"
     assert not (tmp_path / "dist").exists()
 
+
+# --- slugs and bases: IRI path segments, file names of the site --------------------------------
+
+SLUG_RULE = "must be lower-case ASCII letters, digits and hyphens (other characters %XX-encoded)"
+
+
+@pytest.mark.parametrize(
+    ("slug", "problem"),
+    [
+        ('"a b"', SLUG_RULE),  # a ValueError from the Turtle writer once
+        ('"<x>"', SLUG_RULE),
+        ('"../x"', SLUG_RULE),  # once built, into the IRI and the site's folders
+        ('"a/b"', SLUG_RULE),
+        ('""', SLUG_RULE),
+        ('"org"', "is reserved for the IRIs heze-ip-kg mints under the base"),
+    ],
+)
+def test_a_bad_slug_in_sources_yaml_names_its_line(
+    tmp_path: Path, slug: str, problem: str
+) -> None:
+    data = copy_data(tmp_path)
+    sources = data / "sources" / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(text.replace("slug: heze-ip-plan-14fyp", f"slug: {slug}"), "utf-8")
+    result = run("build", "--data", data, "-o", tmp_path / "dist")
+    assert result.code == 2
+    written = slug.strip('"')
+    assert result.error().startswith(f"{sources}:6: sources[1]: slug {written!r} {problem}")
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_bad_element_id_in_a_parent_file_names_its_line(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    parent = data / "parents" / "shandong-ip-plan-14fyp.yaml"
+    text = parent.read_text(encoding="utf-8")
+    parent.write_text(text.replace("  - id: guiding-idea-1\n", '  - id: "a b"\n', 1), "utf-8")
+    line = text[: text.index("  - id: guiding-idea-1")].count("\n") + 1
+    result = run("build", "--data", data, "-o", tmp_path / "dist")
+    assert result.code == 2
+    assert result.error() == f"{parent}:{line}: elements[1]: id 'a b' {SLUG_RULE}"
+    assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize("slug", ["a b", "../x", "<x>", "x?y", "doc"])
+def test_a_bad_slug_option_is_refused(tmp_path: Path, slug: str) -> None:
+    result = run("parse", SEED, "--slug", slug, "-o", tmp_path / "out.ttl")
+    assert result.code == 2
+    assert result.error().startswith(f"--slug {slug!r}: ")
+    assert listing(tmp_path) == []
+
+
+def test_a_file_name_that_makes_a_reserved_slug_asks_for_one(tmp_path: Path) -> None:
+    plan = tmp_path / "org.txt"
+    shutil.copy(SEED, plan)
+    result = run("parse", plan, "-o", tmp_path / "out.ttl")
+    assert result.code == 2
+    assert result.error().startswith(f"{plan}: the slug 'org' made from its name is reserved")
+    assert result.error().endswith("; give --slug")
+    assert listing(tmp_path) == ["org.txt"]
+
+
+@pytest.mark.parametrize(
+    ("base", "problem"),
+    [
+        ("https://example.org/a b/", "holds ' ', which an IRI cannot"),  # a ValueError once
+        ("https://example.org/<x>/", "holds '<', which an IRI cannot"),
+        ("https://example.org/id", "must end in '/'"),
+        ("example.org/id/", "must be an absolute http:// or https:// IRI"),
+        ("file:///tmp/", "must be an absolute http:// or https:// IRI"),
+        ("https://example.org/id/?x=1/", "must not have a query or a fragment"),
+        ("https://example.org/%zz/", "holds a '%' that is not a %XX escape"),
+        ("https://example.org/a/../", "must not have '.' or '..' segments"),
+    ],
+)
+@pytest.mark.parametrize("command", ["parse", "build"])
+def test_a_bad_base_is_refused_before_anything_runs(
+    tmp_path: Path, base: str, problem: str, command: str
+) -> None:
+    args = [SEED, "-o", tmp_path / "out.ttl"] if command == "parse" else ["-o", tmp_path / "d"]
+    result = run(command, *args, "--base", base)
+    assert result.code == 2
+    assert result.error() == f"--base {base!r}: {problem}"
+    assert listing(tmp_path) == []
