@@ -280,3 +280,43 @@ def test_a_bad_base_is_refused_before_anything_runs(
     assert result.code == 2
     assert result.error() == f"--base {base!r}: {problem}"
     assert listing(tmp_path) == []
+
+
+# --- curated regular expressions ------------------------------------------------------------------
+
+
+def _with_pattern(data: Path, row: str) -> Path:
+    """``data/role-patterns.tsv`` with ``row`` first after the header (line 6)."""
+    path = data / "role-patterns.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    header = next(i for i, line in enumerate(lines) if line.startswith("id\t"))
+    assert header == 4
+    lines.insert(header + 1, row + "\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def test_a_catastrophic_role_pattern_stops_at_its_time_limit(tmp_path: Path) -> None:
+    data = copy_data(tmp_path)
+    patterns = _with_pattern(data, "slow\tlead\t*\t{org}(?:[^。；]|[^。；])*X")
+    begun = time.monotonic()
+    result = run("build", "--data", data, "-o", tmp_path / "dist")
+    assert result.code == 2
+    assert result.error() == (
+        f"{patterns}:6: pattern 'slow' ran past 1 s on one sentence (catastrophic backtracking?)"
+    )
+    assert time.monotonic() - begun < 30  # it ran for minutes
+    assert not (tmp_path / "dist").exists()
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["{org}(牵头", "{org}牵头\\", "{org}{2,1}"],
+)
+def test_a_broken_role_pattern_names_its_line(tmp_path: Path, pattern: str) -> None:
+    data = copy_data(tmp_path)
+    patterns = _with_pattern(data, f"broken\tlead\t*\t{pattern}")
+    result = run("build", "--data", data, "-o", tmp_path / "dist")
+    assert result.code == 2
+    assert result.error().startswith(f"{patterns}:6: bad pattern: ")
+    assert not (tmp_path / "dist").exists()
