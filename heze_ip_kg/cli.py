@@ -1,7 +1,9 @@
 """The ``heze-ip-kg`` command: a thin layer over the Python API.
 
-Exit codes: 0 success, 1 a check failed, 2 bad input or usage. Data goes to stdout, messages to
-stderr; an error is one line naming the place.
+Exit codes: 0 success, 1 a check failed, 2 bad input or usage, 3 an output the system refused to
+write (disk full, read-only file system, no permission). Data goes to stdout, messages to
+stderr; an error is one line naming the place (``file:line: message``, the option, or the output
+and the system's reason), and nothing partial is written.
 """
 
 from __future__ import annotations

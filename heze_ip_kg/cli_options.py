@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -11,11 +13,15 @@ from typing import Any, NoReturn, TypeVar
 import click
 from rdflib import Graph
 
-from heze_ip_kg.errors import HezeIpKgError, InputError
+from heze_ip_kg.errors import HezeIpKgError, InputError, OutputError
 from heze_ip_kg.iri import base_problem
 from heze_ip_kg.namespaces import DEFAULT_BASE
 
 F = TypeVar("F", bound=Callable[..., Any])
+# What the system says when it will not take what we write: full, read-only, not allowed.
+WRITE_ERRORS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO, errno.EACCES, errno.EPERM}
+)
 
 
 def exit_with(message: str, code: int) -> NoReturn:
@@ -26,14 +32,26 @@ def exit_with(message: str, code: int) -> NoReturn:
 
 
 def fail_cleanly(command: F) -> F:
-    """Turn a user-fixable error into one line on stderr and exit code 2."""
+    """Turn a user-fixable error into one line on stderr: exit code 2 for bad input or usage,
+    3 for an output the system refused to write (disk full, read-only, no permission)."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()  # a full disk behind stdout shows here, not as Python exits
+            return result
+        except OutputError as err:  # a file or folder output: atomic.py names it
+            exit_with(str(err), 3)
         except HezeIpKgError as err:
             exit_with(str(err), 2)
+        except OSError as err:
+            if err.errno not in WRITE_ERRORS:
+                raise
+            # Outputs to files come as OutputError; what is left is standard output.
+            named = isinstance(err.filename, str | bytes)
+            name = os.fsdecode(err.filename) if named else "standard output"
+            exit_with(str(OutputError(name, err.strerror or str(err))), 3)
 
     return wrapper  # type: ignore[return-value]
 

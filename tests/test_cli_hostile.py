@@ -8,6 +8,7 @@ behind: no output file or folder, no temporary or staging file.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -214,9 +215,7 @@ SLUG_RULE = "must be lower-case ASCII letters, digits and hyphens (other charact
         ('"org"', "is reserved for the IRIs heze-ip-kg mints under the base"),
     ],
 )
-def test_a_bad_slug_in_sources_yaml_names_its_line(
-    tmp_path: Path, slug: str, problem: str
-) -> None:
+def test_a_bad_slug_in_sources_yaml_names_its_line(tmp_path: Path, slug: str, problem: str) -> None:
     data = copy_data(tmp_path)
     sources = data / "sources" / "sources.yaml"
     text = sources.read_text(encoding="utf-8")
@@ -320,3 +319,207 @@ def test_a_broken_role_pattern_names_its_line(tmp_path: Path, pattern: str) -> N
     assert result.code == 2
     assert result.error().startswith(f"{patterns}:6: bad pattern: ")
     assert not (tmp_path / "dist").exists()
+
+
+# --- outputs the system refuses: a full disk, a read-only one ------------------------------------
+
+
+def _can_mount_privately() -> bool:
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = ["unshare", "-m", "--propagation", "private", "mount", "-t", "tmpfs", "t", "/mnt"]
+    return subprocess.run(probe, capture_output=True, check=False).returncode == 0
+
+
+NEEDS_MOUNT = pytest.mark.skipif(
+    not _can_mount_privately(),
+    reason="needs root and a private mount namespace (unshare -m) for a small or read-only "
+    "tmpfs; CI runs as root",
+)
+
+
+@dataclass(frozen=True)
+class DiskRun:
+    run: Run
+    left: list[str]  # what is on the small disk afterwards (its mount ends with the namespace)
+    before: str  # the output of ``setup``
+    after: str  # the output of ``check``
+
+
+def on_small_disk(
+    tmp_path: Path,
+    *args: str,
+    size: str,
+    setup: str = "",
+    check: str = "",
+    read_only: bool = False,
+) -> DiskRun:
+    """``heze-ip-kg ARGS`` (``heze`` in ``setup``) with ``$DISK`` a tmpfs of ``size`` (read-only if asked) mounted in a
+    private mount namespace: a real full disk, or a real read-only file system."""
+    disk, logs = tmp_path / "disk", tmp_path / "logs"
+    disk.mkdir()
+    logs.mkdir()
+    script = f"""
+        set -u
+        DISK={shlex.quote(str(disk))}; cd {shlex.quote(str(ROOT))}
+        heze() {{ {shlex.quote(sys.executable)} -m heze_ip_kg "$@"; }}
+        mount -t tmpfs -o size={size} tmpfs "$DISK" || exit 90
+        ({setup or ":"}) > '{logs}/before' 2>&1 || exit 91
+        {"mount -o remount,ro $DISK || exit 92" if read_only else ""}
+        heze {" ".join(args)} > '{logs}/stdout' 2> '{logs}/stderr'
+        echo $? > '{logs}/code'
+        (cd "$DISK" && find . -mindepth 1 | sort) > '{logs}/left'
+        ({check or ":"}) > '{logs}/after' 2>&1
+    """
+    done = subprocess.run(
+        ["unshare", "-m", "--propagation", "private", "sh", "-c", script],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, (done.returncode, done.stderr)
+    result = Run(
+        int((logs / "code").read_text()),
+        (logs / "stdout").read_bytes(),
+        (logs / "stderr").read_text(encoding="utf-8"),
+    )
+    left = [line[2:] for line in (logs / "left").read_text().splitlines()]
+    return DiskRun(result, left, (logs / "before").read_text(), (logs / "after").read_text())
+
+
+DIGEST = '(cd "$DISK" && find . -type f | sort | xargs sha256sum)'
+
+
+@NEEDS_MOUNT
+def test_build_on_a_full_disk_exits_3_and_leaves_nothing(tmp_path: Path) -> None:
+    done = on_small_disk(tmp_path, "build", "-o", "$DISK/dist", size="64k")
+    assert done.run.code == 3
+    assert done.run.error() == f"cannot write {tmp_path}/disk/dist: No space left on device"
+    assert done.left == []
+
+
+@NEEDS_MOUNT
+def test_build_on_a_disk_too_small_for_two_keeps_the_previous_output(tmp_path: Path) -> None:
+    done = on_small_disk(
+        tmp_path,
+        "build",
+        "-o",
+        "$DISK/dist",
+        size="3m",  # one build's dumps are 2 MB: the new one cannot be staged beside the old
+        setup=f"heze build -o $DISK/dist 2>/dev/null && {DIGEST}",
+        check=DIGEST,
+    )
+    assert done.run.code == 3
+    assert done.run.error() == f"cannot write {tmp_path}/disk/dist: No space left on device"
+    assert done.after == done.before  # the previous dumps, byte for byte
+    assert done.left == sorted(
+        ["dist", "dist/.heze-ip-kg"] + [f"dist/heze-ip-kg.{ext}" for ext in ("jsonld", "nt", "ttl")]
+    )
+
+
+@NEEDS_MOUNT
+def test_publish_on_a_full_disk_exits_3_and_leaves_nothing(tmp_path: Path) -> None:
+    # Some pages are written by forked workers: their error comes back through the pool.
+    done = on_small_disk(tmp_path, "publish", "-o", "$DISK/dist", "--workers", "2", size="8m")
+    assert done.run.code == 3
+    assert done.run.error() == f"cannot write {tmp_path}/disk/dist: No space left on device"
+    assert done.left == []
+
+
+@NEEDS_MOUNT
+def test_parse_on_a_full_disk_exits_3_and_leaves_nothing(tmp_path: Path) -> None:
+    done = on_small_disk(tmp_path, "parse", str(SEED), "-o", "$DISK/plan.ttl", size="16k")
+    assert done.run.code == 3
+    assert done.run.error() == f"cannot write {tmp_path}/disk/plan.ttl: No space left on device"
+    assert done.left == []  # nor the temporary file
+
+
+@NEEDS_MOUNT
+@pytest.mark.parametrize(
+    "args",
+    [("build", "-o", "$DISK/dist"), ("parse", str(SEED), "-o", "$DISK/plan.ttl")],
+    ids=["build", "parse"],
+)
+def test_a_read_only_disk_exits_3_and_leaves_nothing(tmp_path: Path, args: tuple[str]) -> None:
+    done = on_small_disk(tmp_path, *args, size="4m", read_only=True)
+    assert done.run.code == 3
+    name = Path(args[-1]).name
+    assert done.run.error() == f"cannot write {tmp_path}/disk/{name}: Read-only file system"
+    assert done.left == []
+
+
+@NEEDS_MOUNT
+def test_a_read_only_output_folder_keeps_the_previous_output(tmp_path: Path) -> None:
+    done = on_small_disk(
+        tmp_path,
+        "build",
+        "-o",
+        "$DISK/out/dist",
+        size="8m",
+        # A read-only bind mount of the folder holding the output (root ignores mode bits).
+        setup=f"heze build -o $DISK/out/dist 2>/dev/null && mount --bind $DISK/out $DISK/out"
+        f" && mount -o remount,bind,ro $DISK/out && {DIGEST}",
+        check=DIGEST,
+    )
+    assert done.run.code == 3
+    assert done.run.error() == f"cannot write {tmp_path}/disk/out/dist: Read-only file system"
+    assert done.after == done.before
+    assert not [name for name in done.left if "staging" in name]
+
+
+def test_parse_to_dev_full_exits_3(tmp_path: Path) -> None:
+    result = run("parse", SEED, "-o", "/dev/full")  # a device is written to, never replaced
+    assert result.code == 3
+    assert result.error() == "cannot write /dev/full: No space left on device"
+
+
+def test_standard_output_on_a_full_disk_exits_3() -> None:
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "heze_ip_kg", "parse", str(SEED)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            cwd=ROOT,
+            check=False,
+        )
+    result = Run(done.returncode, b"", done.stderr.decode())
+    assert result.code == 3
+    assert result.error() == "cannot write standard output: No space left on device"
+
+
+# --- an output that is a symbolic link -----------------------------------------------------------
+
+
+def _everything(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+
+
+@pytest.mark.parametrize("command", ["build", "publish"])
+def test_an_output_folder_that_is_a_link_is_written_where_it_leads(
+    tmp_path: Path, command: str
+) -> None:
+    (tmp_path / "here").mkdir()
+    (tmp_path / "there").mkdir()
+    link = tmp_path / "here" / "dist"
+    link.symlink_to("../there/target")  # dangling: the first run makes the folder
+    for _ in range(2):  # a new folder, then a swap with the previous one
+        result = run(command, "-o", link)
+        assert result.code == 0, result.stderr
+        assert link.is_symlink()
+        assert os.readlink(link) == "../there/target"
+        assert (tmp_path / "there" / "target" / "heze-ip-kg.ttl").is_file()
+        everything = _everything(tmp_path)
+        assert not [name for name in everything if "staging" in name], everything
+        assert everything[:3] == ["here", "here/dist", "there"]
+        assert all(name.startswith("there/target") for name in everything[3:])
+
+
+def test_an_output_file_that_is_a_link_is_written_where_it_leads(tmp_path: Path) -> None:
+    link = tmp_path / "plan.ttl"
+    link.symlink_to(tmp_path / "real.ttl")
+    for _ in range(2):
+        result = run("parse", SEED, "-o", link)
+        assert result.code == 0, result.stderr
+        assert link.is_symlink()
+        assert (tmp_path / "real.ttl").stat().st_size > 0
+        assert listing(tmp_path) == ["plan.ttl", "real.ttl"]
