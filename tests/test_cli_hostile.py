@@ -354,8 +354,9 @@ def on_small_disk(
     check: str = "",
     read_only: bool = False,
 ) -> DiskRun:
-    """``heze-ip-kg ARGS`` (``heze`` in ``setup``) with ``$DISK`` a tmpfs of ``size`` (read-only if asked) mounted in a
-    private mount namespace: a real full disk, or a real read-only file system."""
+    """``heze-ip-kg ARGS`` with ``$DISK`` a tmpfs of ``size`` (read-only if asked) mounted in a
+    private mount namespace: a real full disk, or a real read-only file system. ``setup`` runs
+    before (``heze`` is the command there), ``check`` after."""
     disk, logs = tmp_path / "disk", tmp_path / "logs"
     disk.mkdir()
     logs.mkdir()
@@ -523,3 +524,16 @@ def test_an_output_file_that_is_a_link_is_written_where_it_leads(tmp_path: Path)
         assert link.is_symlink()
         assert (tmp_path / "real.ttl").stat().st_size > 0
         assert listing(tmp_path) == ["plan.ttl", "real.ttl"]
+
+
+def test_an_output_that_is_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    # Replaced through a temporary file it became a regular file (as root, -o /dev/null did).
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    result = run("parse", SEED, "--format", "nt", "-o", fifo)
+    received = reader.communicate(timeout=60)[0]
+    assert result.code == 0, result.stderr
+    assert fifo.is_fifo()
+    assert received.startswith(b"<https://w3id.org/heze-ip-kg/id/000%5F5c974d2b1e7beda6")
+    assert listing(tmp_path) == ["out.fifo"]
