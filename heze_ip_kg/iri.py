@@ -51,8 +51,33 @@ def slug_problem(slug: str) -> str | None:
     return None
 
 
+def web_iri_problem(iri: str) -> str | None:
+    """Why ``iri`` is not an absolute http(s) IRI that Turtle can write, or None.
+
+    >>> web_iri_problem("https://example.org/sparql") is None
+    True
+    >>> web_iri_problem("a b")
+    "holds ' ', which an IRI cannot"
+    """
+    bad = _NOT_IRI.search(iri)
+    if bad:
+        return f"holds {bad.group()!r}, which an IRI cannot"
+    if _BAD_ESCAPE.search(iri):
+        return "holds a '%' that is not a %XX escape"
+    try:
+        parts = urlsplit(iri)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError as err:
+        return f"is not an IRI ({err})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an absolute http:// or https:// IRI"
+    if "#" in iri:
+        return "must not have a fragment"
+    return None
+
+
 def base_problem(base: str) -> str | None:
-    """Why ``base`` cannot be the base IRI of the data, or None when it can.
+    """Why ``base`` cannot be the base IRI of the data (or of the site), or None when it can.
 
     >>> base_problem("https://w3id.org/heze-ip-kg/id/") is None
     True
@@ -61,19 +86,11 @@ def base_problem(base: str) -> str | None:
     >>> base_problem("file:///tmp/")
     'must be an absolute http:// or https:// IRI'
     """
-    bad = _NOT_IRI.search(base)
-    if bad:
-        return f"holds {bad.group()!r}, which an IRI cannot"
-    if _BAD_ESCAPE.search(base):
-        return "holds a '%' that is not a %XX escape"
-    try:
-        parts = urlsplit(base)
-        parts.port  # noqa: B018 - parsing the port is the check
-    except ValueError as err:
-        return f"is not an IRI ({err})"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "must be an absolute http:// or https:// IRI"
-    if parts.query or parts.fragment or "?" in base or "#" in base:
+    problem = web_iri_problem(base)
+    if problem:
+        return problem
+    parts = urlsplit(base)
+    if parts.query or "?" in base:
         return "must not have a query or a fragment"
     if not parts.path.endswith("/"):
         return "must end in '/'"
@@ -82,4 +99,10 @@ def base_problem(base: str) -> str | None:
     return None
 
 
-__all__ = ["RESERVED_SLUGS", "base_problem", "segment_problem", "slug_problem"]
+__all__ = [
+    "RESERVED_SLUGS",
+    "base_problem",
+    "segment_problem",
+    "slug_problem",
+    "web_iri_problem",
+]

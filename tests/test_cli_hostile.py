@@ -281,6 +281,24 @@ def test_a_bad_base_is_refused_before_anything_runs(
     assert listing(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "problem"),
+    [
+        ("--site-url", "https://example.org/a b/", "holds ' ', which an IRI cannot"),
+        ("--site-url", "https://example.org/site", "must end in '/'"),  # pages joined to it
+        ("--sparql-endpoint", "example.org/sparql", "must be an absolute http:// or https:// IRI"),
+        ("--sparql-endpoint", "https://example.org/<sparql>", "holds '<', which an IRI cannot"),
+    ],
+)
+def test_a_bad_publication_address_is_refused(
+    tmp_path: Path, option: str, value: str, problem: str
+) -> None:
+    result = run("publish", "-o", tmp_path / "dist", option, value)  # a ValueError once
+    assert result.code == 2
+    assert result.error() == f"{option} {value!r}: {problem}"
+    assert listing(tmp_path) == []
+
+
 # --- curated regular expressions ------------------------------------------------------------------
 
 
