@@ -70,20 +70,28 @@ def _reason(err: OSError) -> str:
     return err.strerror or str(err) or type(err).__name__
 
 
+def _failed_path(err: OSError) -> Path | None:
+    """The absolute path ``err`` names, if it names one."""
+    if not isinstance(err.filename, str | bytes):
+        return None
+    return Path(os.path.abspath(os.fsdecode(err.filename)))
+
+
 def _output_error(err: OSError, target: Path, staging: Path | None) -> OutputError:
     """``err`` as an ``OutputError`` naming ``target``, or the file under it that failed."""
     name = target
-    failed = Path(os.fsdecode(err.filename)) if isinstance(err.filename, str | bytes) else None
-    if failed is not None and staging is not None and failed.is_relative_to(staging):
-        name = target / failed.relative_to(staging)
+    failed = _failed_path(err)
+    if failed is not None and staging is not None:
+        inside = Path(os.path.abspath(staging))
+        if failed.is_relative_to(inside):
+            name = target / failed.relative_to(inside)
     return OutputError(str(name), _reason(err))
 
 
 def _about_output(err: OSError, real: Path) -> bool:
     """Whether ``err`` concerns the output (a file in or beside it, or no file: a write)."""
-    if not isinstance(err.filename, str | bytes):
-        return True
-    return Path(os.fsdecode(err.filename)).is_relative_to(real.parent)
+    failed = _failed_path(err)
+    return failed is None or failed.is_relative_to(os.path.abspath(real.parent))
 
 
 def _exchange(first: Path, second: Path) -> bool:

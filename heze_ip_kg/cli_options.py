@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import errno
-import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -46,12 +45,11 @@ def fail_cleanly(command: F) -> F:
         except HezeIpKgError as err:
             exit_with(str(err), 2)
         except OSError as err:
-            if err.errno not in WRITE_ERRORS:
+            # Files and folders come as OutputError (atomic.py): a write that names no file and
+            # that the system refused went to standard output.
+            if err.errno not in WRITE_ERRORS or err.filename is not None:
                 raise
-            # Outputs to files come as OutputError; what is left is standard output.
-            named = isinstance(err.filename, str | bytes)
-            name = os.fsdecode(err.filename) if named else "standard output"
-            exit_with(str(OutputError(name, err.strerror or str(err))), 3)
+            exit_with(str(OutputError("standard output", err.strerror or str(err))), 3)
 
     return wrapper  # type: ignore[return-value]
 
