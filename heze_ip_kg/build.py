@@ -18,6 +18,8 @@ from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
 
+from heze_ip_kg.errors import InputError
+from heze_ip_kg.iri import base_problem, slug_problem
 from heze_ip_kg.model import Element, ElementKind, Plan, Span
 from heze_ip_kg.namespaces import (
     DCTERMS,
@@ -72,6 +74,14 @@ class DocumentSettings:
     url: str | None = None
     base: str = DEFAULT_BASE
     synthetic: bool = False
+
+    def __post_init__(self) -> None:
+        problem = slug_problem(self.slug)
+        if problem:
+            raise InputError(f"slug {self.slug!r} {problem}")
+        problem = base_problem(self.base)
+        if problem:
+            raise InputError(f"base IRI {self.base!r} {problem}")
 
 
 @dataclass(frozen=True)

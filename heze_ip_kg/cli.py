@@ -1,7 +1,9 @@
 """The ``heze-ip-kg`` command: a thin layer over the Python API.
 
-Exit codes: 0 success, 1 a check failed, 2 bad input or usage. Data goes to stdout, messages to
-stderr; an error is one line naming the place.
+Exit codes: 0 success, 1 a check failed, 2 bad input or usage, 3 an output the system refused to
+write (disk full, read-only file system, no permission). Data goes to stdout, messages to
+stderr; an error is one line naming the place (``file:line: message``, the option, or the output
+and the system's reason), and nothing partial is written.
 """
 
 from __future__ import annotations
@@ -33,9 +35,11 @@ from heze_ip_kg.cli_scale import corpus
 from heze_ip_kg.dumps import FORMATS, serialize, write_dumps
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.formatting import format_report, format_table
+from heze_ip_kg.iri import slug_problem
+from heze_ip_kg.limits import read_stream
 from heze_ip_kg.model import to_json_data
 from heze_ip_kg.namespaces import HIP, RDF
-from heze_ip_kg.parse import read_plan
+from heze_ip_kg.parse import parse_bytes, read_plan
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.progress import counter
 from heze_ip_kg.query import Table, list_queries, load_query, run_query
@@ -44,6 +48,7 @@ from heze_ip_kg.trace import chain, implements_view, render_svg, resolve_element
 from heze_ip_kg.trace import coverage as coverage_table
 from heze_ip_kg.validate import report_graph, validate_graph
 
+STDIN = "<stdin>"
 SUMMARY_CLASSES = (
     "Part",
     "GuidingIdea",
@@ -95,7 +100,7 @@ def build(output: Path, data: Path | None, base: str) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @click.option(
     "-o",
     "--output",
@@ -114,7 +119,9 @@ def build(output: Path, data: Path | None, base: str) -> None:
 @click.option(
     "--encoding", default="utf-8", show_default=True, help="Text encoding of FILE, e.g. gb18030."
 )
-@click.option("--slug", default=None, help="IRI slug of the document (default: file stem).")
+@click.option(
+    "--slug", default=None, help="IRI slug of the document (default: file stem; stdin for -)."
+)
 @data_options
 @fail_cleanly
 def parse(
@@ -126,19 +133,42 @@ def parse(
     data: Path | None,
     base: str,
 ) -> None:
-    """Parse any plan text of this genre into its graph (or its document tree with json)."""
-    plan = read_plan(file, encoding=encoding)
+    """Parse any plan text of this genre into its graph (or its document tree with json).
+
+    FILE may be - for standard input. At most 16 MiB are read from a file, device or pipe.
+    """
+    if str(file) == "-":
+        raw = read_stream(sys.stdin.buffer, STDIN)
+        plan, stem = parse_bytes(raw, name=STDIN, encoding=encoding), "stdin"
+    else:
+        plan, stem = read_plan(file, encoding=encoding), file.stem
     if fmt == "json":
         payload = (json.dumps(to_json_data(plan), ensure_ascii=False, indent=2) + "\n").encode()
     else:
         project = load_project(data, base=base)
-        settings = DocumentSettings(slug or mint_slug(file.stem), base=base)
+        settings = DocumentSettings(_slug(slug, stem, file), base=base)
         graph = build_graph(plan, settings, project.vocabulary)
         payload = serialize(graph, fmt)
     if output is None:
         sys.stdout.buffer.write(payload)
         return
     atomic_write(output, payload)
+
+
+def _slug(given: str | None, stem: str, file: Path) -> str:
+    """The document's slug: ``--slug``, or one minted from the file's name; checked."""
+    if given is not None:
+        problem = slug_problem(given)
+        if problem:
+            raise InputError(f"--slug {given!r}: {problem}")
+        return given
+    minted = mint_slug(stem)
+    problem = slug_problem(minted)
+    if problem:
+        raise InputError(
+            f"the slug {minted!r} made from its name {problem}; give --slug", file=str(file)
+        )
+    return minted
 
 
 @main.command()

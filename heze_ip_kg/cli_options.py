@@ -2,32 +2,54 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rdflib import Graph
 
-from heze_ip_kg.errors import HezeIpKgError, InputError
+from heze_ip_kg.errors import HezeIpKgError, InputError, OutputError
+from heze_ip_kg.iri import base_problem
 from heze_ip_kg.namespaces import DEFAULT_BASE
 
 F = TypeVar("F", bound=Callable[..., Any])
+# What the system says when it will not take what we write: full, read-only, not allowed.
+WRITE_ERRORS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG, errno.EIO, errno.EACCES, errno.EPERM}
+)
+
+
+def exit_with(message: str, code: int) -> NoReturn:
+    """Print ``message`` as one ``heze-ip-kg: error:`` line on stderr and exit with ``code``."""
+    line = " ".join(message.splitlines())  # one line, whatever the cause said
+    click.echo(f"heze-ip-kg: error: {line}", err=True)
+    sys.exit(code)
 
 
 def fail_cleanly(command: F) -> F:
-    """Turn a user-fixable error into one line on stderr and exit code 2."""
+    """Turn a user-fixable error into one line on stderr: exit code 2 for bad input or usage,
+    3 for an output the system refused to write (disk full, read-only, no permission)."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()  # a full disk behind stdout shows here, not as Python exits
+            return result
+        except OutputError as err:  # a file or folder output: atomic.py names it
+            exit_with(str(err), 3)
         except HezeIpKgError as err:
-            message = " ".join(str(err).splitlines())  # one line, whatever the cause said
-            click.echo(f"heze-ip-kg: error: {message}", err=True)
-            sys.exit(2)
+            exit_with(str(err), 2)
+        except OSError as err:
+            # Files and folders come as OutputError (atomic.py): a write that names no file and
+            # that the system refused went to standard output.
+            if err.errno not in WRITE_ERRORS or err.filename is not None:
+                raise
+            exit_with(str(OutputError("standard output", err.strerror or str(err))), 3)
 
     return wrapper  # type: ignore[return-value]
 
@@ -44,6 +66,19 @@ def folder_option(*names: str, default: str, help: str) -> Callable[[F], F]:
 
 
 def data_options(command: F) -> F:
+    """``--data DIR`` and ``--base IRI``; a base that is not an absolute http(s) IRI ending in
+    ``/`` is refused (exit 2) before the command runs."""
+
+    run = command
+
+    @wraps(run)
+    def checked(*args: Any, **kwargs: Any) -> Any:
+        problem = base_problem(kwargs["base"])
+        if problem:
+            exit_with(f"--base {kwargs['base']!r}: {problem}", 2)
+        return run(*args, **kwargs)
+
+    command = checked  # type: ignore[assignment]
     command = click.option(
         "--data",
         "data",
@@ -103,4 +138,4 @@ def read_graphs(paths: tuple[Path, ...]) -> Graph:
     return graph
 
 
-__all__ = ["data_options", "fail_cleanly", "read_graphs", "server_options"]
+__all__ = ["data_options", "exit_with", "fail_cleanly", "read_graphs", "server_options"]

@@ -10,6 +10,8 @@ from heze_ip_kg.atomic import atomic_write
 from heze_ip_kg.backends import OxigraphBackend
 from heze_ip_kg.catalogue import queries_readme, shapes_readme
 from heze_ip_kg.cli_options import data_options, fail_cleanly, fast_option, folder_option
+from heze_ip_kg.errors import InputError
+from heze_ip_kg.iri import base_problem, web_iri_problem
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.publish import SITE_URL, publish_site
 from heze_ip_kg.resources import resource_dir
@@ -54,6 +56,12 @@ def publish(
 
     With --fast, validation and the catalogue queries run on an embedded Oxigraph store.
     """
+    problem = base_problem(site_url)
+    if problem:
+        raise InputError(f"--site-url {site_url!r}: {problem}")
+    problem = web_iri_problem(sparql_endpoint) if sparql_endpoint is not None else None
+    if problem:
+        raise InputError(f"--sparql-endpoint {sparql_endpoint!r}: {problem}")
     result = build_all(load_project(data, base=base))
     backend = OxigraphBackend(result.graph) if fast else None
     report = validate_graph(result.graph, fast=fast, backend=backend)

@@ -27,7 +27,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from heze_ip_kg.corpus_plans import PlanGenerator, SyntheticPlan, numbering_style
-from heze_ip_kg.errors import InputError
+from heze_ip_kg.errors import InputError, OutputError
 from heze_ip_kg.parse.numbering import to_chinese
 from heze_ip_kg.progress import track
 from heze_ip_kg.resources import data_dir, resource_dir
@@ -206,6 +206,14 @@ def write_corpus(corpus: Corpus, out_dir: Path) -> list[Path]:
         marker = out_dir / "README.md"
         if not marker.is_file() or "Synthetic corpus" not in marker.read_text(encoding="utf-8"):
             raise InputError(f"{out_dir}: not empty and not a synthetic corpus; refusing to write")
+    try:
+        _write_staged(corpus, target)
+    except OSError as err:  # disk full, read-only, no permission: the CLI exits 3
+        raise OutputError(str(out_dir), err.strerror or str(err)) from None
+    return [out_dir / rel for rel in sorted(corpus.files)]
+
+
+def _write_staged(corpus: Corpus, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
@@ -223,7 +231,6 @@ def write_corpus(corpus: Corpus, out_dir: Path) -> list[Path]:
             staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return [out_dir / rel for rel in sorted(corpus.files)]
 
 
 __all__ = ["SYNTHETIC_NOTE", "Corpus", "SyntheticPlan", "generate_corpus", "write_corpus"]

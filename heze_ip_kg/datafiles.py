@@ -10,14 +10,13 @@ from typing import Any
 import yaml
 
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.limits import MAX_YAML_DEPTH, read_limited
 
 
 def read_text(path: Path) -> str:
-    """The UTF-8 text of ``path``; text that is not UTF-8 is an error naming line and column."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror}", file=str(path)) from None
+    """The UTF-8 text of ``path``; text that is not UTF-8 is an error naming line and column,
+    a file over ``limits.MAX_INPUT_BYTES`` an error naming the file."""
+    data = read_limited(path)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -71,7 +70,25 @@ class LocatedDict(dict[Any, Any]):
 
 
 class _LocatingLoader(yaml.SafeLoader):
-    pass
+    """A safe loader that records lines and refuses nesting deeper than ``MAX_YAML_DEPTH``."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        # PyYAML composes (and later constructs) nested nodes recursively: refuse the level
+        # past the limit, at its place, before Python's own recursion limit is reached.
+        if self._depth == MAX_YAML_DEPTH:
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                f"nested deeper than {MAX_YAML_DEPTH} levels",
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def _located_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> LocatedDict:

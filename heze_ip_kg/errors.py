@@ -34,4 +34,14 @@ class InputError(HezeIpKgError):
         return InputError(self.message, file=file, line=self.line, column=self.column)
 
 
-__all__ = ["HezeIpKgError", "InputError"]
+class OutputError(HezeIpKgError):
+    """An output the system refused to write — disk full, read-only, no permission — named by
+    the path the user gave and the system's reason (exit code 3)."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot write {path}: {reason}")
+
+
+__all__ = ["HezeIpKgError", "InputError", "OutputError"]

@@ -28,6 +28,7 @@ from heze_ip_kg.build import (
 from heze_ip_kg.build import cited_document_iri as _cited_iri
 from heze_ip_kg.datafiles import KeyType, check_keys, place, read_yaml, require
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.iri import segment_problem, slug_problem
 from heze_ip_kg.namespaces import DCTERMS, DEFAULT_BASE, ELI, HIP, RDF, RDFS, SKOS, XSD
 
 CLASSES = {
@@ -130,6 +131,9 @@ def _sources(value: Any, where: str) -> list[tuple[str, str]]:
 def _check_element(element: Any, where: str, ids: set[str]) -> None:
     check_keys(element, _ELEMENT_KEYS, where=where)
     slug = require(element, "id", str, where=where)
+    problem = segment_problem(slug)  # one segment of {base}{document}/{id}
+    if problem:
+        raise InputError(f"{where}: id {slug!r} {problem}")
     cls = require(element, "class", str, where=where)
     if cls not in CLASSES or cls == "Plan":
         raise InputError(f"{where}: unknown class {cls!r}")
@@ -165,6 +169,9 @@ def load_parent(path: Path) -> ParentFile:
     slug = require(data, "id", str, where=where)
     if slug != path.stem:
         raise InputError(f"{place(path, '', data, 'id')}: id {slug!r} must equal the file name")
+    problem = slug_problem(slug)
+    if problem:
+        raise InputError(f"{place(path, '', data, 'id')}: id {slug!r} {problem}")
     if data.get("class") != "Plan":
         raise InputError(f"{place(path, '', data, 'class')}: class must be Plan")
     if data.get("level") not in LEVELS:

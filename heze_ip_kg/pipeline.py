@@ -18,6 +18,7 @@ from heze_ip_kg.collector import collector_paused
 from heze_ip_kg.datafiles import check_keys, place, read_tsv, read_yaml, require
 from heze_ip_kg.decisions import Decision, alignment_graph, known_elements, load_decisions
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.iri import base_problem, slug_problem
 from heze_ip_kg.model import Plan
 from heze_ip_kg.namespaces import DEFAULT_BASE, PREFIXES
 from heze_ip_kg.organizations import SourceText, load_organizations, organization_graph
@@ -69,6 +70,11 @@ def _sources(data: Path, base: str) -> tuple[SourceEntry, ...]:
         where = place(path, f"sources[{index}]", entry)
         check_keys(entry, _SOURCE_KEYS, where=where)
         slug = require(entry, "slug", str, where=where)
+        problem = slug_problem(slug)
+        if problem:
+            raise InputError(
+                f"{place(path, f'sources[{index}]', entry, 'slug')}: slug {slug!r} {problem}"
+            )
         if slug in slugs:
             raise InputError(f"{where}: duplicate slug {slug!r}")
         slugs.add(slug)
@@ -120,6 +126,9 @@ def _units(path: Path) -> dict[str, str]:
 
 def load_project(data: Path | None = None, *, base: str = DEFAULT_BASE) -> Project:
     """Read the curated inputs in ``data`` (default: the project's ``data/`` folder)."""
+    problem = base_problem(base)
+    if problem:
+        raise InputError(f"base IRI {base!r} {problem}")
     data = data or data_dir()
     labels = {row["zh"]: row["en"] for _, row in read_tsv(data / "labels" / "en.tsv", ("zh", "en"))}
     units = _units(data / "labels" / "units.tsv")

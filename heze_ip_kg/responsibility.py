@@ -13,13 +13,16 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
+import regex
 from rdflib import BNode, Graph, Literal, URIRef
 
 from heze_ip_kg.build import CONCEPT_BASE
 from heze_ip_kg.datafiles import read_tsv
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.limits import PATTERN_SECONDS
 from heze_ip_kg.namespaces import DCTERMS, HIP, OA, RDF, RDFS, enclosing_document
 from heze_ip_kg.organizations import Gazetteer, add_span, org_iri
 
@@ -38,12 +41,24 @@ _MASK = "\u3007"  # stands in for a reviewed non-body phrase, so nothing inside 
 
 @dataclass(frozen=True)
 class RolePattern:
-    """A sentence pattern stating a role, limited to some kinds of body."""
+    """A sentence pattern stating a role, limited to some kinds of body; ``file`` and ``line``
+    say where it was read, for errors."""
 
     id: str
     role: str
     kinds: frozenset[str] | None
     pattern: str
+    file: str | None = None
+    line: int | None = None
+
+    def regex(self, surface: str) -> regex.Pattern[str]:
+        """The pattern with ``{org}`` bound to ``surface`` (a named group ``org``)."""
+        return _compiled(self.pattern, surface)
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str, surface: str) -> regex.Pattern[str]:
+    return regex.compile(pattern.replace("{org}", f"(?P<org>{regex.escape(surface)})"))
 
 
 @dataclass(frozen=True)
@@ -80,12 +95,12 @@ def load_role_patterns(path: Path) -> list[RolePattern]:
             raise InputError(f"role must be one of {', '.join(ROLES)}", file=str(path), line=line)
         if "{org}" not in row["pattern"]:
             raise InputError("pattern needs an {org} placeholder", file=str(path), line=line)
-        try:
-            re.compile(row["pattern"].replace("{org}", "x"))
-        except re.error as err:
+        try:  # compiled as it will run, with {org} bound
+            _compiled(row["pattern"], "x")
+        except regex.error as err:
             raise InputError(f"bad pattern: {err}", file=str(path), line=line) from None
         kinds = None if row["kinds"] == "*" else frozenset(row["kinds"].split(","))
-        found.append(RolePattern(row["id"], row["role"], kinds, row["pattern"]))
+        found.append(RolePattern(row["id"], row["role"], kinds, row["pattern"], str(path), line))
     return found
 
 
@@ -183,8 +198,7 @@ def stated_roles(
     for pattern in patterns:
         if pattern.kinds is not None and kind not in pattern.kinds:
             continue
-        regex = pattern.pattern.replace("{org}", f"(?P<org>{re.escape(mention.surface)})")
-        for match in re.finditer(regex, sentence):
+        for match in _matches(pattern, mention.surface, sentence):
             if mention.sentence_start + match.start("org") == mention.start:
                 return StatedRole(
                     mention.element,
@@ -196,6 +210,23 @@ def stated_roles(
                     mention.sentence_end,
                 )
     return None
+
+
+def _matches(pattern: RolePattern, surface: str, sentence: str) -> list[regex.Match[str]]:
+    """Every match of ``pattern`` in ``sentence``, found in at most ``PATTERN_SECONDS``.
+
+    A curated pattern can backtrack catastrophically (``(?:[^。]|[^。])*X`` takes 2^n steps on
+    n characters); the ``regex`` module stops it at the time limit, and the build with it.
+    """
+    try:
+        return list(pattern.regex(surface).finditer(sentence, timeout=PATTERN_SECONDS))
+    except TimeoutError:
+        raise InputError(
+            f"pattern {pattern.id!r} ran past {PATTERN_SECONDS:g} s on one sentence "
+            "(catastrophic backtracking?)",
+            file=pattern.file,
+            line=pattern.line,
+        ) from None
 
 
 def _role_node(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.limits import read_limited
 from heze_ip_kg.model import Plan, SourceInfo
 from heze_ip_kg.parse.body import parse_body
 from heze_ip_kg.parse.front import cited_titles, parse_front
@@ -48,13 +49,17 @@ def parse_plan(text: str, *, name: str = "<text>") -> Plan:
     return parse_source(decode_source(text.encode("utf-8"), name=name))
 
 
+def parse_bytes(data: bytes, *, name: str, encoding: str = "utf-8") -> Plan:
+    """Parse a plan text given as bytes in ``encoding``; errors name it ``name``."""
+    return parse_source(decode_source(data, name=name, encoding=encoding))
+
+
 def read_plan(path: Path, *, encoding: str = "utf-8") -> Plan:
-    """Read and parse a plan text file (``encoding`` for GB18030 and other legacy files)."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror}", file=str(path)) from None
-    return parse_source(decode_source(data, name=str(path), encoding=encoding))
+    """Read and parse a plan text file (``encoding`` for GB18030 and other legacy files).
+
+    At most ``limits.MAX_INPUT_BYTES`` are read; a larger file (or device, or pipe) is an error.
+    """
+    return parse_bytes(read_limited(path), name=str(path), encoding=encoding)
 
 
-__all__ = ["parse_plan", "parse_source", "read_plan"]
+__all__ = ["parse_bytes", "parse_plan", "parse_source", "read_plan"]

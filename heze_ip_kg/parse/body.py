@@ -6,7 +6,13 @@ from dataclasses import dataclass, field
 
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.model import Element, ElementKind, IndicatorValues, PartKind, Span
-from heze_ip_kg.parse.numbering import Numbering, canonical_notation, read_numbering, to_chinese
+from heze_ip_kg.parse.numbering import (
+    MAX_NUMBER,
+    Numbering,
+    canonical_notation,
+    read_numbering,
+    to_chinese,
+)
 from heze_ip_kg.parse.source import Line
 from heze_ip_kg.parse.table import (
     is_separator,
@@ -158,6 +164,13 @@ class _TreeBuilder:
     def _new_part(self, line: Line, numbering: Numbering | None) -> _Node:
         if numbering is None:
             number = len(self.parts) + 1
+            if number > MAX_NUMBER[1]:
+                raise InputError(
+                    f"the numbering restarts at （一） here, which would begin part {number}: "
+                    f"a plan has at most {MAX_NUMBER[1]} parts",
+                    line=line.number,
+                    column=1,
+                )
             part = _Node(1, number, canonical_notation(1, number), "", None, inferred=True)
         else:
             part = _Node(
@@ -180,9 +193,14 @@ class _TreeBuilder:
         numbered = [s for s in siblings if s.notation and s.kind is None]
         expected = numbered[-1].number + 1 if numbered else 1
         if numbering is not None and node.number != expected:
+            last = MAX_NUMBER[numbering.level]
+            wanted = (
+                f"{canonical_notation(numbering.level, expected)} was expected"
+                if expected <= last
+                else f"the list already ends at {canonical_notation(numbering.level, last)}"
+            )
             raise InputError(
-                f"numbering out of sequence: {numbering.written} where "
-                f"{canonical_notation(numbering.level, expected)} was expected",
+                f"numbering out of sequence: {numbering.written} where {wanted}",
                 line=line.number,
                 column=1,
             )

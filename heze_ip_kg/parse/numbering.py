@@ -10,6 +10,9 @@ _CN_DIGITS = "零一二三四五六七八九"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _CN = "一二三四五六七八九十"
 _D = "0-9０-９"
+# The largest number each level's notation can write, and so the most siblings a level holds:
+# Chinese numerals and one- or two-digit numbers to 99, circled numbers to ⑳.
+MAX_NUMBER = {1: 99, 2: 99, 3: 99, 4: 99, 5: len(_CIRCLED)}
 
 # (level, pattern); group 1 is the number. Order matters: 第一章 before 一、.
 _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
@@ -38,24 +41,30 @@ class Numbering:
 
 
 def chinese_number(text: str) -> int:
-    """Value of a Chinese numeral up to 99.
+    """Value of a Chinese numeral up to 99; -1 for what is not one (一一, 十十, 一二十).
 
     >>> [chinese_number(t) for t in ("一", "十", "十二", "二十", "九十九")]
     [1, 10, 12, 20, 99]
+    >>> [chinese_number(t) for t in ("一一", "十十", "一二十", "十一十")]
+    [-1, -1, -1, -1]
     """
     if "十" not in text:
         return _CN_DIGITS.index(text) if len(text) == 1 else -1
     tens, _, ones = text.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or ones == "十":
+        return -1
     value = (_CN_DIGITS.index(tens) if tens else 1) * 10
     return value + (_CN_DIGITS.index(ones) if ones else 0)
 
 
 def to_chinese(number: int) -> str:
-    """Chinese numeral for 1–99.
+    """Chinese numeral for 1–99 (a ``ValueError`` beyond).
 
     >>> [to_chinese(n) for n in (1, 10, 12, 20, 99)]
     ['一', '十', '十二', '二十', '九十九']
     """
+    if not 0 < number < 100:
+        raise ValueError(f"no Chinese numeral up to 99 for {number}")
     tens, ones = divmod(number, 10)
     if tens == 0:
         return _CN_DIGITS[ones]
@@ -64,11 +73,13 @@ def to_chinese(number: int) -> str:
 
 
 def canonical_notation(level: int, number: int) -> str:
-    """The house notation of ``number`` at ``level``.
+    """The house notation of ``number`` at ``level`` (a ``ValueError`` past ``MAX_NUMBER``).
 
     >>> [canonical_notation(lv, 2) for lv in range(1, 6)]
     ['二、', '（二）', '2.', '（2）', '②']
     """
+    if not 0 < number <= MAX_NUMBER[level]:
+        raise ValueError(f"no notation at level {level} for {number}")
     if level == 1:
         return f"{to_chinese(number)}、"
     if level == 2:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.limits import MAX_LINE_LENGTH, MAX_TEXT_LINES
 from heze_ip_kg.model import SourceInfo, Span
 
 BOM = "\ufeff"
@@ -15,7 +16,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 # Leading/trailing whitespace of a line, including the ideographic space used for indentation.
 _STRIP = " \t\u3000\u00a0" + BOM
-MAX_LINE_LENGTH = 100_000
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,12 @@ def split_lines(text: str) -> list[Line]:
         if len(content) > MAX_LINE_LENGTH:
             raise InputError(
                 f"line longer than {MAX_LINE_LENGTH} characters", line=number, column=1
+            )
+        if len(lines) == MAX_TEXT_LINES:
+            raise InputError(
+                f"more than {MAX_TEXT_LINES:,} non-blank lines, the limit for a plan text",
+                line=number,
+                column=1,
             )
         start = match.start() + (len(raw) - len(raw.lstrip(_STRIP)))
         lines.append(Line(number, Span(start, start + len(content)), content))
