@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import deque
+from collections.abc import Iterable
 
 from heze_ip_kg.serve.sparql_lexer import CHECK_EVERY, OutOfTimeError, Source, Token
 
@@ -66,10 +68,11 @@ class Cursor:
     """The tokens of one query, the position in them, and the nesting depth so far."""
 
     def __init__(
-        self, source: Source, tokens: list[Token], max_depth: int, deadline: float | None
+        self, source: Source, tokens: Iterable[Token], max_depth: int, deadline: float | None
     ) -> None:
         self.source = source
-        self.tokens = tokens
+        self.stream = iter(tokens)  # read as the parser goes: an early error stops reading
+        self.ahead: deque[Token] = deque()
         self.max_depth = max_depth
         self.deadline = deadline
         self.at = 0
@@ -85,11 +88,15 @@ class Cursor:
     # --- tokens --------------------------------------------------------------------------
 
     def peek(self, ahead: int = 0) -> Token:
-        return self.tokens[min(self.at + ahead, len(self.tokens) - 1)]
+        while len(self.ahead) <= ahead:
+            token = next(self.stream, None)
+            self.ahead.append(token or self.ahead[-1])  # a finished list: its EOF again
+        return self.ahead[ahead]
 
     def advance(self) -> Token:
-        token = self.tokens[self.at]
+        token = self.peek()
         if token.kind != "EOF":
+            self.ahead.popleft()
             self.at += 1
             deadline = self.deadline
             if deadline is not None and self.at % CHECK_EVERY == 0 and time.monotonic() > deadline:

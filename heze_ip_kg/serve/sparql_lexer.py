@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 _BASE = (
@@ -186,18 +187,33 @@ def _string(
 
 
 def tokenize(source: Source, deadline: float | None = None) -> list[Token]:
-    """The tokens of ``source.text``, ending with an EOF token, or a ``LexError``."""
+    r"""The tokens of ``source.text``, ending with an EOF token, or a ``LexError``.
+
+    >>> [t.text for t in tokenize(Source("SELECT ?s { ?s ex:a\\#b. } # \\#"))]
+    ['SELECT', '?s', '{', '?s', 'ex:a\\#b', '.', '}', '']
+    """
+    tokens = []
+    for token in iter_tokens(source, deadline):
+        tokens.append(token)
+        if token.kind == "EOF":
+            return tokens
+    raise AssertionError("unreachable: iter_tokens ends with EOF tokens")  # pragma: no cover
+
+
+def iter_tokens(source: Source, deadline: float | None = None) -> Iterator[Token]:
+    """The tokens of ``source.text`` as they are read, then EOF tokens for ever; a
+    ``LexError`` where no token fits, ``OutOfTimeError`` once ``deadline`` has passed."""
     text = source.text
     strings = _STRINGS[source.codepoints]
     iriref = _IRIREF if source.codepoints else _IRIREF_U
-    tokens: list[Token] = []
-    append = tokens.append
+    count = 0
     no_prefix_before = -1  # a name run starting before this offset is not followed by ':'
     long_failed: dict[str, int] = {}  # an unclosed long string seen, and where its scan stopped
     pos = _SKIP.match(text, 0).end()  # type: ignore[union-attr]
     size = len(text)
     while pos < size:
-        if deadline is not None and len(tokens) % CHECK_EVERY == 0 and time.monotonic() > deadline:
+        count += 1
+        if deadline is not None and count % CHECK_EVERY == 1 and time.monotonic() > deadline:
             raise OutOfTimeError(pos)
         char = text[pos]
         end = pos
@@ -257,10 +273,11 @@ def tokenize(source: Source, deadline: float | None = None) -> list[Token]:
                 if not punct:
                     raise LexError(f"unexpected character {char!r}", pos)
                 end = punct.end()
-        append(Token(kind, text[pos:end], pos))
+        yield Token(kind, text[pos:end], pos)
         pos = _SKIP.match(text, end).end()  # type: ignore[union-attr]
-    append(Token("EOF", "", size))
-    return tokens
+    eof = Token("EOF", "", size)
+    while True:
+        yield eof
 
 
-__all__ = ["LexError", "OutOfTimeError", "Source", "Token", "tokenize"]
+__all__ = ["LexError", "OutOfTimeError", "Source", "Token", "iter_tokens", "tokenize"]

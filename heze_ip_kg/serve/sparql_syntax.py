@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 
 from heze_ip_kg.serve.sparql_expressions import AGGREGATES, QueryRefusedError
-from heze_ip_kg.serve.sparql_lexer import LexError, OutOfTimeError, Source, Token, tokenize
+from heze_ip_kg.serve.sparql_lexer import LexError, OutOfTimeError, Source, Token, iter_tokens
 from heze_ip_kg.serve.sparql_patterns import PatternParser
 
 DEFAULT_MAX_DEPTH = 256
@@ -315,8 +315,7 @@ def _read(text: str, codepoints: bool, max_depth: int, deadline: float | None) -
             "malformed", f"line {line}, column {column}: {err.message}", line, column
         ) from None
     try:
-        tokens = tokenize(source, deadline)
-        return QueryParser(source, tokens, max_depth, deadline).query()
+        return QueryParser(source, iter_tokens(source, deadline), max_depth, deadline).query()
     except LexError as err:
         line, column = source.locate(err.offset)
         message = f"line {line}, column {column}: {err.message}"
