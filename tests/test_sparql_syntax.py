@@ -233,6 +233,7 @@ def test_a_refusal_names_line_and_column() -> None:
         # a backslash to SPARQL 1.1, which escapes the quote; the string's end to pyoxigraph
         (r'ASK { ?s ?p "\u005C" . SERVICE <http://h/> { } ?s ?p " } #" }', "service"),
         (r'ASK { ?s ?p "\u0022" }', "malformed"),
+        (r'ASK { ?s ?p "a\u000Ab" }', "malformed"),  # a line break in a short string
         (r"SELECT * { ?s ?p '\uD800' }", "malformed"),  # no character
     ],
 )
