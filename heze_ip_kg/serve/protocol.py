@@ -1,44 +1,30 @@
 """The read-only SPARQL 1.1 Protocol: turn an HTTP request into a checked query, or refuse it.
 
 Refused before any store sees them: SPARQL Update in every form (an ``update`` parameter, an
-``application/sparql-update`` body, or update keywords in the text, 403), ``SERVICE`` (federated
-query would make the server fetch arbitrary URLs, ``file:`` ones included, 403), queries longer
-than the limit (413) or nested deeper than the limit (400). Keywords are found by a small
-tokenizer that skips comments, strings and IRIs, so ``"load"`` in a literal or ``ex:service``
-as a name do not count.
+``application/sparql-update`` body, or update text, 403), ``SERVICE`` (federated query would
+make the server fetch arbitrary URLs, ``file:`` ones included, 403), malformed queries (400),
+queries longer than the limit (413) or nested deeper than the limit (400). What a query does
+is decided by reading it with the SPARQL 1.1 grammar (``sparql_syntax``), never by looking
+for words in its text: ``"load"`` in a literal, ``ex:service`` as a name or ``SERVICE`` in a
+comment do not count, and a ``SERVICE`` hidden behind an escape or a string does.
 """
 
 from __future__ import annotations
 
 import re
+import time
 import urllib.parse
 from dataclasses import dataclass, field
 
-# Update operations (SPARQL 1.1 Update, section 3); none of these words is legal in a query.
-UPDATE_KEYWORDS = frozenset(
-    {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-)
+from heze_ip_kg.serve.sparql_syntax import UPDATE_WORDS, QueryRefusedError, parse_query
+
+# Update operations (SPARQL 1.1 Update, section 3); none of these words starts a query.
+UPDATE_KEYWORDS = UPDATE_WORDS
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
-
-_TOKENS = re.compile(
-    r"""
-    (?P<comment>\#[^\n\r]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
-      |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][^\s(){}\[\],;.]+)
-  | (?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)
-  | (?P<name>[^\s(){}\[\],;"'<>#?$@]*:[^\s(){}\[\],;"'<>#]*)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<open>[{(\[])
-  | (?P<close>[})\]])
-  | (?P<space>\s+)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+CHECK_SECONDS = 2.0  # reading a 64 K query takes well under 0.3 s; past this it is refused
+STATUS = {"malformed": 400, "depth": 400, "time": 400, "update": 403, "service": 403}
 
 
 @dataclass(frozen=True)
@@ -63,55 +49,32 @@ class QueryRequest:
     named_graphs: tuple[str, ...] = field(default_factory=tuple)
 
 
-_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+def check_query(
+    query: str, *, max_chars: int, max_depth: int, seconds: float = CHECK_SECONDS
+) -> None:
+    """Raise ``RefusedError`` unless ``query`` is a read-only, local, reasonably sized query.
 
-
-def _unescape(query: str) -> str:
-    """The text with ``\\uXXXX`` escapes resolved, as SPARQL 1.1 (19.2) does before parsing."""
-
-    def char(match: re.Match[str]) -> str:
-        code = int(match.group(1) or match.group(2), 16)
-        return chr(code) if code <= 0x10FFFF else match.group()
-
-    return _CODEPOINT_ESCAPE.sub(char, query)
-
-
-def keywords(query: str) -> tuple[set[str], int]:
-    """The bare upper-cased words of ``query`` and its deepest bracket nesting.
-
-    >>> sorted(keywords('SELECT * { ?s ex:load "service" } # insert')[0])
-    ['SELECT']
+    >>> check_query("SELECT * { ?s ?p 'SERVICE' }", max_chars=100, max_depth=10)
+    >>> try:
+    ...     check_query("SELECT * { SERVICE <http://h/> { } }", max_chars=100, max_depth=10)
+    ... except RefusedError as refused:
+    ...     print(refused.status, refused.message[-19:])
+    403 (line 1, column 12)
     """
-    found: set[str] = set()
-    depth = deepest = 0
-    for match in _TOKENS.finditer(_unescape(query)):
-        kind = match.lastgroup
-        if kind == "word":
-            found.add(match.group().upper())
-        elif kind == "open":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif kind == "close":
-            depth -= 1
-    return found, deepest
-
-
-def check_query(query: str, *, max_chars: int, max_depth: int) -> None:
-    """Raise ``RefusedError`` unless ``query`` is a read-only, local, reasonably sized query."""
     if len(query) > max_chars:
         raise RefusedError(413, f"query is {len(query)} characters; the limit is {max_chars}")
-    words, depth = keywords(query)
-    updates = sorted(words & UPDATE_KEYWORDS)
-    if updates:
-        raise RefusedError(
-            403, f"SPARQL Update ({updates[0]}) is refused: this endpoint is read-only"
-        )
-    if "SERVICE" in words:
-        raise RefusedError(
-            403, "SERVICE (federated query) is refused: this endpoint queries only its data"
-        )
-    if depth > max_depth:
-        raise RefusedError(400, f"query is nested {depth} deep; the limit is {max_depth}")
+    try:
+        parse_query(query, max_depth=max_depth, deadline=time.monotonic() + seconds)
+    except QueryRefusedError as refused:
+        raise RefusedError(STATUS[refused.reason], _message(refused)) from None
+
+
+def _message(refused: QueryRefusedError) -> str:
+    """One line: a malformed query leads with where reading stopped, a refusal with its rule."""
+    if refused.reason == "malformed":
+        return f"malformed query: {refused.message}"
+    where, _, what = refused.message.partition(": ")
+    return f"{what} ({where})"
 
 
 def _one(params: dict[str, list[str]], name: str) -> str | None:
@@ -197,4 +160,4 @@ def _graph_iris(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
     return tuple(values)
 
 
-__all__ = ["QueryRequest", "RefusedError", "check_query", "keywords", "parse_request"]
+__all__ = ["QueryRequest", "RefusedError", "check_query", "parse_request"]
