@@ -32,7 +32,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 BAD: dict[str, tuple[dict[str, str], int]] = {
     "runaway": ({"query": RUNAWAY}, 503),
     "service": (
-        {"query": "SELECT * { ?s ?p ?o FILTER(?o='a)') } SERVICE <http://127.0.0.1:9/> {} }"},
+        {"query": "SELECT * { ?s ?p ?o FILTER(?o='a)') SERVICE <http://127.0.0.1:9/> {} }"},
         403,
     ),
     "service-escaped": ({"query": "SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> {} }"}, 403),

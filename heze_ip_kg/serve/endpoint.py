@@ -1,7 +1,7 @@
 """``/sparql``: the read-only SPARQL 1.1 Protocol over the query pool.
 
-The request is checked on its parsed query (``protocol``) in a thread, so a long query text
-does not hold up other connections; it then waits for a worker in its client's queue. If the
+The request's parameters are read here (``protocol.parse_request``); the query text is read
+with the SPARQL grammar by the worker that will run it, once it is its client's turn. If the
 client disconnects meanwhile, its query is taken off the queue or stopped. The answer, spooled
 by the pool, is sent a piece at a time as the client reads it.
 """
@@ -42,15 +42,13 @@ async def answer_sparql(
             return
         body = received
     try:
-        request = await asyncio.to_thread(
-            parse_request,
+        request = parse_request(
             method,
             query_string,
             exchange.header("content-type"),
             body,
             accept,
             max_chars=settings.max_query_chars,
-            max_depth=settings.max_query_depth,
         )
     except RefusedError as refused:
         await exchange.text(refused.status, refused.message)

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from heze_ip_kg.serve.protocol import QueryRequest
+from heze_ip_kg.serve.protocol import CHECK_SECONDS, QueryRequest
+from heze_ip_kg.serve.sparql_syntax import DEFAULT_MAX_DEPTH
 from heze_ip_kg.serve.wire import DATA, END, HEADER, QUERY, RESET, json_frame
 from heze_ip_kg.serve.workers import ExitStatus, Worker, Zygote, ended_because
 
@@ -50,6 +51,9 @@ class QueryLimits:
     max_answer_bytes: int = 64 * 1024**2
     short_seconds: float = 0.5
     queued_per_client: int = 32
+    max_query_chars: int = 64 * 1024
+    max_query_depth: int = DEFAULT_MAX_DEPTH
+    check_seconds: float = CHECK_SECONDS
     queue_seconds: float | None = None  # how long a query may wait (default 3 × timeout)
 
     @property
@@ -102,13 +106,20 @@ class QueryPool:
     """``workers`` query workers over the N-Triples file ``dump``, shared fairly."""
 
     def __init__(
-        self, dump: Path, workers: int = 2, limits: QueryLimits | None = None, quiet: bool = False
+        self,
+        dump: Path,
+        workers: int = 2,
+        limits: QueryLimits | None = None,
+        quiet: bool = False,
+        *,
+        check_queries: bool = True,
     ) -> None:
         from heze_ip_kg.errors import InputError
 
         if not dump.is_file():
             raise InputError(f"{dump}: no such N-Triples dump (run heze-ip-kg publish first)")
         self._closed = False
+        self.check_queries = check_queries  # False only in the sandbox's tests
         self._idle: list[Worker] = []
         self._running: dict[Worker, _Job] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -349,6 +360,13 @@ class QueryPool:
             "named_graphs": list(job.request.named_graphs),
             "max_rows": self.limits.max_rows,
             "max_bytes": self.limits.max_answer_bytes,
+            "check": {
+                "max_chars": self.limits.max_query_chars,
+                "max_depth": self.limits.max_query_depth,
+                "seconds": self.limits.check_seconds,
+            }
+            if self.check_queries
+            else None,
         }
         writer.write(json_frame(QUERY, message))
         await writer.drain()

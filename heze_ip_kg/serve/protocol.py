@@ -1,12 +1,15 @@
-"""The read-only SPARQL 1.1 Protocol: turn an HTTP request into a checked query, or refuse it.
+"""The read-only SPARQL 1.1 Protocol: turn an HTTP request into a query request, or refuse it.
 
-Refused before any store sees them: SPARQL Update in every form (an ``update`` parameter, an
-``application/sparql-update`` body, or update text, 403), ``SERVICE`` (federated query would
-make the server fetch arbitrary URLs, ``file:`` ones included, 403), malformed queries (400),
-queries longer than the limit (413) or nested deeper than the limit (400). What a query does
-is decided by reading it with the SPARQL 1.1 grammar (``sparql_syntax``), never by looking
-for words in its text: ``"load"`` in a literal, ``ex:service`` as a name or ``SERVICE`` in a
-comment do not count, and a ``SERVICE`` hidden behind an escape or a string does.
+``parse_request`` (in the server) refuses what the request itself shows: an ``update``
+parameter or an ``application/sparql-update`` body (403), a query longer than the limit (413),
+graph parameters that are not absolute IRIs (400). ``check_query`` (in the query worker, before
+the engine sees the text — so that reading a costly text takes a sandboxed worker's time, not
+the server's) refuses the rest: SPARQL Update text and ``SERVICE`` (federated query would make
+the engine fetch arbitrary URLs, 403), malformed queries and queries nested deeper than the
+limit (400). What a query does is decided by reading it with the SPARQL 1.1 grammar
+(``sparql_syntax``), never by looking for words in its text: ``"load"`` in a literal,
+``ex:service`` as a name or ``SERVICE`` in a comment do not count, and a ``SERVICE`` hidden
+behind an escape or a string does.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ class RefusedError(Exception):
 
 @dataclass(frozen=True)
 class QueryRequest:
-    """A query that passed the checks, with its dataset and the client's format wishes."""
+    """A query to check and run, with its dataset and the client's format wishes."""
 
     query: str
     accept: str | None = None
@@ -101,9 +104,8 @@ def parse_request(
     accept: str | None,
     *,
     max_chars: int,
-    max_depth: int,
 ) -> QueryRequest:
-    """The checked ``QueryRequest`` of a GET or POST to the endpoint, or a ``RefusedError``."""
+    """The ``QueryRequest`` of a GET or POST to the endpoint, or a ``RefusedError``."""
     params = _params(query_string)
     media = (content_type or "").split(";")[0].strip().lower()
     if method == "POST":
@@ -131,7 +133,8 @@ def parse_request(
     query = _one(params, "query")
     if query is None or not query.strip():
         raise RefusedError(400, "missing 'query' parameter")
-    check_query(query, max_chars=max_chars, max_depth=max_depth)
+    if len(query) > max_chars:
+        raise RefusedError(413, f"query is {len(query)} characters; the limit is {max_chars}")
     return QueryRequest(
         query=query,
         accept=accept,

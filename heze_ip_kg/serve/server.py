@@ -30,6 +30,7 @@ from heze_ip_kg.serve.endpoint import answer_sparql
 from heze_ip_kg.serve.exchange import ClientGoneError, Exchange, Message, Receive, Scope, Send
 from heze_ip_kg.serve.pool import QueryLimits, QueryPool
 from heze_ip_kg.serve.site import Site
+from heze_ip_kg.serve.sparql_syntax import DEFAULT_MAX_DEPTH
 
 LOOPBACK_NAMES = ("localhost",)
 MAX_TARGET_BYTES = 65_536  # the longest request target (path and query string) answered
@@ -50,7 +51,7 @@ class ServerSettings:
     max_answer_bytes: int = 64 * 1024**2
     max_request_bytes: int = 256 * 1024
     max_query_chars: int = 64 * 1024
-    max_query_depth: int = 64
+    max_query_depth: int = DEFAULT_MAX_DEPTH
     short_query_seconds: float = 0.5
     max_connections: int = 256
     send_timeout: float = 30.0
@@ -65,6 +66,8 @@ class ServerSettings:
             memory_bytes=self.worker_memory_bytes,
             max_answer_bytes=self.max_answer_bytes,
             short_seconds=self.short_query_seconds,
+            max_query_chars=self.max_query_chars,
+            max_query_depth=self.max_query_depth,
         )
         object.__setattr__(self, "limits", limits)
 

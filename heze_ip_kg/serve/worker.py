@@ -1,7 +1,10 @@
 """A query worker: one pyoxigraph store, one query at a time, answers written as they come.
 
 Workers are forked by the zygote (``heze_ip_kg.serve.zygote``) with the store already loaded,
-then sandboxed (``sandbox``: no network, a memory budget) before they read any query. A worker
+then sandboxed (``sandbox``: no network, a memory budget) before they read any query. Each query
+is first read with the SPARQL grammar (``protocol.check_query``): refused if it is an update,
+uses ``SERVICE``, is malformed or nested too deep — so reading a costly text takes this
+worker's time, within the query's time limit, and never the server's. A worker
 never dies of a bad request: anything a query raises becomes an answer. What it cannot survive —
 a crash of the engine, an exhausted memory budget — ends the process, and the server reports it
 from the exit status.
@@ -22,6 +25,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from heze_ip_kg.serve.negotiation import negotiate
+from heze_ip_kg.serve.protocol import RefusedError, check_query
 from heze_ip_kg.serve.results import (
     CONTENT_TYPES,
     FORMAT_NAMES,
@@ -101,6 +105,12 @@ def execute(store: ox.Store, request: dict[str, Any], body: Body) -> dict[str, A
     Stops at ``max_rows`` rows (or triples) or once ``max_bytes`` are written, and says so.
     """
     max_rows, max_bytes = int(request["max_rows"]), int(request["max_bytes"])
+    check = request.get("check")
+    if check is not None:
+        try:
+            check_query(request["query"], **check)
+        except RefusedError as refused:
+            return _error(body, refused.status, refused.message)
     try:
         default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = [
             ox.NamedNode(iri) for iri in request.get("default_graph", [])
