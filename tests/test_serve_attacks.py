@@ -285,7 +285,8 @@ def test_never_reading_clients_keep_the_http_process_within_its_bound(
     published: tuple[Path, Graph],
 ) -> None:
     dist, graph = published
-    with served(dist, "--workers", "2") as (url, process):
+    log: list[str] = []
+    with served(dist, "--workers", "2", log=log) as (url, process):
         parts = urllib.parse.urlsplit(url)
         request = (
             f"GET /sparql?{urllib.parse.urlencode({'query': BIG_ANSWER})} HTTP/1.1\r\n"
@@ -303,7 +304,7 @@ def test_never_reading_clients_keep_the_http_process_within_its_bound(
         while spooled(process.pid) < 8 and time.monotonic() < deadline:
             peak = max(peak, rss(process.pid))
             time.sleep(0.05)
-        assert spooled(process.pid) == 8  # every answer computed, the workers free again
+        assert spooled(process.pid) >= 8  # every answer computed, the workers free again
         for _ in range(20):
             peak = max(peak, rss(process.pid))
             time.sleep(0.05)
@@ -311,10 +312,13 @@ def test_never_reading_clients_keep_the_http_process_within_its_bound(
             url + "/sparql?" + urllib.parse.urlencode({"query": COUNT}), timeout=60
         )
         assert good.read().count(str(len(graph)).encode()) == 1
+        process.terminate()  # stopped while the 8 are still connected: no traceback
+        process.wait(30)
         for client in clients:
             client.close()
     print(f"HTTP process peak RSS with 8 never-reading clients: {peak / 2**20:.0f} MiB")
     assert 0 < peak < HTTP_MEMORY_BOUND
+    assert "Traceback" not in "".join(log)
 
 
 def test_a_client_that_stops_reading_is_dropped(published: tuple[Path, Graph]) -> None:

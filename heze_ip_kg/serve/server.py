@@ -8,7 +8,6 @@ jail (``site``), the endpoint (``endpoint``) and the query workers (``pool``).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ipaddress
 import logging
 import signal
@@ -88,8 +87,13 @@ class App:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return  # no lifespan or websocket
-        with contextlib.suppress(ClientGoneError):
-            await self._route(Exchange(scope, receive, send, self.settings.send_timeout))
+        exchange = Exchange(scope, receive, send, self.settings.send_timeout)
+        try:
+            await self._route(exchange)
+        except ClientGoneError:
+            pass
+        except asyncio.CancelledError:  # the server is stopping and gave up waiting for us
+            exchange.abort()
 
     async def _route(self, exchange: Exchange) -> None:
         raw = bytes(exchange.scope["raw_path"]).decode("latin-1")
