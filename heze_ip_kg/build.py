@@ -144,16 +144,27 @@ def unit_iri(unit: str, vocabulary: Vocabulary) -> URIRef:
     return URIRef(CONCEPT_BASE + "unit/" + name)
 
 
-def decimal_literal(value: Decimal) -> Literal:
-    """An ``xsd:decimal`` in canonical form (always a decimal point), stable through Turtle.
+def number_literal(value: Decimal) -> Literal:
+    """A number typed by its value: ``xsd:integer`` when whole, else ``xsd:decimal``, each in
+    its canonical form (no exponent, no sign on zero, no trailing zeros).
 
-    >>> [str(decimal_literal(Decimal(v))) for v in ("9", "0.870", "120000", "1E+2")]
-    ['9.0', '0.87', '120000.0', '100.0']
+    SPARQL stores keep numbers by value and give them back in this form — Oxigraph writes
+    "1.000"^^xsd:decimal back as "1", Virtuoso as "1"^^xsd:integer — so the endpoints serve the
+    very literals the dumps hold. Both types are decimals by value (xsd:integer is derived from
+    xsd:decimal), so a range of xsd:decimal holds. The number as written is in the text (the
+    element's span).
+
+    >>> for text in ("9", "0.870", "1E+2", "-0.50", "-0"):
+    ...     print(number_literal(Decimal(text)).n3())
+    "9"^^<http://www.w3.org/2001/XMLSchema#integer>
+    "0.87"^^<http://www.w3.org/2001/XMLSchema#decimal>
+    "100"^^<http://www.w3.org/2001/XMLSchema#integer>
+    "-0.5"^^<http://www.w3.org/2001/XMLSchema#decimal>
+    "0"^^<http://www.w3.org/2001/XMLSchema#integer>
     """
-    text = format(value.normalize(), "f")
-    if "." not in text:
-        text += ".0"
-    return Literal(text, datatype=XSD.decimal)
+    if value == value.to_integral_value():
+        return Literal(str(int(value)), datatype=XSD.integer)
+    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
 
 
 def describe_unit(graph: Graph, unit: str, vocabulary: Vocabulary) -> URIRef:
@@ -218,8 +229,10 @@ class _Builder:
         self.add(target, OA.hasSource, self.source)
         self.add(target, OA.hasSelector, selector)
         self.add(selector, RDF.type, OA.TextPositionSelector)
-        self.add(selector, OA.start, Literal(span.start, datatype=XSD.nonNegativeInteger))
-        self.add(selector, OA.end, Literal(span.end, datatype=XSD.nonNegativeInteger))
+        # xsd:integer, not the Web Annotation range's xsd:nonNegativeInteger: the stores keep
+        # derived integer types as xsd:integer, and the value (never negative) meets the range.
+        self.add(selector, OA.start, Literal(span.start, datatype=XSD.integer))
+        self.add(selector, OA.end, Literal(span.end, datatype=XSD.integer))
 
     def build(self) -> Graph:
         self._source()
@@ -364,7 +377,7 @@ class _Builder:
         assert values is not None
         for value, prop in ((values.baseline, HIP.baselineValue), (values.target, HIP.targetValue)):
             if value is not None:
-                self.add(iri, prop, decimal_literal(value))
+                self.add(iri, prop, number_literal(value))
         for year, prop in (
             (values.baseline_year, HIP.baselineYear),
             (values.target_year, HIP.targetYear),
@@ -407,11 +420,11 @@ __all__ = [
     "Vocabulary",
     "build_graph",
     "cited_document_iri",
-    "decimal_literal",
     "describe_unit",
     "document_iri",
     "element_segment",
     "mint_slug",
+    "number_literal",
     "title_key",
     "unit_iri",
 ]

@@ -18,9 +18,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from heze_ip_kg.align import METHOD, Proposal
-from heze_ip_kg.build import CONCEPT_BASE
+from heze_ip_kg.build import CONCEPT_BASE, number_literal
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.namespaces import DCTERMS, HIP, RDF, RDFS, XSD, enclosing_document
+from heze_ip_kg.namespaces import DCTERMS, HIP, RDF, RDFS, enclosing_document
 
 REVIEW_COLUMNS = ("child", "parent", "relation", "status", "evidence", "note")
 RELATIONS = ("implements", "local-initiative")
@@ -155,7 +155,7 @@ def alignment_graph(
         out.add((node, HIP.relation, Literal(decision.relation if decision else "implements")))
         out.add((node, HIP.method, Literal(METHOD if proposal else "curated")))
         if proposal is not None:
-            out.add((node, HIP.score, Literal(str(proposal.score), datatype=XSD.decimal)))
+            out.add((node, HIP.score, number_literal(proposal.score)))
         evidence = (
             decision.evidence
             if decision and decision.evidence

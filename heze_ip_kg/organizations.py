@@ -205,8 +205,8 @@ def add_span(graph: Graph, subject: URIRef | BNode, source: URIRef, start: int, 
     graph.add((target, OA.hasSource, source))
     graph.add((target, OA.hasSelector, selector))
     graph.add((selector, RDF.type, OA.TextPositionSelector))
-    graph.add((selector, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
-    graph.add((selector, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
+    graph.add((selector, OA.start, Literal(start, datatype=XSD.integer)))  # as build.py says
+    graph.add((selector, OA.end, Literal(end, datatype=XSD.integer)))
 
 
 def _cite(

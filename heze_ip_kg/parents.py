@@ -22,8 +22,8 @@ from heze_ip_kg.build import (
     CONCEPT_BASE,
     NATURE_CONCEPTS,
     Vocabulary,
-    decimal_literal,
     describe_unit,
+    number_literal,
 )
 from heze_ip_kg.build import cited_document_iri as _cited_iri
 from heze_ip_kg.datafiles import KeyType, check_keys, place, read_yaml, require
@@ -367,7 +367,7 @@ class _ParentBuilder:
                 continue
             sources = _sources(fact["sources"], "")
             if "value" in fact:
-                g.add((iri, value_prop, decimal_literal(Decimal(str(fact["value"])))))
+                g.add((iri, value_prop, number_literal(Decimal(str(fact["value"])))))
                 self.cite(iri, value_prop, sources, note=fact.get("note"))
             if "year" in fact:
                 g.add((iri, year_prop, Literal(f"{int(fact['year']):04d}", datatype=XSD.gYear)))

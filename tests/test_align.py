@@ -78,11 +78,11 @@ def test_high_value_patent_indicator_reaches_province_and_nation(result: BuildRe
     shandong = URIRef(ID + "shandong-ip-plan-14fyp/indicator-1")
     nation = URIRef(ID + "national-ip-plan-14fyp/indicator-1")
     assert {shandong, nation} <= linked
-    assert str(graph.value(shandong, HIP.targetValue)) == "10.0"
+    assert str(graph.value(shandong, HIP.targetValue)) == "10"
     assert (
         str(graph.value(nation, HIP.baselineValue)),
         str(graph.value(nation, HIP.targetValue)),
-    ) == ("6.3", "12.0")
+    ) == ("6.3", "12")
     assert graph.query(
         f"ASK {{ <{heze}> <{HIP.implements}>+ <{ID}national-ip-outline-2021-2035/indicator-4> }}"
     ).askAnswer

@@ -420,3 +420,36 @@ def test_serve_command_errors(published: tuple[Path, Graph], args: list[str], me
     assert done.returncode == 2
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+# --- the endpoint serves the dump's graph ----------------------------------------------------
+
+
+def test_the_endpoint_gives_back_the_dumps_graph(published: tuple[Path, Graph]) -> None:
+    """Datatypes and lexical forms included (numbers are written as the store gives them)."""
+    settings = ServerSettings.for_publication(published[0], port=0, quiet=True, workers=1)
+    with running(settings) as server:
+        status, _, body = fetch(
+            server,
+            "/sparql?"
+            + urllib.parse.urlencode({"query": "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"}),
+            "application/n-triples",
+        )
+    assert status == 200
+    dump = Graph().parse(published[0] / "heze-ip-kg.nt", format="nt")
+    assert same_graph(Graph().parse(data=body, format="nt"), dump)
+
+
+def test_relative_iris_in_a_query_resolve_against_the_data_base(server: Server) -> None:
+    query = "CONSTRUCT { <heze-ip-plan-14fyp> <urn:x:is> 1 } WHERE { <heze-ip-plan-14fyp> a ?type }"
+    status, _, body = sparql_get(server, query, "application/n-triples")
+    assert status == 200
+    assert body.decode() == (
+        f'<{BASE}heze-ip-plan-14fyp> <urn:x:is> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    )
+
+
+def test_truncation_is_exposed_to_pages_of_other_origins(server: Server) -> None:
+    _, headers, _ = sparql_get(server, "SELECT * WHERE { ?s ?p ?o }", "text/csv")
+    exposed = {h.strip() for h in headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"X-Result-Truncated", "X-Result-Limit"} <= exposed

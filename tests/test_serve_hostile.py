@@ -123,12 +123,27 @@ def test_a_client_that_never_sends_its_body_is_let_go(
     assert_still_answers(server, published[1])
 
 
-def test_unknown_methods_are_refused(server: Server, published: tuple[Path, Graph]) -> None:
-    for method in ("PUT", "DELETE", "PATCH"):
-        connection = raw(server)
-        connection.request(method, "/sparql", body=b"x")
-        assert connection.getresponse().status == 501
-        connection.close()
+@pytest.mark.parametrize(
+    ("method", "path", "status", "allow"),
+    [
+        ("PUT", "/sparql", 405, "GET, HEAD, POST, OPTIONS"),
+        ("DELETE", "/sparql", 405, "GET, HEAD, POST, OPTIONS"),
+        ("PATCH", "/sparql", 405, "GET, HEAD, POST, OPTIONS"),
+        ("PUT", "/index.html", 405, "GET, HEAD, OPTIONS"),
+        ("POST", "/index.html", 405, "GET, HEAD, OPTIONS"),
+        ("DELETE", "/id/heze-ip-plan-14fyp", 405, "GET, HEAD, OPTIONS"),
+        ("BREW", "/sparql", 501, "GET, HEAD, POST, OPTIONS"),
+    ],
+)
+def test_methods_a_resource_does_not_allow_are_refused(
+    server: Server, published: tuple[Path, Graph], method: str, path: str, status: int, allow: str
+) -> None:
+    """405 with Allow for a method HTTP defines (RFC 9110, 15.5.6), 501 for one it does not."""
+    connection = raw(server)
+    connection.request(method, path, body=b"x")
+    response = connection.getresponse()
+    assert (response.status, response.getheader("Allow")) == (status, allow)
+    connection.close()
     assert_still_answers(server, published[1])
 
 

@@ -54,6 +54,7 @@ class QueryLimits:
     max_query_chars: int = 64 * 1024
     max_query_depth: int = DEFAULT_MAX_DEPTH
     check_seconds: float = CHECK_SECONDS
+    base_iri: str | None = None  # what relative IRIs in a query resolve against
     queue_seconds: float | None = None  # how long a query may wait (default 3 × timeout)
 
     @property
@@ -360,6 +361,7 @@ class QueryPool:
             "named_graphs": list(job.request.named_graphs),
             "max_rows": self.limits.max_rows,
             "max_bytes": self.limits.max_answer_bytes,
+            "base_iri": self.limits.base_iri,
             "check": {
                 "max_chars": self.limits.max_query_chars,
                 "max_depth": self.limits.max_query_depth,

@@ -23,6 +23,7 @@ import uvicorn
 
 from heze_ip_kg.dumps import DUMP_NAME
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.namespaces import DEFAULT_BASE
 from heze_ip_kg.serve import DEFAULT_WORKERS
 from heze_ip_kg.serve.connection import GuardedH11Protocol
 from heze_ip_kg.serve.endpoint import answer_sparql
@@ -55,6 +56,7 @@ class ServerSettings:
     max_connections: int = 256
     send_timeout: float = 30.0
     header_timeout: float = 20.0
+    base_iri: str = DEFAULT_BASE  # relative IRIs in queries resolve against the data's base
     quiet: bool = False
     limits: QueryLimits = field(init=False)
 
@@ -67,6 +69,7 @@ class ServerSettings:
             short_seconds=self.short_query_seconds,
             max_query_chars=self.max_query_chars,
             max_query_depth=self.max_query_depth,
+            base_iri=self.base_iri,
         )
         object.__setattr__(self, "limits", limits)
 
@@ -101,18 +104,24 @@ class App:
         if len(raw) + len(query) > MAX_TARGET_BYTES:
             limit = f"the request target is over {MAX_TARGET_BYTES} bytes"
             await exchange.refuse_unread(414, limit)
-        elif exchange.method not in ("GET", "HEAD", "POST", "OPTIONS"):
-            await exchange.refuse_unread(501, f"{exchange.method} is not implemented here")
         elif exchange.method == "OPTIONS":
             await exchange.respond(204, "text/plain; charset=utf-8", b"", PREFLIGHT)
+        elif exchange.method not in ALLOWED[raw == "/sparql"]:
+            # A method HTTP defines but this resource does not allow: 405 with what it allows
+            # (RFC 9110, 15.5.6; the SPARQL Protocol has queries by GET and POST only); one
+            # HTTP does not define: 501.
+            allowed = ALLOWED[raw == "/sparql"]
+            status = 405 if exchange.method in KNOWN_METHODS else 501
+            message = f"{exchange.method} is not allowed here: use {', '.join(allowed)}"
+            await exchange.refuse_unread(status, message, {"Allow": ", ".join(allowed)})
         elif raw == "/sparql":
             await answer_sparql(exchange, query, self.pool, self.settings)
-        elif exchange.method == "POST":
-            await exchange.refuse_unread(405, "POST only to /sparql", {"Allow": "GET, HEAD"})
         else:
             await self.site.answer(exchange, raw)
 
 
+ALLOWED = {True: ("GET", "HEAD", "POST", "OPTIONS"), False: ("GET", "HEAD", "OPTIONS")}
+KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"}
 PREFLIGHT = {
     "Access-Control-Allow-Methods": "GET, HEAD, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type",

@@ -119,7 +119,10 @@ def execute(store: ox.Store, request: dict[str, Any], body: Body) -> dict[str, A
             ox.NamedNode(iri) for iri in request.get("named_graphs", [])
         ]
         result = store.query(
-            request["query"], default_graph=default or None, named_graphs=named or None
+            request["query"],
+            base_iri=request.get("base_iri"),
+            default_graph=default or None,
+            named_graphs=named or None,
         )
         if isinstance(result, ox.QueryBoolean):
             media = _chosen(request, SELECT_TYPES, FORMAT_NAMES)
