@@ -355,3 +355,36 @@ def test_hostile_labels_render_as_text(tmp_path: Path) -> None:
     scripts = parse_html(tmp_path / "site" / (page_path(str(task), BASE) or "")).scripts
     embedded = Graph().parse(data=scripts[0], format="json-ld")
     assert HOSTILE in {str(o) for o in embedded.objects(task, RDFS.label)}
+
+
+def test_site_url_and_sparql_endpoint_move_every_link(tmp_path: Path) -> None:
+    """``--site-url`` moves the landing page, the dumps and the sitemap; the IRIs stay."""
+    result = build_all(load_project())
+    site_url, endpoint = "https://kg.example.org/heze/", "https://kg.example.org/sparql"
+    publish_site(
+        result.graph,
+        tmp_path,
+        validate_graph(result.graph, fast=True),
+        texts={str(t.iri): t.text for t in result.texts},
+        site_url=site_url,
+        sparql_endpoint=endpoint,
+    )
+    void = Graph().parse(tmp_path / "site" / "dumps" / "void.ttl")
+    dataset = URIRef(DATASET)
+    assert void.value(dataset, DCAT.landingPage) == URIRef(site_url)
+    downloads = {str(d) for d in void.objects(None, DCAT.downloadURL)}
+    assert downloads == {
+        f"{site_url}dumps/{p.name}" for p in (tmp_path / "site" / "dumps").glob("heze-ip-kg.*")
+    }
+    assert void.value(dataset, VOID.sparqlEndpoint) == URIRef(endpoint)
+    assert void.value(dataset, VOID.uriSpace) == Literal(BASE)
+    assert set(void.objects(dataset, VOID.exampleResource)) >= {URIRef(BASE + "heze-ip-plan-14fyp")}
+    sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+    site = tmp_path / "site"
+    assert sorted(unquote(loc.removeprefix(site_url)) for loc in locs) == sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*.html")
+    )
+    assert all(loc.startswith(site_url) for loc in locs)
+    (script,) = parse_html(tmp_path / "site" / "index.html").scripts
+    assert json.loads(script)["url"] == site_url
