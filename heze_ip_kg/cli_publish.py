@@ -27,7 +27,8 @@ from heze_ip_kg.validate import validate_graph
     "--site-url",
     default=SITE_URL,
     show_default=True,
-    help="Where the publication will live (for the sitemap and DCAT links).",
+    help="The URL at which OUTPUT/site/ (what serve serves) will be published: the root of "
+    "every link in void.ttl and the sitemap.",
 )
 @click.option(
     "--sparql-endpoint",

@@ -144,6 +144,12 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
+# EU Vocabularies authority tables (Publications Office), the values DCAT-AP expects for
+# licences, file types, languages and themes: https://op.europa.eu/en/web/eu-vocabularies
+EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
+EU_LANGUAGE = Namespace("http://publications.europa.eu/resource/authority/language/")
+EU_LICENCE = Namespace("http://publications.europa.eu/resource/authority/licence/")
+EU_DATA_THEME = Namespace("http://publications.europa.eu/resource/authority/data-theme/")
 
 PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "hip": Namespace(ONTOLOGY_IRI + "#"),
@@ -187,6 +193,10 @@ __all__ = [
     "DCTERMS",
     "DEFAULT_BASE",
     "ELI",
+    "EU_DATA_THEME",
+    "EU_FILE_TYPE",
+    "EU_LANGUAGE",
+    "EU_LICENCE",
     "HIP",
     "OA",
     "ONTOLOGY_IRI",

@@ -17,12 +17,14 @@ from heze_ip_kg.atomic import atomic_directory
 from heze_ip_kg.backends import Backend
 from heze_ip_kg.collector import collector_paused
 from heze_ip_kg.dumps import DUMP_NAME, FORMATS, serialize
-from heze_ip_kg.namespaces import DEFAULT_BASE, HIP, RDF
+from heze_ip_kg.namespaces import DCTERMS, DEFAULT_BASE, HIP, RDF
 from heze_ip_kg.publish.charts import render_indicator_chart
 from heze_ip_kg.publish.context import IndexPage, Link, OntologyPage, Page, QueriesPage
 from heze_ip_kg.publish.dataset import (
+    DATASET,
     add_endpoint,
     dataset_description,
+    dump_url,
     sitemap,
     write_dump_files,
 )
@@ -35,7 +37,8 @@ from heze_ip_kg.serializers import TripleIndex
 from heze_ip_kg.trace import implements_view, render_svg, trace_graph
 from heze_ip_kg.validate import ValidationReport
 
-SITE_URL = "https://w3id.org/heze-ip-kg/"
+SITE_URL = "https://w3id.org/heze-ip-kg/"  # where dist/site/ is published: the root serve serves
+MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
 TITLE_ZH = "菏泽市“十四五”知识产权保护和运用规划知识图谱"
 TRACE_TITLE = "菏泽 → 山东 → 国家：实现关系 · Heze → Shandong → nation"
 HEZE = "heze-ip-plan-14fyp"
@@ -71,13 +74,7 @@ def _index(
     path = "index.html"
     heze = URIRef(base + HEZE)
     documents = sorted(builder.index.subjects(RDF.type, HIP.Plan), key=str)
-    sources = sorted(
-        {
-            str(o)
-            for s in graph.subjects(RDF.type, HIP.SourceText)
-            for o in graph.objects(s, URIRef("http://purl.org/dc/terms/source"))
-        }
-    )
+    sources = source_pages(graph)
     violations, warnings = len(report.by_severity("Violation")), len(report.by_severity("Warning"))
     status = (
         "SHACL: "
@@ -119,30 +116,42 @@ def _index(
     )
 
 
+def source_pages(graph: Graph) -> list[str]:
+    """The official web pages the graph's source texts were taken from."""
+    return sorted(
+        {
+            str(o)
+            for s in graph.subjects(RDF.type, HIP.SourceText)
+            for o in graph.objects(s, DCTERMS.source)
+        }
+    )
+
+
 def _schema_org(graph: Graph, site_url: str) -> str:
+    """The schema.org ``Dataset`` of the index page (what search engines read)."""
     data = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
+        "@id": DATASET,
         "name": "Knowledge graph of the Heze 14th-FYP IP plan / " + TITLE_ZH,
         "description": "The Heze 14th-FYP IP plan as RDF, linked to its Shandong and national "
-        "parents.",
+        f"parents: {len(graph)} triples (VoID: {dump_url(site_url, 'void.ttl')}).",
         "license": "https://creativecommons.org/licenses/by/4.0/",
-        "url": site_url + "site/index.html",
+        "isAccessibleForFree": True,
+        "url": site_url,
         "inLanguage": ["zh", "en"],
         "temporalCoverage": "2021/2035",
+        "keywords": ["知识产权", "十四五规划", "intellectual property", "14th Five-Year Plan"],
         "distribution": [
             {
                 "@type": "DataDownload",
-                "encodingFormat": media,
-                "contentUrl": f"{site_url}{DUMP_NAME}.{ext}",
+                "name": f"{DUMP_NAME}.{ext}{gz}",
+                "encodingFormat": "application/gzip" if gz else media,
+                "contentUrl": dump_url(site_url, f"{DUMP_NAME}.{ext}{gz}"),
             }
-            for ext, media in (
-                ("ttl", "text/turtle"),
-                ("nt", "application/n-triples"),
-                ("jsonld", "application/ld+json"),
-            )
+            for ext, media in MEDIA_TYPES.items()
+            for gz in ("", ".gz")
         ],
-        "variableMeasured": len(graph),
     }
     return script_safe_json(data)
 
@@ -207,17 +216,7 @@ def _publish(
         subjects = builder.subjects
         examples = [URIRef(base + HEZE), URIRef(base + HEZE + "/part-2/task-area-1/task-1")]
         void = dataset_description(
-            graph,
-            site_url,
-            DUMP_NAME,
-            examples,
-            sorted(
-                {
-                    str(o)
-                    for s in graph.subjects(RDF.type, HIP.SourceText)
-                    for o in graph.objects(s, URIRef("http://purl.org/dc/terms/source"))
-                }
-            ),
+            graph, site_url, DUMP_NAME, examples, source_pages(graph), base=base
         )
         if sparql_endpoint is not None:
             void = add_endpoint(void, sparql_endpoint)

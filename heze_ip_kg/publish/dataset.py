@@ -7,18 +7,44 @@ import io
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF
 
 from heze_ip_kg.dumps import FORMATS
-from heze_ip_kg.namespaces import DCAT, DCTERMS, PREFIXES, RDF, RDFS, VOID, XSD
+from heze_ip_kg.namespaces import (
+    DCAT,
+    DCTERMS,
+    DEFAULT_BASE,
+    EU_FILE_TYPE,
+    EU_LICENCE,
+    PREFIXES,
+    PROV,
+    RDF,
+    VOID,
+)
+from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.serializers import TripleIndex, serialize_index
 
 DATASET = "https://w3id.org/heze-ip-kg/dataset"
-LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
+PUBLISHER = URIRef(DATASET + "#publisher")
+LICENSE = EU_LICENCE.CC_BY_4_0  # CC BY 4.0 in the EU licence table (templates/dataset.ttl)
+DUMPS = "dumps/"  # where the dumps and void.ttl sit in the site, and so under the site URL
+# Each dump's file type in the EU file-type table
+# (https://op.europa.eu/en/web/eu-vocabularies/concept-scheme/-/resource?uri=http://publications.europa.eu/resource/authority/file-type)
+# and the name of its format in the distribution's description. A .gz file is of type GZIP:
+# DCAT-AP allows one dct:format per distribution, and under RDFS inference dcat:mediaType and
+# dcat:compressFormat are dct:format too (DCAT 3 makes them sub-properties), so a distribution
+# says its format once, by the EU table (docs/publication.md).
+FILE_TYPES = {
+    "ttl": (EU_FILE_TYPE.RDF_TURTLE, "Turtle"),
+    "nt": (EU_FILE_TYPE.RDF_N_TRIPLES, "N-Triples"),
+    "jsonld": (EU_FILE_TYPE.JSON_LD, "JSON-LD"),
+}
+GZIP = EU_FILE_TYPE.GZIP
+SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 
 
 def gzip_bytes(payload: bytes) -> bytes:
@@ -49,102 +75,88 @@ def write_dump_files(index: TripleIndex, name: str, folder: Path, *links: Path) 
                     shutil.copyfile(folder / file, other / file)
 
 
+def dump_url(site_url: str, file: str) -> str:
+    """The URL of the dump ``file`` in a site published at ``site_url``.
+
+    >>> dump_url("https://w3id.org/heze-ip-kg/", "heze-ip-kg.nt")
+    'https://w3id.org/heze-ip-kg/dumps/heze-ip-kg.nt'
+    """
+    return site_url + DUMPS + file
+
+
+def vocabulary_of(term: str) -> str:
+    """The namespace of ``term``: a known prefix's, else the IRI up to its last ``#`` or ``/``.
+
+    >>> vocabulary_of("http://purl.org/dc/terms/isPartOf")
+    'http://purl.org/dc/terms/'
+    >>> vocabulary_of("http://purl.org/linked-data/cube#Observation")
+    'http://purl.org/linked-data/cube#'
+    """
+    known = [str(ns) for ns in PREFIXES.values() if term.startswith(str(ns))]
+    if known:
+        return max(known, key=len)
+    return term[: max(term.rfind("#"), term.rfind("/")) + 1] or term
+
+
+def vocabularies(graph: Graph) -> list[URIRef]:
+    """Every vocabulary ``graph`` uses: the namespaces of its predicates and of its classes."""
+    terms = {str(p) for p in graph.predicates(unique=True)}
+    terms |= {str(o) for o in graph.objects(None, RDF.type, unique=True) if isinstance(o, URIRef)}
+    return sorted(URIRef(v) for v in {vocabulary_of(t) for t in terms})
+
+
 def dataset_description(
-    graph: Graph, site_url: str, dump_name: str, examples: list[URIRef], sources: list[str]
+    graph: Graph,
+    site_url: str,
+    dump_name: str,
+    examples: list[URIRef],
+    sources: list[str],
+    base: str = DEFAULT_BASE,
 ) -> Graph:
-    """VoID and DCAT for the dump: title, description, licence, publisher, sources, coverage."""
+    """VoID and DCAT-AP for the publication at ``site_url`` (the root ``serve`` serves).
+
+    The fixed facts come from ``templates/dataset.ttl``; this adds the landing page, the
+    distributions under ``dumps/``, the triple count, the vocabularies ``graph`` uses, its URI
+    space, ``examples`` and, as ``prov:wasDerivedFrom``, the web pages of the ``sources``.
+    """
     out = Graph()
     for prefix, namespace in PREFIXES.items():
         out.bind(prefix, namespace)
     out.bind("foaf", FOAF)
+    out.parse(resource_dir("templates") / "dataset.ttl", format="turtle")
     dataset = URIRef(DATASET)
-    out.add((dataset, RDF.type, DCAT.Dataset))
-    out.add((dataset, RDF.type, VOID.Dataset))
-    out.add(
-        (dataset, DCTERMS.title, Literal("菏泽市“十四五”知识产权保护和运用规划知识图谱", lang="zh"))
-    )
-    out.add(
-        (
-            dataset,
-            DCTERMS.title,
-            Literal(
-                "Knowledge graph of the Heze 14th Five-Year Plan for Intellectual Property "
-                "Protection and Utilisation",
-                lang="en",
-            ),
-        )
-    )
-    out.add(
-        (
-            dataset,
-            DCTERMS.description,
-            Literal(
-                "菏泽市“十四五”知识产权保护和运用规划的政策结构（原则、目标、指标、任务、重点工程、保障措施、"
-                "责任机构），逐要素关联山东省及国家上级文件，附来源位置与审核状态。",
-                lang="zh",
-            ),
-        )
-    )
-    out.add(
-        (
-            dataset,
-            DCTERMS.description,
-            Literal(
-                "The policy structure of the Heze 14th-FYP IP plan (principles, objectives, "
-                "indicators, tasks, key projects, safeguards, responsible bodies), linked element "
-                "by element to its Shandong and national parent documents, with source spans and "
-                "review status.",
-                lang="en",
-            ),
-        )
-    )
-    out.add((dataset, DCTERMS.license, LICENSE))
-    publisher = URIRef(site_url.rstrip("/") + "/#publisher")
-    out.add((dataset, DCTERMS.publisher, publisher))
-    out.add((publisher, RDF.type, FOAF.Agent))
-    out.add((publisher, FOAF.name, Literal("heze-ip-kg contributors", lang="en")))
-    period = BNode("temporal")
-    out.add((dataset, DCTERMS.temporal, period))
-    out.add((period, RDF.type, DCTERMS.PeriodOfTime))
-    out.add((period, DCAT.startDate, Literal("2021", datatype=XSD.gYear)))
-    out.add((period, DCAT.endDate, Literal("2035", datatype=XSD.gYear)))
-    out.add((dataset, DCTERMS.language, URIRef("http://id.loc.gov/vocabulary/iso639-1/zh")))
-    out.add((dataset, DCTERMS.language, URIRef("http://id.loc.gov/vocabulary/iso639-1/en")))
+    landing = URIRef(site_url)
+    out.add((dataset, DCAT.landingPage, landing))
+    out.add((landing, RDF.type, FOAF.Document))
     for source in sorted(sources):
-        out.add((dataset, DCTERMS.source, URIRef(source)))
+        # The official web pages of the texts: documents, not datasets, so not dct:source
+        # (which DCAT-AP ranges over dcat:Dataset) but PROV's derivation.
+        out.add((dataset, PROV.wasDerivedFrom, URIRef(source)))
     out.add((dataset, VOID.triples, Literal(len(graph))))
-    out.add((dataset, VOID.uriSpace, Literal("https://w3id.org/heze-ip-kg/id/")))
-    out.add((dataset, VOID.vocabulary, URIRef(str(PREFIXES["hip"]))))
-    out.add((dataset, DCAT.landingPage, URIRef(site_url + "site/index.html")))
+    out.add((dataset, VOID.uriSpace, Literal(base)))
+    for vocabulary in vocabularies(graph):
+        out.add((dataset, VOID.vocabulary, vocabulary))
     for example in examples:
         out.add((dataset, VOID.exampleResource, example))
-    for ext, media in MEDIA_TYPES.items():
-        for suffix, compressed in (("", False), (".gz", True)):
+    for ext, (file_type, name) in FILE_TYPES.items():
+        for suffix in ("", ".gz"):
             file = f"{dump_name}.{ext}{suffix}"
-            distribution = URIRef(f"{site_url}{file}")
+            distribution = URIRef(dump_url(site_url, file))
             out.add((dataset, DCAT.distribution, distribution))
             out.add((dataset, VOID.dataDump, distribution))
             out.add((distribution, RDF.type, DCAT.Distribution))
             out.add((distribution, DCAT.accessURL, distribution))
             out.add((distribution, DCAT.downloadURL, distribution))
-            out.add(
-                (
-                    distribution,
-                    DCAT.mediaType,
-                    URIRef(f"https://www.iana.org/assignments/media-types/{media}"),
-                )
-            )
-            if compressed:
-                out.add(
-                    (
-                        distribution,
-                        DCAT.compressFormat,
-                        URIRef("https://www.iana.org/assignments/media-types/application/gzip"),
-                    )
-                )
-            out.add((distribution, DCTERMS.license, LICENSE))
             out.add((distribution, DCTERMS.title, Literal(file)))
-    out.add((dataset, RDFS.seeAlso, URIRef(str(PREFIXES["hip"]).rstrip("#"))))
+            fmt = GZIP if suffix else file_type
+            out.add((distribution, DCTERMS.format, fmt))
+            out.add((fmt, RDF.type, DCTERMS.MediaTypeOrExtent))
+            zh, en = f"整个图谱，{name} 格式", f"The whole graph in {name}"
+            if suffix:
+                zh, en = zh + "，gzip 压缩", en + ", gzip-compressed"
+            out.add((distribution, DCTERMS.description, Literal(zh + "。", lang="zh")))
+            out.add((distribution, DCTERMS.description, Literal(en + ".", lang="en")))
+            out.add((distribution, DCTERMS.license, LICENSE))
     return out
 
 
@@ -162,20 +174,46 @@ def add_endpoint(description: Graph, endpoint_url: str) -> Graph:
     out.add((service, DCTERMS.title, Literal("SPARQL 查询端点（只读）", lang="zh")))
     out.add((service, DCAT.endpointURL, endpoint))
     out.add((service, DCAT.servesDataset, dataset))
-    out.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    out.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
+    out.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
     out.add((service, DCTERMS.license, LICENSE))
+    out.add((service, DCTERMS.publisher, PUBLISHER))
+    out.add((service, DCAT.keyword, Literal("SPARQL")))
+    for theme in description.objects(dataset, DCAT.theme):
+        out.add((service, DCAT.theme, theme))
+    out.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
     return out
 
 
+def page_url(site_url: str, path: str) -> str:
+    """The percent-encoded URL of the site file ``path`` (as on disk: Chinese characters).
+
+    >>> page_url("https://w3id.org/heze-ip-kg/", "id/doc/by-title/规划.html")
+    'https://w3id.org/heze-ip-kg/id/doc/by-title/%E8%A7%84%E5%88%92.html'
+    """
+    return site_url + quote(path, safe="/")
+
+
 def sitemap(site_url: str, paths: list[str]) -> bytes:
-    """A sitemap of the site's pages."""
+    """A sitemap of the site's pages, ``paths`` being their paths in the site."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    lines += [f"  <url><loc>{escape(site_url + 'site/' + p)}</loc></url>" for p in sorted(paths)]
+    lines += [f"  <url><loc>{escape(page_url(site_url, p))}</loc></url>" for p in sorted(paths)]
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-__all__ = ["DATASET", "add_endpoint", "dataset_description", "gzip_bytes", "sitemap"]
+__all__ = [
+    "DATASET",
+    "DUMPS",
+    "add_endpoint",
+    "dataset_description",
+    "dump_url",
+    "gzip_bytes",
+    "page_url",
+    "sitemap",
+    "vocabularies",
+    "vocabulary_of",
+]
