@@ -22,6 +22,7 @@ from heze_ip_kg import __version__
 from heze_ip_kg.atomic import atomic_write
 from heze_ip_kg.backends import STORES, open_backend
 from heze_ip_kg.build import DocumentSettings, build_graph, mint_slug
+from heze_ip_kg.cli_monitoring import progress
 from heze_ip_kg.cli_options import (
     data_options,
     fail_cleanly,
@@ -419,6 +420,7 @@ def load(
 
 main.add_command(publish)
 main.add_command(serve)
+main.add_command(progress)
 main.add_command(docs)
 main.add_command(corpus)
 

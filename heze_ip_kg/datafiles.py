@@ -1,9 +1,11 @@
-"""Reading curated data files (TSV, YAML) with errors that name the file and the row."""
+"""Reading curated data files (CSV, TSV, YAML) with errors that name the file and the row."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from collections.abc import Mapping
+import io
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,16 @@ def read_text(path: Path) -> str:
         raise InputError(
             f"not valid UTF-8 text (byte {err.start})", file=str(path), line=line, column=column
         ) from None
+
+
+def read_csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of each record in a UTF-8 CSV file; unreadable text names file and line."""
+    reader = csv.reader(io.StringIO(read_text(path)))
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except csv.Error as err:
+        raise InputError(f"not a CSV record: {err}", file=str(path), line=reader.line_num) from None
 
 
 def read_tsv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:

@@ -8,10 +8,7 @@ also become ``hip:implements`` (or ``hip:LocalInitiative``).
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 
 from heze_ip_kg.align import METHOD, Proposal
 from heze_ip_kg.build import CONCEPT_BASE, number_literal
+from heze_ip_kg.datafiles import read_csv_rows
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import DCTERMS, HIP, RDF, RDFS, enclosing_document
 
@@ -41,34 +39,13 @@ class Decision:
     line: int
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
-    """(line, cells) of each record in a UTF-8 CSV file; unreadable text names file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        line = err.object[: err.start].count(b"\n") + 1
-        raise InputError(
-            f"not valid UTF-8 text (byte {err.start})", file=str(path), line=line
-        ) from None
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror}", file=str(path)) from None
-    reader = csv.reader(io.StringIO(text))
-    try:
-        for row in reader:
-            yield reader.line_num, row
-    except csv.Error as err:
-        raise InputError(f"not a CSV record: {err}", file=str(path), line=reader.line_num) from None
-    if not text.strip():
-        raise InputError(f"header must be {','.join(REVIEW_COLUMNS)}", file=str(path), line=1)
-
-
 def load_decisions(folder: Path, base: str, known: set[URIRef]) -> list[Decision]:
     """Every reviewed decision in ``folder/*.csv``; a bad row fails with the file and line."""
     decisions: list[Decision] = []
     seen: dict[tuple[URIRef, URIRef | None], str] = {}
     known_ids = {str(iri) for iri in known}
     for path in sorted(folder.glob("*.csv")):
-        for line, row in _csv_rows(path):
+        for line, row in read_csv_rows(path):
             if line == 1:
                 if tuple(row) != REVIEW_COLUMNS:
                     raise InputError(

@@ -124,6 +124,22 @@ class HIP(DefinedNamespace):
     encodedCount: URIRef
     elementCount: URIRef
     unknownFact: URIRef
+
+    # Monitoring: observations (RDF Data Cube) and progress towards targets
+    ProgressAssessment: URIRef
+    observedIndicator: URIRef
+    referenceYear: URIRef
+    reportedIn: URIRef
+    observedValue: URIRef
+    measuredIn: URIRef
+    progress: URIRef
+    progressStatus: URIRef
+    assessmentMethod: URIRef
+    desiredDirection: URIRef
+    latestYear: URIRef
+    latestValue: URIRef
+    progressRatio: URIRef
+    shareCovered: URIRef
     # Responsibility
     mentions: URIRef
     mentionOf: URIRef
@@ -144,6 +160,7 @@ ELI = Namespace("http://data.europa.eu/eli/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
+QB = Namespace("http://purl.org/linked-data/cube#")  # RDF Data Cube: the observations
 # EU Vocabularies authority tables (Publications Office), the values DCAT-AP expects for
 # licences, file types, languages and themes: https://op.europa.eu/en/web/eu-vocabularies
 EU_FILE_TYPE = Namespace("http://publications.europa.eu/resource/authority/file-type/")
@@ -166,6 +183,7 @@ PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "rdfs": RDFS,
     "xsd": XSD,
     "schema": SCHEMA,
+    "qb": QB,
 }
 
 
@@ -204,6 +222,7 @@ __all__ = [
     "OWL",
     "PREFIXES",
     "PROV",
+    "QB",
     "RDF",
     "RDFS",
     "SCHEMA",

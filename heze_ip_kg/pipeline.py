@@ -20,7 +20,15 @@ from heze_ip_kg.decisions import Decision, alignment_graph, known_elements, load
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.iri import base_problem, slug_problem
 from heze_ip_kg.model import Plan
+from heze_ip_kg.monitoring import indicator_series, progress_graph
 from heze_ip_kg.namespaces import DEFAULT_BASE, PREFIXES
+from heze_ip_kg.observations import (
+    Observation,
+    indicator_facts,
+    load_directions,
+    load_observations,
+    observation_graph,
+)
 from heze_ip_kg.organizations import SourceText, load_organizations, organization_graph
 from heze_ip_kg.parents import ParentFile, build_parent_graph, load_parents
 from heze_ip_kg.parse import read_plan
@@ -176,6 +184,7 @@ class BuildResult:
     decisions: tuple[Decision, ...]
     unresolved_mentions: tuple[Mention, ...] = ()
     texts: tuple[SourceText, ...] = ()
+    observations: tuple[Observation, ...] = ()
 
     @property
     def unreviewed(self) -> list[Proposal]:
@@ -238,7 +247,27 @@ def _build_all(project: Project, stages: Stages) -> BuildResult:
             load_decisions(folder, project.base, known_elements(graph)) if folder.is_dir() else []
         )
         alignment_graph(graph, proposals, decisions, project.base, into=graph)
-    return BuildResult(graph, tuple(proposals), tuple(decisions), tuple(unresolved), tuple(texts))
+    with stages.stage("monitor"):
+        observations = _monitoring(project, graph)
+    return BuildResult(
+        graph,
+        tuple(proposals),
+        tuple(decisions),
+        tuple(unresolved),
+        tuple(texts),
+        tuple(observations),
+    )
+
+
+def _monitoring(project: Project, graph: Graph) -> list[Observation]:
+    """Add the observed values (``data/observations/*.csv``) and every indicator's progress."""
+    facts = indicator_facts(graph, project.vocabulary.units)
+    folder = project.data / "observations"
+    observations = load_observations(folder, project.base, facts) if folder.is_dir() else []
+    observation_graph(observations, project.base, facts, into=graph)
+    directions = load_directions(project.data / "indicator-directions.csv", project.base, facts)
+    progress_graph(indicator_series(graph, observations, directions), into=graph)
+    return observations
 
 
 def _responsibilities(project: Project, graph: Graph, texts: list[SourceText]) -> list[Mention]:
