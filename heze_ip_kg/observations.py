@@ -4,9 +4,10 @@ RDF Data Cube.
 Each row is one value (header ``indicator,year,value,source,note``, an optional ``unit`` column):
 ``indicator`` is the indicator's IRI path under the base, ``year`` the year the value refers to,
 ``value`` a number in the indicator's own unit, ``source`` the URL of the public document that
-reports it. A row that names no known indicator, holds a bad number or year, gives a unit other
-than the indicator's, or gives a second, different value for one indicator and year from one
-source, is an error naming its file and line. Several files may add rows.
+reports it. A row that names no known indicator, holds a bad number or year (or a year not after
+the indicator's baseline year), gives a unit other than the indicator's, or gives a second,
+different value for one indicator and year from one source, is an error naming its file and
+line. Several files may add rows.
 
 In the graph each row is a ``qb:Observation`` of one data set, whose structure has three
 dimensions — the indicator, the reference year and the reporting source (two sources for one
@@ -60,6 +61,7 @@ class IndicatorFacts:
 
     unit: URIRef | None
     unit_names: frozenset[str]  # the unit's Chinese spellings and its concept name
+    baseline_year: int | None = None
 
 
 def indicator_facts(graph: Graph, units: Mapping[str, str]) -> dict[URIRef, IndicatorFacts]:
@@ -76,8 +78,11 @@ def indicator_facts(graph: Graph, units: Mapping[str, str]) -> dict[URIRef, Indi
         if unit is not None:
             names.add(str(unit).rsplit("/", 1)[-1])
             names |= {str(t) for t in graph.objects(indicator, HIP.unitText)}
+        year = graph.value(indicator, HIP.baselineYear)
         facts[indicator] = IndicatorFacts(
-            unit if isinstance(unit, URIRef) else None, frozenset(names)
+            unit if isinstance(unit, URIRef) else None,
+            frozenset(names),
+            int(str(year)) if year is not None else None,
         )
     return facts
 
@@ -131,6 +136,14 @@ def _observation(
     year_text = _cell(row, "year", where)
     if not (len(year_text) == 4 and year_text.isdigit()):
         raise InputError(f"year {year_text!r} is not a four-digit year", file=file, line=line)
+    baseline = facts[indicator].baseline_year
+    if baseline is not None and int(year_text) <= baseline:
+        raise InputError(
+            f"year {year_text} is not after the indicator's baseline year {baseline}: progress "
+            "is measured from the baseline",
+            file=file,
+            line=line,
+        )
     value_text = _cell(row, "value", where)
     try:
         value = Decimal(value_text)
