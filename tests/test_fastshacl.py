@@ -1,21 +1,99 @@
-"""The fast path against pySHACL: the features it hands over, and the bugs of issue 17
-(node-level sh:hasValue, sh:hasValue in a qualified shape)."""
+"""The fast path against pySHACL: random graphs and shapes (Hypothesis), the features it hands
+over, and the bugs of issue 17 (node-level sh:hasValue, sh:hasValue in a qualified shape)."""
 
 from __future__ import annotations
 
+import os
+from collections import Counter
+
 import pytest
-from rdflib import Graph, Namespace
+from hypothesis import HealthCheck, given, note, settings
+from rdflib import Graph
 from rdflib.namespace import SH
+from shacl_strategies import EX, cases
 
 from heze_ip_kg.fastshacl import UnsupportedError, compile_shapes
-from heze_ip_kg.validate import load_shapes, validate_graph
+from heze_ip_kg.validate import ValidationReport, load_shapes, validate_graph
+
+# HEZE_SHACL_EXAMPLES=5000 for a longer search; by default the same 500 cases every run.
+EXAMPLES = int(os.environ.get("HEZE_SHACL_EXAMPLES", "500"))
+# Every constraint component the fast path evaluates: the drawn cases must meet each one in a
+# result, or the comparison says little about it.
+COMPONENTS = {
+    SH[f"{name}ConstraintComponent"]
+    for name in [
+        "Class",
+        "Datatype",
+        "NodeKind",
+        "MinCount",
+        "MaxCount",
+        "MinLength",
+        "MaxLength",
+        "Pattern",
+        "LanguageIn",
+        "UniqueLang",
+        "Equals",
+        "Disjoint",
+        "HasValue",
+        "In",
+        "Closed",
+        "Not",
+        "And",
+        "Or",
+        "Xone",
+        "Node",
+        "QualifiedMinCount",
+        "QualifiedMaxCount",
+        "SPARQL",
+    ]
+}
+
+
+def _key(report: ValidationReport) -> Counter[tuple[object, ...]]:
+    """Every result as its terms: shape, severity, focus, component, path, value, source
+    constraint, and messages — a multiset, since a result may rightly appear twice."""
+    found: Counter[tuple[object, ...]] = Counter()
+    for r in report.results:
+        f = r.shacl
+        assert f is not None
+        key = (f.shape, f.severity, f.focus, f.component, f.path, f.value, f.constraint)
+        found[(*key, tuple(sorted(r.messages)), r.rule, r.path, r.severity)] += 1
+    return found
+
+
+def test_the_fast_path_finds_what_pyshacl_finds() -> None:
+    """Random small data graphs and shapes graphs (tests/shacl_strategies.py): the fast path
+    evaluates each itself and gives pySHACL's results, result for result."""
+    met: Counter[object] = Counter()
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize="HEZE_SHACL_EXAMPLES" not in os.environ,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(case=cases())
+    def compare(case: tuple[Graph, Graph]) -> None:
+        data, shapes = case
+        note(
+            f"shapes:\n{shapes.serialize(format='turtle')}\ndata:\n{data.serialize(format='turtle')}"
+        )
+        compile_shapes(shapes)  # every drawn feature is one the fast path claims to evaluate
+        fast = validate_graph(data, shapes, checks=False, fast=True)
+        assert fast.fallback is None
+        plain = validate_graph(data, shapes, checks=False)
+        assert _key(fast) == _key(plain)
+        assert fast.conforms == plain.conforms
+        met.update(r.shacl.component for r in fast.results if r.shacl)
+
+    compare()
+    assert COMPONENTS - set(met) == set(), met
+
 
 TTL_PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <http://example.org/> .
 """
-
-
-EX = Namespace("http://example.org/")
 
 
 def _graph(text: str) -> Graph:
