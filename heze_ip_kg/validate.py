@@ -190,6 +190,14 @@ def _result(graph: Graph, shapes: Graph, finding: Finding) -> ValidationResult:
     )
 
 
+def _term(report: Graph, result: Node, predicate: URIRef) -> Node:
+    """The one value of ``predicate`` that SHACL requires on a result of pySHACL's report."""
+    value = report.value(result, predicate)
+    if value is None:
+        raise HezeIpKgError(f"pySHACL gave a result without {predicate.n3()}")
+    return value
+
+
 def _pyshacl_findings(graph: Graph, shapes: Graph) -> list[Finding]:
     reference = Graph()
     reference += shapes  # pySHACL adds triples of its own to the shapes graph it is given
@@ -205,7 +213,7 @@ def _pyshacl_findings(graph: Graph, shapes: Graph) -> list[Finding]:
     root = next(report.subjects(RDF.type, SH.ValidationReport))
     for result in report.objects(root, SH.result):  # sh:detail results are not results
         shape, constraint = (
-            report.value(result, SH.sourceShape),
+            _term(report, result, SH.sourceShape),
             report.value(result, SH.sourceConstraint),
         )
         path = report.value(result, SH.resultPath)
@@ -213,12 +221,14 @@ def _pyshacl_findings(graph: Graph, shapes: Graph) -> list[Finding]:
         composed = tuple(
             m for m in report.objects(result, SH.resultMessage) if isinstance(m, Literal)
         )
+        component = _term(report, result, SH.sourceConstraintComponent)
+        assert isinstance(component, URIRef), component
         found.append(
             Finding(
-                shape,  # type: ignore[arg-type]
-                report.value(result, SH.resultSeverity),  # type: ignore[arg-type]
-                report.value(result, SH.focusNode),  # type: ignore[arg-type]
-                report.value(result, SH.sourceConstraintComponent),  # type: ignore[arg-type]
+                _term(report, result, SH.sourceShape),
+                _term(report, result, SH.resultSeverity),
+                _term(report, result, SH.focusNode),
+                component,
                 read_path(report, path, strict=False) if path is not None else None,
                 report.value(result, SH.value),
                 constraint,
