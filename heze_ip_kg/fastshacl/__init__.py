@@ -21,13 +21,13 @@ source shape, constraint component):
 - ``sh:severity``, ``sh:deactivated``, and SPARQL constraints (``sh:sparql``) in node shapes of
   the simple form ``SELECT $this WHERE { $this … }`` (no sub-query, OPTIONAL, MINUS, EXISTS …).
 
-Anything else — another component (the value ranges, ``sh:lessThan`` …), a parameter value
-written in a form pySHACL reads its own way (``"1"^^xsd:boolean``), a recursive shape, a
-node-level parameter it does not evaluate (``sh:qualifiedValueShape`` in a node shape), custom
+Anything else — another component (the value ranges, ``sh:lessThan`` …), a parameter value on
+which pySHACL and SHACL could differ (``sh:minLength 0``, ``sh:flags "s"``), a recursive shape,
+a node-level parameter it does not evaluate (``sh:qualifiedValueShape`` in a node shape), custom
 constraint components, rules or functions anywhere in the shapes graph — makes
-``compile_shapes`` raise ``UnsupportedError`` with the reason, and ``validate_graph`` then validates
-the whole graph with pySHACL. ``tests/test_fastshacl.py`` holds the fast path to the W3C SHACL
-Core test suite and to pySHACL on random graphs and shapes.
+``compile_shapes`` raise ``UnsupportedError`` with the reason, and ``validate_graph`` then
+validates the whole graph with pySHACL. ``tests/test_shacl_w3c.py`` holds the fast path to the
+W3C SHACL Core test suite, ``tests/test_fastshacl.py`` to pySHACL on random graphs and shapes.
 """
 
 from __future__ import annotations
