@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import SH
 
 from heze_ip_kg.cli import main
@@ -95,8 +95,19 @@ def test_validate_cli_exit_code_on_each_failing_fixture(case: Path) -> None:
         data=CliRunner().invoke(main, ["validate", "--format", "ttl", str(case)]).stdout,
         format="turtle",
     )
-    conforms = next(report.objects(None, SH.conforms))
-    assert conforms.toPython() is (expected == 0)
+    # SHACL 3.6.1: any result, a warning too, makes sh:conforms false; the exit code allows
+    # warnings, and so does the JSON's "conforms" (the project's rule).
+    assert next(report.objects(None, SH.conforms)).toPython() is False
+    for result in report.objects(None, SH.result):
+        assert report.value(result, SH.sourceConstraintComponent) is not None
+        assert report.value(result, SH.resultSeverity) in (SH.Violation, SH.Warning)
+    if case in INVALID:
+        focus, shape, _ = expectation(case)
+        results = report.subjects(SH.focusNode, URIRef(focus))
+        sources = {report.value(r, SH.sourceShape) for r in results}
+        # The named shape, or one of its property shapes: a blank node the report describes.
+        described = {s for s in sources if isinstance(s, BNode) and report.value(s, SH.path)}
+        assert URIRef(shape) in sources or described, sources
     data = json.loads(CliRunner().invoke(main, ["validate", "--format", "json", str(case)]).stdout)
     assert data["conforms"] is (expected == 0)
     assert {r["message_zh"] for r in data["results"]}
@@ -124,3 +135,95 @@ def test_text_report_names_label_and_span(graph: Graph) -> None:
     text = format_report(validate_graph(damaged), "https://w3id.org/heze-ip-kg/id/")
     assert "强化知识产权司法保护 <heze-ip-plan-14fyp/part-2/task-area-1/task-2> @ " in text
     assert "MeasureLeadShape" in text
+
+
+SHAPES_FILE = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://example.org/> .
+ex:NameShape sh:targetClass ex:Person ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:datatype xsd:string ] .
+"""
+PEOPLE = """@prefix ex: <https://example.org/> .
+ex:ann a ex:Person ; ex:name "Ann" .
+ex:bob a ex:Person ; ex:name 7 .
+ex:cy a ex:Person .
+"""
+
+
+@pytest.mark.parametrize("fast", [[], ["--fast"]], ids=["plain", "fast"])
+def test_validate_with_user_shapes(tmp_path: Path, fast: list[str]) -> None:
+    (tmp_path / "shapes.ttl").write_text(SHAPES_FILE, encoding="utf-8")
+    (tmp_path / "people.ttl").write_text(PEOPLE, encoding="utf-8")
+    args = ["validate", "--shapes", str(tmp_path / "shapes.ttl"), str(tmp_path / "people.ttl")]
+    run = CliRunner().invoke(main, [*args, "--format", "json", *fast])
+    assert run.exit_code == 1, run.output
+    assert run.stderr == ""  # no hand-over to pySHACL, and the project's checks do not run
+    data = json.loads(run.stdout)
+    found = sorted((r["focus"], r["component"].split("#")[1], r["value"]) for r in data["results"])
+    assert found == [
+        (
+            "https://example.org/bob",
+            "DatatypeConstraintComponent",
+            '"7"^^<http://www.w3.org/2001/XMLSchema#integer>',
+        ),
+        ("https://example.org/cy", "MinCountConstraintComponent", None),
+    ]
+    assert {r["rule"] for r in data["results"]} == {"https://example.org/NameShape"}
+    assert {r["path"] for r in data["results"]} == {"https://example.org/name"}
+    assert data["fallback"] is None
+    # A folder of shapes files works as well.
+    assert (
+        CliRunner()
+        .invoke(main, ["validate", "--shapes", str(tmp_path), str(tmp_path / "people.ttl")])
+        .exit_code
+        == 1
+    )
+
+
+def test_the_fast_path_says_when_it_hands_shapes_to_pyshacl(tmp_path: Path) -> None:
+    shapes = tmp_path / "range.ttl"
+    shapes.write_text(
+        SHAPES_FILE.replace("sh:minCount 1 ;", "sh:minCount 1 ; sh:minInclusive 10 ;"),
+        encoding="utf-8",
+    )
+    (tmp_path / "people.ttl").write_text(PEOPLE, encoding="utf-8")
+    args = ["validate", "--fast", "--shapes", str(shapes), str(tmp_path / "people.ttl")]
+    run = CliRunner().invoke(main, args)
+    assert run.exit_code == 1
+    assert len(run.stderr.splitlines()) == 1
+    assert run.stderr.startswith("heze-ip-kg: the fast path hands these shapes to pySHACL: ")
+    assert "uses sh:minInclusive" in run.stderr
+    assert "MinInclusive" in CliRunner().invoke(main, [*args, "--format", "ttl"]).stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read SHACL shapes: No such file or directory"),
+        ("this is not Turtle", "cannot read SHACL shapes: "),
+        (
+            "@prefix sh: <http://www.w3.org/ns/shacl#> . <https://example.org/S> a sh:NodeShape ;"
+            " sh:path <https://example.org/p> ; sh:targetNode <https://example.org/a> .",
+            "pySHACL cannot validate with these shapes: ",
+        ),
+    ],
+    ids=["missing", "not-turtle", "not-shacl"],
+)
+@pytest.mark.parametrize("fast", [[], ["--fast"]], ids=["plain", "fast"])
+def test_bad_shapes_files_are_one_line_and_exit_2(
+    tmp_path: Path, content: str | None, message: str, fast: list[str]
+) -> None:
+    shapes = tmp_path / "shapes.ttl"
+    if content is not None:
+        shapes.write_text(content, encoding="utf-8")
+    (tmp_path / "data.ttl").write_text("<https://example.org/a> <https://example.org/p> 1 .")
+    run = CliRunner().invoke(
+        main, ["validate", *fast, "--shapes", str(shapes), str(tmp_path / "data.ttl")]
+    )
+    assert run.exit_code == 2
+    errors = [line for line in run.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1, run.stderr
+    assert message in errors[0]
+    if "pySHACL" not in message:
+        assert errors[0].startswith(f"heze-ip-kg: error: {shapes}: ")
+    assert run.stdout == ""
