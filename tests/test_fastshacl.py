@@ -181,6 +181,10 @@ def test_the_projects_shapes_run_on_the_fast_path() -> None:
         "MeasureCoordinationShape",
         "MeasureLeadShape",
         "MentionShape",
+        "ObservationShape",
+        "ObservationUniqueShape",
+        "ObservationUnitShape",
+        "ObservationYearShape",
         "PartlyEncodedParentShape",
         "RoleProvenanceShape",
     ]
