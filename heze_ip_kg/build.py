@@ -9,8 +9,6 @@ that carry spans get labels derived from the element's IRI, so dumps are byte-id
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +18,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.iri import base_problem, slug_problem
-from heze_ip_kg.model import Element, ElementKind, Plan, Span
+from heze_ip_kg.model import Element, ElementKind, Plan, Span, title_key
 from heze_ip_kg.namespaces import (
     DCTERMS,
     DEFAULT_BASE,
@@ -62,7 +60,6 @@ SYNTHETIC_DESCRIPTION = "Synthetic text written by heze-ip-kg corpus for benchma
 NATURE_CONCEPTS = {"预期性": "expected", "约束性": "binding"}
 LEVEL_CONCEPTS = ("national", "provincial", "municipal", "county", "non-governmental")
 _SLUG_SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
-_DASHES = re.compile(r"[‐‑‒–—―－~～]")
 
 
 @dataclass(frozen=True)
@@ -91,17 +88,6 @@ class Vocabulary:
     labels_en: Mapping[str, str] = field(default_factory=dict)
     units: Mapping[str, str] = field(default_factory=dict)
     documents: Mapping[str, str] = field(default_factory=dict)
-
-
-def title_key(title: str) -> str:
-    """A title normalised for matching citations: NFKC, one kind of dash, no spaces.
-
-    >>> title_key("山东省知识产权强省建设纲要（2021—2035年）") == title_key(
-    ...     "山东省知识产权强省建设纲要(2021-2035年)")
-    True
-    """
-    text = unicodedata.normalize("NFKC", title)
-    return re.sub(r"\s+", "", _DASHES.sub("-", text))
 
 
 def mint_slug(text: str) -> str:
