@@ -88,6 +88,8 @@ def build(output: Path, data: Path | None, base: str) -> None:
     result = build_all(load_project(data, base=base))
     graph = result.graph
     paths = write_dumps(graph, output)
+    for warning in result.warnings:
+        click.echo(f"heze-ip-kg: warning: {warning}", err=True)
     click.echo(f"built {summary(graph)}", err=True)
     confirmed = sum(d.status == "confirmed" for d in result.decisions)
     click.echo(
