@@ -57,16 +57,16 @@ def _norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _values_disagree(
-    element: dict[str, Any], found: Element, vocabulary: Vocabulary
-) -> list[str]:
+def _values_disagree(element: dict[str, Any], found: Element, vocabulary: Vocabulary) -> list[str]:
     """What a curated indicator reports that the text's indicator does not say."""
     values = found.indicator
     if values is None:
         return ["the text's element has no values"]
     problems = []
     unit = element.get("unit")
-    if unit and (values.unit is None or unit_iri(unit, vocabulary) != unit_iri(values.unit, vocabulary)):
+    if unit and (
+        values.unit is None or unit_iri(unit, vocabulary) != unit_iri(values.unit, vocabulary)
+    ):
         problems.append(f"unit {unit!r}, the text {values.unit!r}")
     for key, value, year in (
         ("baseline", values.baseline, values.baseline_year),
@@ -98,9 +98,13 @@ def match_parent(parent: ParentFile, plan: Plan, vocabulary: Vocabulary) -> Over
         at = place(parent.path, f"elements[{index}] {element['id']}", element)
         kind = KINDS[element["class"]]
         wanted = quotes(element)
-        candidates = [(p, e) for p, e in paths if e.kind is kind and _norm(wanted[0]) in _norm(e.text)]
+        candidates = [
+            (p, e) for p, e in paths if e.kind is kind and _norm(wanted[0]) in _norm(e.text)
+        ]
         if not candidates:
-            findings.append(f"{at}: {wanted[0]!r} is in no {element['class']} of the text; left out")
+            findings.append(
+                f"{at}: {wanted[0]!r} is in no {element['class']} of the text; left out"
+            )
             continue
         exact = [(p, e) for p, e in candidates if _norm(e.heading) == _norm(wanted[0])]
         path, found = (exact or candidates)[0]
@@ -111,7 +115,9 @@ def match_parent(parent: ParentFile, plan: Plan, vocabulary: Vocabulary) -> Over
             continue
         taken[path] = element["id"]
         pins[path], matched[element["id"]] = element["id"], found
-        problems = [f"{q!r} is not in {path}" for q in wanted[1:] if _norm(q) not in _norm(found.text)]
+        problems = [
+            f"{q!r} is not in {path}" for q in wanted[1:] if _norm(q) not in _norm(found.text)
+        ]
         if kind is ElementKind.INDICATOR:
             problems += _values_disagree(element, found, vocabulary)
         if problems:
@@ -123,9 +129,7 @@ def match_parent(parent: ParentFile, plan: Plan, vocabulary: Vocabulary) -> Over
 class _OverlayBuilder(ParentBuilder):
     """The curated facts of a parent whose elements come from its parsed full text."""
 
-    def __init__(
-        self, overlay: Overlay, plan: Plan, vocabulary: Vocabulary, base: str
-    ) -> None:
+    def __init__(self, overlay: Overlay, plan: Plan, vocabulary: Vocabulary, base: str) -> None:
         super().__init__(overlay.parent, vocabulary, base)
         self.overlay = overlay
         self.plan = plan
@@ -177,9 +181,7 @@ class _OverlayBuilder(ParentBuilder):
             g.add((node, RDFS.comment, Literal(note, lang="en")))
 
 
-def overlay_graph(
-    overlay: Overlay, plan: Plan, vocabulary: Vocabulary, base: str
-) -> Graph:
+def overlay_graph(overlay: Overlay, plan: Plan, vocabulary: Vocabulary, base: str) -> Graph:
     """The curated facts of a parent laid over the graph of its full text."""
     return _OverlayBuilder(overlay, plan, vocabulary, base).build()
 

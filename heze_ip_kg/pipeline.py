@@ -209,9 +209,7 @@ def build_documents(
         return _build_parsed(project, parsed, vocabulary, graph, texts, warnings)
 
 
-def _full_texts(
-    project: Project, parsed: list[tuple[SourceEntry, Plan]]
-) -> dict[str, ParentFile]:
+def _full_texts(project: Project, parsed: list[tuple[SourceEntry, Plan]]) -> dict[str, ParentFile]:
     """The curated parents that name a full text, by slug; each must be listed with that slug."""
     listed = {e.settings.slug: e.path.name for e, _ in parsed}
     found = {}

@@ -23,8 +23,8 @@ _VERB = r"达到|提高到|提升到|提高至|提升至|增长到|增加到|增
 _UNIT = r"%|％|个百分点|万亿元|亿元|万元|元|万件|件|万个|个|万家|家|项|万人|人|次|倍"
 _TARGET = re.compile(rf"(?P<name>{_NAME})(?:{_VERB})(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})")
 # A nature said of one target right after it, or of all the targets before it.
-_NATURE_ONE = re.compile(r"^[（(](预期性|约束性)(?:指标)?[）)]")
-_NATURE_ALL = re.compile(r"(?:上述|以上)(?:各项|主要)?指标均为(预期性|约束性)指标")
+_NATURE_ONE = re.compile(r"[（(](预期性|约束性)(?:指标)?[）)]")  # matched right after a target
+_NATURE_ALL = re.compile(r"(?:上述|以上)(?:其他|其余|各项|主要)?指标均为(预期性|约束性)指标")
 _CLAUSE_END = "，,。；;"
 
 
