@@ -194,7 +194,9 @@ def test_every_decision_row_is_an_alignment(graph: Graph) -> None:
         for s in graph.subjects(RDF.type, HIP.Alignment)
         for o in graph.objects(s, DCTERMS.source)
     }
-    assert len(rows) == 132  # 88 before issue 15; 47 against the outline's full text, 3 of them replacing old rows
+    assert (
+        len(rows) == 132
+    )  # 88 before issue 15; 47 against the outline's full text, 3 of them replacing old rows
     assert rows == alignments
     assert rows <= cited
 

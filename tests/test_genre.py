@@ -138,6 +138,24 @@ def test_principles_as_dash_bullets_or_numbered_items() -> None:
     assert of(continued, K.PRINCIPLE)[0].text.endswith("发挥市场作用。\n优化配置。")
 
 
+def test_a_bullet_beside_numbered_items_gets_a_number_of_its_own() -> None:
+    # A bullet goes under the nearest numbered heading: here under （一）, beside 1. and 2.
+    plan = parse_plan(
+        "一、重点任务\n（一）加强保护。\n——开展专项行动。\n1.加强执法。\n2.加强协作。\n"
+    )
+    tasks = of(plan, K.TASK)
+    assert [(t.notation, t.number, t.heading) for t in tasks] == [
+        ("——", 3, "开展专项行动"),
+        ("1.", 1, "加强执法"),
+        ("2.", 2, "加强协作"),
+    ]
+    assert [(w.line, w.message) for w in plan.warnings] == [
+        (3, "—— would be a second task-1 here: numbered 3")
+    ]
+    under = parse_plan("一、重点任务\n（一）加强保护。\n1.加强执法。\n——开展专项行动。\n")
+    assert [(i.kind, i.notation) for i in of(under, K.TASK)[0].children] == [(K.ITEM, "——")]
+
+
 def test_goals_and_targets_in_prose_with_their_nature() -> None:
     plan = parse_plan(
         "一、总体要求\n（三）发展目标。到2025年，全省每万人口高价值发明专利拥有量达到10件，"

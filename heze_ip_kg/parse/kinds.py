@@ -159,25 +159,25 @@ class Freezer:
         )
 
     def _unique_numbers(self, node: Node, part: PartKind) -> None:
-        """Children that would share an IRI (a bullet and a numbered item both item-2) get the
-        next free number, with a warning."""
-        seen: dict[tuple[ElementKind, int], Node] = {}
+        """Children that would share an IRI (a bullet and a numbered item both item-2): the
+        numbered ones keep their numbers, the others take the next free one, with a warning."""
+        taken = {(_child_kind(part, node, c), c.number) for c in node.children if c.numbered}
         for child in node.children:
+            if child.numbered:
+                continue
             kind = _child_kind(part, node, child)
-            key = (kind, child.number)
-            if key in seen and child.first_line is not None:
-                number = max(n for k, n in seen if k is kind) + 1
+            if (kind, child.number) in taken and child.first_line is not None:
+                number = max(n for k, n in taken if k is kind) + 1
                 self.warnings.append(
                     ParseWarning(
                         child.first_line.number,
                         1,
-                        f"{child.notation or 'item'} would be a second {kind.value}-"
+                        f"{child.notation or 'this line'} would be a second {kind.value}-"
                         f"{child.number} here: numbered {number}",
                     )
                 )
                 child.number = number
-                key = (kind, number)
-            seen[key] = child
+            taken.add((kind, child.number))
 
 
 __all__ = ["PART_NAMES", "Freezer", "inference_note", "part_kinds"]
