@@ -1,7 +1,8 @@
 """Stage 2: a parsed ``Plan`` → an rdflib ``Graph`` in the ``hip:`` ontology, with provenance.
 
-IRIs follow ontology/README.md: ``{base}{slug}`` for the plan, ``{parent}/{kind}-{n}`` for its
-elements, with ``n`` the number printed in the element's notation. Every element points to its
+IRIs are minted as ``heze_ip_kg.minting`` says (``{parent}/{kind}-{n}``); a caller may pin some
+elements to other IRIs (a parent document's elements keep the IRIs its curated file gave them
+before its full text arrived). Every element points to its
 span in the source text through a Web Annotation ``oa:TextPositionSelector``; the blank nodes
 that carry spans get labels derived from the element's IRI, so dumps are byte-identical.
 """
@@ -9,33 +10,29 @@ that carry spans get labels derived from the element's IRI, so dumps are byte-id
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
-from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from heze_ip_kg.errors import InputError
-from heze_ip_kg.iri import base_problem, slug_problem
-from heze_ip_kg.model import Element, ElementKind, Plan, Span
-from heze_ip_kg.namespaces import (
-    DCTERMS,
-    DEFAULT_BASE,
-    ELI,
-    HIP,
-    OA,
-    PREFIXES,
-    RDF,
-    RDFS,
-    SKOS,
-    XSD,
+from heze_ip_kg.minting import (
+    CONCEPT_BASE,
+    LEVEL_CONCEPTS,
+    NATURE_CONCEPTS,
+    DocumentSettings,
+    Vocabulary,
+    cited_document_iri,
+    describe_unit,
+    document_iri,
+    element_segment,
+    mint_slug,
+    number_literal,
+    title_key,
+    unit_iri,
 )
+from heze_ip_kg.model import Element, ElementKind, Plan, Span
+from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, OA, PREFIXES, RDF, RDFS, SKOS, XSD
 from heze_ip_kg.parse.front import parse_date
 
-CONCEPT_BASE = DEFAULT_BASE + "concept/"
 KIND_CLASSES: dict[ElementKind, URIRef] = {
     ElementKind.PREAMBLE: HIP.Preamble,
     ElementKind.PART: HIP.Part,
@@ -59,134 +56,33 @@ KIND_NAMES: dict[ElementKind, tuple[str, str]] = {
     ElementKind.NOTE: ("注", "Note"),
 }
 SYNTHETIC_DESCRIPTION = "Synthetic text written by heze-ip-kg corpus for benchmarks; not official."
-NATURE_CONCEPTS = {"预期性": "expected", "约束性": "binding"}
-LEVEL_CONCEPTS = ("national", "provincial", "municipal", "county", "non-governmental")
-_SLUG_SAFE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
-_DASHES = re.compile(r"[‐‑‒–—―－~～]")
+# Where a title was taken from when the text has no title line of its own.
+_TITLE_FROM = {
+    "notice": ("通知", "the notice that promulgates it"),
+    "metadata": ("网页元数据“标题”", "the web page's metadata title"),
+    "headline": ("新闻标题中的书名号", "the news headline it was published under"),
+}
 
 
-@dataclass(frozen=True)
-class DocumentSettings:
-    """How one source is placed in the graph: its slug, level of government and web address."""
+def element_paths(plan: Plan) -> list[tuple[str, Element]]:
+    """Every element with its path below the document as minted (``part-2/task-area-1``), the
+    key by which ``build_graph``'s ``pins`` name it.
 
-    slug: str
-    level: str | None = None
-    url: str | None = None
-    base: str = DEFAULT_BASE
-    synthetic: bool = False
-
-    def __post_init__(self) -> None:
-        problem = slug_problem(self.slug)
-        if problem:
-            raise InputError(f"slug {self.slug!r} {problem}")
-        problem = base_problem(self.base)
-        if problem:
-            raise InputError(f"base IRI {self.base!r} {problem}")
-
-
-@dataclass(frozen=True)
-class Vocabulary:
-    """Curated lookups the builder needs: English labels, unit concepts, known documents."""
-
-    labels_en: Mapping[str, str] = field(default_factory=dict)
-    units: Mapping[str, str] = field(default_factory=dict)
-    documents: Mapping[str, str] = field(default_factory=dict)
-
-
-def title_key(title: str) -> str:
-    """A title normalised for matching citations: NFKC, one kind of dash, no spaces.
-
-    >>> title_key("山东省知识产权强省建设纲要（2021—2035年）") == title_key(
-    ...     "山东省知识产权强省建设纲要(2021-2035年)")
-    True
+    >>> from heze_ip_kg.parse import parse_plan
+    >>> [p for p, _ in element_paths(parse_plan("(一)加强保护。\\n1.加强行政保护。"))]
+    ['part-1', 'part-1/task-area-1', 'part-1/task-area-1/task-1']
     """
-    text = unicodedata.normalize("NFKC", title)
-    return re.sub(r"\s+", "", _DASHES.sub("-", text))
+    found: list[tuple[str, Element]] = []
 
+    def walk(element: Element, prefix: str) -> None:
+        path = prefix + element_segment(element)
+        found.append((path, element))
+        for child in element.children:
+            walk(child, path + "/")
 
-def mint_slug(text: str) -> str:
-    """A lower-case IRI segment: ``[a-z0-9-]`` kept, everything else percent-encoded.
-
-    >>> mint_slug("Heze_Plan 2022"), mint_slug("规划")
-    ('heze%5Fplan%202022', '%E8%A7%84%E5%88%92')
-    """
-    return "".join(
-        c if c in _SLUG_SAFE else "".join(f"%{b:02X}" for b in c.encode()) for c in text.lower()
-    )
-
-
-def document_iri(slug: str, base: str = DEFAULT_BASE) -> URIRef:
-    """The IRI of the document with ``slug``."""
-    return URIRef(base + slug)
-
-
-def cited_document_iri(title: str, vocabulary: Vocabulary, base: str = DEFAULT_BASE) -> URIRef:
-    """The IRI of a cited document: its curated slug, or one minted from its title."""
-    slug = vocabulary.documents.get(title_key(title))
-    if slug is not None:
-        return document_iri(slug, base)
-    segment = quote(title_key(title), safe="")
-    if segment in ("", ".", ".."):  # a dot segment would vanish when the IRI is resolved
-        segment = "".join(f"%{b:02X}" for b in (title_key(title) or title).encode())
-    return URIRef(base + "doc/by-title/" + segment)
-
-
-def element_segment(element: Element) -> str:
-    """The IRI segment of an element below its parent, e.g. ``task-3``."""
-    if element.kind is ElementKind.INDICATOR_TABLE and element.number == 1:
-        return element.kind.value
-    return f"{element.kind.value}-{element.number}"
-
-
-def unit_iri(unit: str, vocabulary: Vocabulary) -> URIRef:
-    """The concept IRI of a unit: a curated name where known, else the percent-encoded unit."""
-    name = vocabulary.units.get(unit) or quote(unit, safe="")
-    return URIRef(CONCEPT_BASE + "unit/" + name)
-
-
-def number_literal(value: Decimal) -> Literal:
-    """A number typed by its value: ``xsd:integer`` when whole, else ``xsd:decimal``, each in
-    its canonical form (no exponent, no sign on zero, no trailing zeros).
-
-    SPARQL stores keep numbers by value and give them back in this form — Oxigraph writes
-    "1.000"^^xsd:decimal back as "1", Virtuoso as "1"^^xsd:integer — so the endpoints serve the
-    very literals the dumps hold. Both types are decimals by value (xsd:integer is derived from
-    xsd:decimal), so a range of xsd:decimal holds. The number as written is in the text (the
-    element's span).
-
-    >>> for text in ("9", "0.870", "1E+2", "-0.50", "-0"):
-    ...     print(number_literal(Decimal(text)).n3())
-    "9"^^<http://www.w3.org/2001/XMLSchema#integer>
-    "0.87"^^<http://www.w3.org/2001/XMLSchema#decimal>
-    "100"^^<http://www.w3.org/2001/XMLSchema#integer>
-    "-0.5"^^<http://www.w3.org/2001/XMLSchema#decimal>
-    "0"^^<http://www.w3.org/2001/XMLSchema#integer>
-    """
-    if value == value.to_integral_value():
-        return Literal(str(int(value)), datatype=XSD.integer)
-    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
-
-
-def describe_unit(graph: Graph, unit: str, vocabulary: Vocabulary) -> URIRef:
-    """Add the unit's SKOS concept (and its scheme) to ``graph``; return the concept IRI."""
-    concept, scheme = unit_iri(unit, vocabulary), URIRef(CONCEPT_BASE + "unit")
-    graph.add((concept, RDF.type, SKOS.Concept))
-    graph.add((concept, SKOS.inScheme, scheme))
-    # The first spelling listed for a concept is its label; others (% for 百分比) are alternatives,
-    # so that each concept keeps one prefLabel per language (SKOS S14).
-    preferred = next(
-        (z for z, n in vocabulary.units.items() if n == vocabulary.units.get(unit)), unit
-    )
-    graph.add((concept, SKOS.prefLabel, Literal(preferred, lang="zh")))
-    if preferred != unit:
-        graph.add((concept, SKOS.altLabel, Literal(unit, lang="zh")))
-    english = vocabulary.labels_en.get(preferred) or vocabulary.labels_en.get(unit)
-    if english:
-        graph.add((concept, SKOS.prefLabel, Literal(english, lang="en")))
-    graph.add((scheme, RDF.type, SKOS.ConceptScheme))
-    graph.add((scheme, SKOS.prefLabel, Literal("计量单位", lang="zh")))
-    graph.add((scheme, SKOS.prefLabel, Literal("Units of measure", lang="en")))
-    return concept
+    for element in plan.elements:
+        walk(element, "")
+    return found
 
 
 def _bnode(*keys: str) -> BNode:
@@ -200,8 +96,10 @@ class _Builder:
         settings: DocumentSettings,
         vocabulary: Vocabulary,
         graph: Graph | None = None,
+        pins: Mapping[str, str] | None = None,
     ) -> None:
         self.plan = plan
+        self.pins = pins or {}
         self.settings = settings
         self.vocabulary = vocabulary
         self.graph = Graph() if graph is None else graph
@@ -240,7 +138,7 @@ class _Builder:
         if self.plan.notice is not None:
             self._notice()
         for order, element in enumerate(self.plan.elements, start=1):
-            self._element(element, self.doc, order)
+            self._element(element, self.doc, order, "")
         return self.graph
 
     def _source(self) -> None:
@@ -253,6 +151,21 @@ class _Builder:
         self.add(self.source, RDFS.label, Literal(f"{name} ({info.encoding})"))
         if self.settings.url:
             self.add(self.source, DCTERMS.source, URIRef(self.settings.url))
+        publication = self.plan.publication
+        if publication is not None:
+            if publication.headline:
+                self.add(self.source, HIP.headline, Literal(publication.headline, lang="zh"))
+            if publication.credit:
+                self.add(self.source, DCTERMS.publisher, Literal(publication.credit, lang="zh"))
+            if publication.abridged:
+                self.add(self.source, HIP.abridged, Literal(True))
+        # A portal's release date and source are the page's, not necessarily the document's.
+        issued = parse_date(self.plan.metadata_value("发布时间") or "")
+        if issued is not None:
+            self.add(self.source, DCTERMS.issued, Literal(issued.isoformat(), datatype=XSD.date))
+        origin = self.plan.metadata_value("来源") or self.plan.metadata_value("信息来源")
+        if origin:
+            self.add(self.source, DCTERMS.publisher, Literal(origin, lang="zh"))
 
     def _plan(self) -> None:
         plan, doc = self.plan, self.doc
@@ -271,11 +184,7 @@ class _Builder:
         if plan.title_span:
             self.span(doc, plan.title_span, "title")
         if plan.title_inferred_from:
-            where = {
-                "notice": ("通知", "the notice that promulgates it"),
-                "metadata": ("网页元数据“标题”", "the web page's metadata title"),
-            }
-            zh, en = where.get(plan.title_inferred_from, (plan.title_inferred_from,) * 2)
+            zh, en = _TITLE_FROM.get(plan.title_inferred_from, (plan.title_inferred_from,) * 2)
             self.add(
                 doc, HIP.inferenceNote, Literal(f"原文无规划标题行；标题取自{zh}。", lang="zh")
             )
@@ -343,8 +252,10 @@ class _Builder:
             self.add(iri, HIP.signedBy, Literal(notice.signature, lang="zh"))
         self.add(iri, HIP.publiclyReleased, Literal(notice.publicly_released))
 
-    def _element(self, element: Element, parent: URIRef, order: int) -> None:
-        iri = URIRef(f"{parent}/{element_segment(element)}")
+    def _element(self, element: Element, parent: URIRef, order: int, prefix: str) -> None:
+        path = prefix + element_segment(element)
+        pinned = self.pins.get(path)
+        iri = URIRef(f"{self.doc}/{pinned}" if pinned else f"{parent}/{element_segment(element)}")
         self.add(iri, RDF.type, KIND_CLASSES[element.kind])
         self.add(iri, DCTERMS.isPartOf, parent)
         self.add(iri, HIP.inDocument, self.doc)
@@ -370,7 +281,7 @@ class _Builder:
         if element.indicator is not None:
             self._indicator(iri, element)
         for child_order, child in enumerate(element.children, start=1):
-            self._element(child, iri, child_order)
+            self._element(child, iri, child_order, path + "/")
 
     def _indicator(self, iri: URIRef, element: Element) -> None:
         values = element.indicator
@@ -384,8 +295,12 @@ class _Builder:
         ):
             if year is not None:
                 self.add(iri, prop, Literal(f"{year:04d}", datatype=XSD.gYear))
-        self.add(iri, HIP.baselineText, Literal(values.baseline_text))
-        self.add(iri, HIP.targetText, Literal(values.target_text))
+        for written, prop in (
+            (values.baseline_text, HIP.baselineText),
+            (values.target_text, HIP.targetText),
+        ):
+            if written:  # a target stated in prose has no baseline
+                self.add(iri, prop, Literal(written))
         if values.unit:
             self.add(iri, HIP.unit, describe_unit(self.graph, values.unit, self.vocabulary))
             self.add(iri, HIP.unitText, Literal(values.unit, lang="zh"))
@@ -400,8 +315,12 @@ def build_graph(
     vocabulary: Vocabulary | None = None,
     *,
     into: Graph | None = None,
+    pins: Mapping[str, str] | None = None,
 ) -> Graph:
     """The RDF graph of one parsed plan (added to ``into`` when given, and returned).
+
+    ``pins`` maps an element's path as minted (see ``element_paths``) to the path its IRI
+    takes instead; its children are minted below the pinned IRI.
 
     Adding to the dataset's graph directly adds each triple once rather than twice (to a graph
     of its own, then to the dataset), which halves the bulk of the build's cost.
@@ -412,16 +331,20 @@ def build_graph(
     >>> sorted(str(s) for s in g.subjects(RDF.type, HIP.Task))
     ['https://w3id.org/heze-ip-kg/id/demo/part-1/task-area-1/task-1']
     """
-    return _Builder(plan, settings, vocabulary or Vocabulary(), into).build()
+    return _Builder(plan, settings, vocabulary or Vocabulary(), into, pins).build()
 
 
 __all__ = [
+    "CONCEPT_BASE",
+    "LEVEL_CONCEPTS",
+    "NATURE_CONCEPTS",
     "DocumentSettings",
     "Vocabulary",
     "build_graph",
     "cited_document_iri",
     "describe_unit",
     "document_iri",
+    "element_paths",
     "element_segment",
     "mint_slug",
     "number_literal",

@@ -89,6 +89,8 @@ def build(output: Path, data: Path | None, base: str) -> None:
     result = build_all(load_project(data, base=base))
     graph = result.graph
     paths = write_dumps(graph, output)
+    for warning in result.warnings:
+        click.echo(f"heze-ip-kg: warning: {warning}", err=True)
     click.echo(f"built {summary(graph)}", err=True)
     confirmed = sum(d.status == "confirmed" for d in result.decisions)
     click.echo(
@@ -137,12 +139,16 @@ def parse(
     """Parse any plan text of this genre into its graph (or its document tree with json).
 
     FILE may be - for standard input. At most 16 MiB are read from a file, device or pipe.
+    Irregular numbering is recovered from, with a warning naming the line on stderr.
     """
     if str(file) == "-":
         raw = read_stream(sys.stdin.buffer, STDIN)
         plan, stem = parse_bytes(raw, name=STDIN, encoding=encoding), "stdin"
     else:
         plan, stem = read_plan(file, encoding=encoding), file.stem
+    for warning in plan.warnings:
+        where = f"{plan.source.name}:{warning.line}:{warning.column}"
+        click.echo(f"heze-ip-kg: warning: {where}: {warning.message}", err=True)
     if fmt == "json":
         payload = (json.dumps(to_json_data(plan), ensure_ascii=False, indent=2) + "\n").encode()
     else:

@@ -64,6 +64,8 @@ def publish(
     if problem:
         raise InputError(f"--sparql-endpoint {sparql_endpoint!r}: {problem}")
     result = build_all(load_project(data, base=base))
+    for warning in result.warnings:
+        click.echo(f"heze-ip-kg: warning: {warning}", err=True)
     backend = OxigraphBackend(result.graph) if fast else None
     report = validate_graph(result.graph, fast=fast, backend=backend)
     summary_ = publish_site(

@@ -15,9 +15,9 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from heze_ip_kg.align import METHOD, Proposal
-from heze_ip_kg.build import CONCEPT_BASE, number_literal
 from heze_ip_kg.datafiles import read_csv_rows
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.minting import CONCEPT_BASE, number_literal
 from heze_ip_kg.namespaces import DCTERMS, HIP, RDF, RDFS, enclosing_document
 
 REVIEW_COLUMNS = ("child", "parent", "relation", "status", "evidence", "note")

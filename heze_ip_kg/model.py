@@ -8,9 +8,24 @@ always exactly the text a node was read from.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from enum import StrEnum
+
+_DASHES = re.compile(r"[‐‑‒–—―－~～]")
+
+
+def title_key(title: str) -> str:
+    """A title normalised for matching citations: NFKC, one kind of dash, no spaces.
+
+    >>> title_key("山东省知识产权强省建设纲要（2021—2035年）") == title_key(
+    ...     "山东省知识产权强省建设纲要(2021-2035年)")
+    True
+    """
+    text = unicodedata.normalize("NFKC", title)
+    return re.sub(r"\s+", "", _DASHES.sub("-", text))
 
 
 @dataclass(frozen=True, order=True)
@@ -65,6 +80,8 @@ class PartKind(StrEnum):
     TASKS = "tasks"
     PROJECTS = "projects"
     SAFEGUARDS = "safeguards"
+    # A chapter that is itself a task area, its sections the tasks (national outlines and plans).
+    MEASURES = "measures"
     OTHER = "other"
 
 
@@ -111,8 +128,39 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """How a news agency or portal published the text: what surrounds it but is not part of it.
+
+    ``headline`` is the news headline; ``news`` the news sentences before the preamble (近日，……
+    印发了……); ``credit`` the agency named at the end (（新华社）); ``abridged`` the marker
+    （本文有删减）.
+    """
+
+    headline: str | None = None
+    headline_span: Span | None = None
+    news: tuple[Span, ...] = ()
+    credit: str | None = None
+    credit_span: Span | None = None
+    abridged_span: Span | None = None
+
+    @property
+    def abridged(self) -> bool:
+        """Whether the text says it was abridged."""
+        return self.abridged_span is not None
+
+
+@dataclass(frozen=True)
+class ParseWarning:
+    """An irregularity the parser recovered from, and what it did, at a line of the source."""
+
+    line: int
+    column: int
+    message: str
+
+
+@dataclass(frozen=True)
 class IndicatorValues:
-    """The typed values of one indicator-table row."""
+    """The typed values of one indicator: a table row, or a target stated in prose."""
 
     name: str
     unit: str | None
@@ -130,7 +178,10 @@ class Element:
     """A node of the plan's hierarchy.
 
     ``span`` covers only the text this node owns (its heading line and body paragraphs, not its
-    children), so the spans of all nodes partition the plan body. An inferred part has no span.
+    children), so the spans of all nodes partition the plan body, with one exception: an
+    indicator stated in prose (…达到13%) lies inside the span of the goal that states it. An
+    inferred part has no span. ``level`` is the depth in the numbered hierarchy (1 for a
+    top-level part), 0 for tables, their rows and notes.
     """
 
     kind: ElementKind
@@ -168,6 +219,8 @@ class Plan:
     title_inferred_from: str | None
     cited_titles: tuple[CitedTitle, ...]
     elements: tuple[Element, ...]
+    publication: Publication | None = None
+    warnings: tuple[ParseWarning, ...] = ()
 
     def walk(self) -> list[Element]:
         """Every element of the plan, in document order."""
@@ -217,9 +270,12 @@ __all__ = [
     "IndicatorValues",
     "MetadataField",
     "Notice",
+    "ParseWarning",
     "PartKind",
     "Plan",
+    "Publication",
     "SourceInfo",
     "Span",
+    "title_key",
     "to_json_data",
 ]

@@ -25,7 +25,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from heze_ip_kg.build import CONCEPT_BASE, number_literal
+from heze_ip_kg.minting import CONCEPT_BASE, number_literal
 from heze_ip_kg.namespaces import HIP, RDF, XSD
 from heze_ip_kg.observations import Observation
 

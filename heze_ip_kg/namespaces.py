@@ -102,6 +102,8 @@ class HIP(DefinedNamespace):
     fileName: URIRef
     sha256: URIRef
     encoding: URIRef
+    headline: URIRef
+    abridged: URIRef
     # Cross-level links
     implements: URIRef
     alignedElement: URIRef

@@ -25,10 +25,10 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
-from heze_ip_kg.build import CONCEPT_BASE, number_literal
 from heze_ip_kg.datafiles import read_csv_rows
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.iri import web_iri_problem
+from heze_ip_kg.minting import CONCEPT_BASE, number_literal
 from heze_ip_kg.namespaces import DCTERMS, HIP, QB, RDF, RDFS, XSD
 
 COLUMNS = ("indicator", "year", "value", "source", "note")

@@ -18,6 +18,7 @@ from heze_ip_kg.collector import collector_paused
 from heze_ip_kg.datafiles import check_keys, place, read_tsv, read_yaml, require
 from heze_ip_kg.decisions import Decision, alignment_graph, known_elements, load_decisions
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.fulltext import match_parent, overlay_graph
 from heze_ip_kg.iri import base_problem, slug_problem
 from heze_ip_kg.model import Plan
 from heze_ip_kg.monitoring import indicator_series, progress_graph
@@ -184,6 +185,7 @@ class BuildResult:
     decisions: tuple[Decision, ...]
     unresolved_mentions: tuple[Mention, ...] = ()
     texts: tuple[SourceText, ...] = ()
+    warnings: tuple[str, ...] = ()
     observations: tuple[Observation, ...] = ()
 
     @property
@@ -194,10 +196,15 @@ class BuildResult:
 
 
 def build_documents(
-    project: Project, stages: Stages | None = None
+    project: Project, stages: Stages | None = None, warnings: list[str] | None = None
 ) -> tuple[Graph, list[SourceText]]:
-    """Every listed plan and curated parent, with the concept schemes; and the source texts."""
+    """Every listed plan and curated parent, with the concept schemes; and the source texts.
+
+    ``warnings`` (optional) receives, one line each naming file and line, what the parser
+    recovered from and where a curated file disagrees with its document's full text.
+    """
     stages = stages or Stages()
+    warnings = [] if warnings is None else warnings
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
@@ -205,8 +212,27 @@ def build_documents(
     with stages.stage("parse"):
         parsed = parse_sources(project)
     vocabulary = _with_source_titles(project.vocabulary, parsed)
+    for _, plan in parsed:
+        warnings += [f"{plan.source.name}:{w.line}:{w.column}: {w.message}" for w in plan.warnings]
     with stages.stage("build"):
-        return _build_parsed(project, parsed, vocabulary, graph, texts)
+        return _build_parsed(project, parsed, vocabulary, graph, texts, warnings)
+
+
+def _full_texts(project: Project, parsed: list[tuple[SourceEntry, Plan]]) -> dict[str, ParentFile]:
+    """The curated parents that name a full text, by slug; each must be listed with that slug."""
+    listed = {e.settings.slug: e.path.name for e, _ in parsed}
+    found = {}
+    for parent in project.parents:
+        if parent.full_text is None:
+            continue
+        if listed.get(parent.slug) != parent.full_text:
+            at = place(parent.path, "", parent.data, "full_text")
+            raise InputError(
+                f"{at}: full_text {parent.full_text!r} is not listed in sources.yaml with "
+                f"slug {parent.slug!r}"
+            )
+        found[parent.slug] = parent
+    return found
 
 
 def _build_parsed(
@@ -215,14 +241,23 @@ def _build_parsed(
     vocabulary: Vocabulary,
     graph: Graph,
     texts: list[SourceText],
+    warnings: list[str],
 ) -> tuple[Graph, list[SourceText]]:
+    full_texts = _full_texts(project, parsed)
     for entry, plan in track(parsed, "build", len(parsed)):
-        build_graph(plan, entry.settings, vocabulary, into=graph)
+        parent = full_texts.get(entry.settings.slug)
+        overlay = match_parent(parent, plan, vocabulary) if parent else None
+        pins = overlay.pins if overlay else None
+        build_graph(plan, entry.settings, vocabulary, into=graph, pins=pins)
+        if overlay is not None:
+            graph += overlay_graph(overlay, plan, vocabulary, project.base)
+            warnings += overlay.findings
         texts.append(
             SourceText(URIRef(f"{project.base}{entry.settings.slug}/source"), plan.source.text)
         )
     for parent in project.parents:
-        graph += build_parent_graph(parent, vocabulary, project.base)
+        if parent.slug not in full_texts:
+            graph += build_parent_graph(parent, vocabulary, project.base)
     graph += concept_graph()
     return graph, texts
 
@@ -237,7 +272,8 @@ def build_all(project: Project, stages: Stages | None = None) -> BuildResult:
 
 
 def _build_all(project: Project, stages: Stages) -> BuildResult:
-    graph, texts = build_documents(project, stages)
+    warnings: list[str] = []
+    graph, texts = build_documents(project, stages, warnings)
     with stages.stage("responsibility"):
         unresolved = _responsibilities(project, graph, texts)
     with stages.stage("align"):
@@ -255,6 +291,7 @@ def _build_all(project: Project, stages: Stages) -> BuildResult:
         tuple(decisions),
         tuple(unresolved),
         tuple(texts),
+        tuple(warnings),
         tuple(observations),
     )
 

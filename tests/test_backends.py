@@ -201,7 +201,7 @@ def test_cli_query_and_load_against_the_server(oxigraph: Server, graph: Graph) -
         ],
     )
     assert result.exit_code == 0, result.stderr
-    assert len(result.stdout.splitlines()) == 5
+    assert len(result.stdout.splitlines()) == 3  # the header and two local initiatives
 
 
 @pytest.mark.parametrize(

@@ -249,10 +249,9 @@ def test_kitchen_sink_covers_every_construct() -> None:
             3,
             "'多' is not a number",
         ),
-        ("(一)目标。\n(三)任务。", 2, "numbering out of sequence"),
         ("(一)目标。\n名称 | 说明 |\n甲 | 乙 |", 2, "table header not recognised"),
     ],
-    ids=["empty", "blank", "unstructured", "non-numeric", "numbering-gap", "unknown-table"],
+    ids=["empty", "blank", "unstructured", "non-numeric", "unknown-table"],
 )
 def test_bad_input_names_the_line(text: str, line: int | None, message: str) -> None:
     with pytest.raises(InputError) as caught:
@@ -260,6 +259,42 @@ def test_bad_input_names_the_line(text: str, line: int | None, message: str) -> 
     assert caught.value.file == "bad.txt"
     assert caught.value.line == line
     assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "shape", "warnings"),
+    [
+        (
+            "(一)目标。\n(三)任务。",
+            [("（一）", 1), ("（三）", 3)],
+            [(2, "numbering skips from （一） to (三) (（二） is missing): kept as written")],
+        ),
+        (
+            "(一)目标。\n(二)任务。\n(二)工程。",
+            [("（一）", 1), ("（二）", 2), ("（二）", 3)],
+            [(3, "numbering out of sequence: (二) after （二）; read as item 3 of its list")],
+        ),
+        (
+            "一、总体要求\n(三)目标。",
+            [("一、", 1), ("（三）", 3)],
+            [
+                (
+                    2,
+                    "numbering begins at (三) here, neither at （一） nor running on from the "
+                    "previous list: kept as written",
+                )
+            ],
+        ),
+    ],
+    ids=["gap", "repeat", "bad-start"],
+)
+def test_irregular_numbering_is_recovered_with_a_warning_naming_the_line(
+    text: str, shape: list[tuple[str, int]], warnings: list[tuple[int, str]]
+) -> None:
+    plan = parse_plan(text, name="irregular.txt")
+    numbered = [(e.notation, e.number) for e in plan.walk() if e.notation]
+    assert numbered[-len(shape) :] == shape
+    assert [(w.line, w.message) for w in plan.warnings] == warnings
 
 
 def test_binary_and_undecodable_input(tmp_path: Path) -> None:

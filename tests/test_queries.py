@@ -117,7 +117,7 @@ def test_table_as_dicts(graph: Graph) -> None:
     table = run_query(load_query("report-local-initiatives"), graph)
     first = table.as_dicts()[0]
     assert list(first) == ["element", "class", "label", "reason"]
-    assert first["label"] == "主要目标"
+    assert first["label"] == "著作权作品登记数量"
 
 
 def test_table_as_dataframe(graph: Graph) -> None:

@@ -6,23 +6,31 @@ from pathlib import Path
 
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.limits import read_limited
-from heze_ip_kg.model import Plan, SourceInfo
+from heze_ip_kg.model import Plan, Publication, SourceInfo, Span
 from heze_ip_kg.parse.body import parse_body
-from heze_ip_kg.parse.front import cited_titles, parse_front
-from heze_ip_kg.parse.source import decode_source, split_lines
+from heze_ip_kg.parse.front import FrontMatter, cited_titles, parse_front
+from heze_ip_kg.parse.news import strip_end_marks
+from heze_ip_kg.parse.source import Line, decode_source, split_lines
 
 
 def parse_source(source: SourceInfo) -> Plan:
-    """Parse a decoded source into a ``Plan``; errors name the source, line and column."""
+    """Parse a decoded source into a ``Plan``; errors name the source, line and column.
+
+    Irregular structure (numbering that skips or repeats a number) is recovered from and
+    reported in ``Plan.warnings``, each naming its line.
+    """
     try:
         lines = split_lines(source.text)
         if not lines:
             raise InputError("empty file: no text to parse", line=1, column=1)
         front = parse_front(lines, source.text)
-        preamble, parts = parse_body(lines[front.body_start :], source.text)
+        body, credit, abridged = strip_end_marks(lines[front.body_start :])
+        preamble, parts, warnings = parse_body(body, source.text)
     except InputError as err:
         raise err.at_file(source.name) from None
-    cited = cited_titles(source.text, preamble.span) if preamble and preamble.span else ()
+    cited = (
+        cited_titles(source.text, preamble.span, front.title) if preamble and preamble.span else ()
+    )
     elements = ((preamble,) if preamble else ()) + parts
     return Plan(
         source=source,
@@ -33,6 +41,26 @@ def parse_source(source: SourceInfo) -> Plan:
         title_inferred_from=front.title_inferred_from,
         cited_titles=cited,
         elements=elements,
+        publication=_publication(front, credit, abridged),
+        warnings=warnings,
+    )
+
+
+def _publication(
+    front: FrontMatter, credit: tuple[str, Span] | None, abridged: Span | None
+) -> Publication | None:
+    """What a news agency or portal printed around the text, if anything."""
+    headline: Line | None = front.headline
+    abridged = abridged or (front.abridged.span if front.abridged else None)
+    if headline is None and not front.news and credit is None and abridged is None:
+        return None
+    return Publication(
+        headline=headline.text if headline else None,
+        headline_span=headline.span if headline else None,
+        news=tuple(line.span for line in front.news),
+        credit=credit[0] if credit else None,
+        credit_span=credit[1] if credit else None,
+        abridged_span=abridged,
     )
 
 

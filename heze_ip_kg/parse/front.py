@@ -7,7 +7,14 @@ import re
 from dataclasses import dataclass
 
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.model import CitedTitle, MetadataField, Notice, Span
+from heze_ip_kg.model import CitedTitle, MetadataField, Notice, Span, title_key
+from heze_ip_kg.parse.news import (
+    headline_title,
+    is_abridged_line,
+    is_news_line,
+    is_plan_title,
+    portal_fields,
+)
 from heze_ip_kg.parse.source import Line
 
 # Metadata keys as government websites print them, once spaces are removed.
@@ -30,6 +37,7 @@ METADATA_KEYS = (
 _KEY_SPACE = re.compile(r"[\s\u3000]+")
 _COLON = ":："
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?![\d])")
 _DATE_LINE = re.compile(r"^" + _DATE.pattern + r"$")
 _DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号$")
 _RELEASE = re.compile(r"^[(（]此件(?:公开发布|主动公开)[)）]$")
@@ -37,7 +45,6 @@ _CITED = re.compile(r"《([^《》]{2,80})》")
 _APPROVAL = re.compile(
     r"已经(?P<date>\d{4}年\d{1,2}月\d{1,2}日)?(?P<meeting>[^,，。、]{2,40}?会议)(?:审议)?通过"
 )
-_PLAN_TITLE_END = ("规划", "纲要", "方案", "计划", "意见", "办法")
 _MAX_NOTICE_LINES = 40
 
 
@@ -51,15 +58,18 @@ class FrontMatter:
     title_span: Span | None
     title_inferred_from: str | None
     body_start: int
+    headline: Line | None = None
+    news: tuple[Line, ...] = ()
+    abridged: Line | None = None
 
 
 def parse_date(text: str) -> dt.date | None:
-    """A ``YYYY年M月D日`` date in ``text``, or None.
+    """A ``YYYY年M月D日`` date in ``text`` (or one that begins ``YYYY-MM-DD``), or None.
 
-    >>> parse_date("2022 年 10 月 31 日")
-    datetime.date(2022, 10, 31)
+    >>> parse_date("2022 年 10 月 31 日"), parse_date("2021-09-23 10:05")
+    (datetime.date(2022, 10, 31), datetime.date(2021, 9, 23))
     """
-    match = _DATE.search(text)
+    match = _DATE.search(text) or _ISO_DATE.match(text.strip())
     if not match:
         return None
     try:
@@ -172,39 +182,48 @@ def _notice(lines: list[Line], start: int, text: str) -> tuple[Notice, int] | No
 
 def _is_title_line(line: Line) -> bool:
     text = line.text.strip("《》")
-    return (
-        len(text) <= 60
-        and text.endswith(_PLAN_TITLE_END)
-        and not any(c in text for c in "。,，;；:：|")
-    )
+    return len(text) <= 60 and is_plan_title(text) and not any(c in text for c in "。,，;；:：|")
 
 
 def parse_front(lines: list[Line], text: str) -> FrontMatter:
-    """Metadata block, notice and plan title at the top of ``lines``."""
+    """Metadata, a news headline and news sentences, the notice and the title at the top of
+    ``lines``, in the orders government sites and news portals print them."""
     metadata: list[MetadataField] = []
+    notice = headline = abridged = None
+    news: list[Line] = []
     i = 0
     while i < len(lines):
-        fields = _metadata_fields(lines[i])
-        if fields is None:
+        line = lines[i]
+        fields = _metadata_fields(line) or portal_fields(line)
+        if fields is not None:
+            metadata.extend(fields)
+        elif abridged is None and is_abridged_line(line):
+            abridged = line
+        elif notice is None and (found := _notice(lines, i, text)) is not None:
+            notice, i = found
+            continue
+        elif notice is None and headline is None and not news and headline_title(line):
+            headline = line
+        elif notice is None and (headline or metadata or news) and is_news_line(line):
+            news.append(line)
+        else:
             break
-        metadata.extend(fields)
         i += 1
-    for key in ("成文日期", "发布日期"):
+    for key in ("成文日期", "发布日期", "发布时间"):
         for f in metadata:
             if f.key == key and parse_date(f.value) is None:
                 raise InputError(
-                    f"{key} {f.value!r} is not a date like 2022年10月31日",
+                    f"{key} {f.value!r} is not a date like 2022年10月31日 or 2022-10-31",
                     line=f.line,
                     column=f.span.start - text.rfind("\n", 0, f.span.start),
                 )
-    notice = None
-    found = _notice(lines, i, text)
-    if found:
-        notice, i = found
     title = title_span = inferred_from = None
+    read = headline_title(headline) if headline else None
     if i < len(lines) and _is_title_line(lines[i]):
         title, title_span = lines[i].text.strip("《》"), lines[i].span
         i += 1
+    elif read is not None:
+        (title, title_span), inferred_from = read, "headline"
     elif notice and notice.promulgated_title:
         title, inferred_from = notice.promulgated_title.title, "notice"
     else:
@@ -212,18 +231,33 @@ def parse_front(lines: list[Line], text: str) -> FrontMatter:
         match = re.search(r"关于印发(.+?)的通知$", heading or "")
         if match:
             title, inferred_from = match.group(1), "metadata"
-    return FrontMatter(tuple(metadata), notice, title, title_span, inferred_from, i)
+    if abridged is None and i < len(lines) and is_abridged_line(lines[i]):
+        abridged, i = lines[i], i + 1
+    return FrontMatter(
+        tuple(metadata),
+        notice,
+        title,
+        title_span,
+        inferred_from,
+        i,
+        headline,
+        tuple(news),
+        abridged,
+    )
 
 
-def cited_titles(text: str, span: Span) -> tuple[CitedTitle, ...]:
-    """Titles cited in 《》 in the basis clause (依据/根据/按照 …) of the preamble at ``span``."""
+def cited_titles(text: str, span: Span, own: str | None = None) -> tuple[CitedTitle, ...]:
+    """Titles cited in 《》 in the basis clause (依据/根据/按照 …) of the preamble at ``span``;
+    never the document's ``own`` title (a text that names itself does not cite itself)."""
     body = span.slice(text)
     anchor = re.search(r"(依据|根据|按照|贯彻落实)", body)
     if not anchor:
         return ()
     clause_end = body.find("制定本", anchor.end())
     stop = clause_end if clause_end != -1 else len(body)
+    own_key = title_key(own) if own else None
     return tuple(
         CitedTitle(m.group(1), Span(span.start + m.start(1), span.start + m.end(1)))
         for m in _CITED.finditer(body, anchor.start(), stop)
+        if title_key(m.group(1)) != own_key
     )

@@ -1,0 +1,189 @@
+"""A parent's curated file laid over its parsed full text (``full_text:`` in data/parents/*.yaml).
+
+The official text gives every element, heading, value and span: the document goes through
+``parse`` and ``build`` like the Heze plan. The curated file keeps what the text does not say:
+which element each IRI the dataset gave before the text arrived names (located by a phrase the
+sources quoted, so links and decisions keep working), what other sources reported of it (with
+their URLs) and facts the text does not state (文号, the news agency's date). Where a curated
+report and the text disagree, the text wins in the graph and the build says so.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+
+from heze_ip_kg.build import KIND_CLASSES, Vocabulary, element_paths, title_key, unit_iri
+from heze_ip_kg.datafiles import place
+from heze_ip_kg.model import Element, ElementKind, Plan
+from heze_ip_kg.namespaces import DCTERMS, HIP, RDF, RDFS
+from heze_ip_kg.parent_files import CLASSES, ParentFile, quotes, source_list
+from heze_ip_kg.parents import ParentBuilder
+
+KINDS: dict[str, ElementKind] = {
+    "GuidingIdea": ElementKind.GUIDING_IDEA,
+    "Principle": ElementKind.PRINCIPLE,
+    "Objective": ElementKind.OBJECTIVE,
+    "Indicator": ElementKind.INDICATOR,
+    "TaskArea": ElementKind.TASK_AREA,
+    "Task": ElementKind.TASK,
+    "KeyProject": ElementKind.KEY_PROJECT,
+    "Safeguard": ElementKind.SAFEGUARD,
+}
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """How a curated file meets its full text.
+
+    ``pins`` maps an element's path as minted to the curated id whose IRI it takes; ``matched``
+    gives each located curated id its element; ``findings`` says, one line each naming the
+    curated file and line, where the two disagree.
+    """
+
+    parent: ParentFile
+    pins: dict[str, str]
+    matched: dict[str, Element]
+    disagreements: dict[str, tuple[str, ...]]
+    findings: tuple[str, ...]
+
+
+def _norm(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def _values_disagree(element: dict[str, Any], found: Element, vocabulary: Vocabulary) -> list[str]:
+    """What a curated indicator reports that the text's indicator does not say."""
+    values = found.indicator
+    if values is None:
+        return ["the text's element has no values"]
+    problems = []
+    unit = element.get("unit")
+    if unit and (
+        values.unit is None or unit_iri(unit, vocabulary) != unit_iri(values.unit, vocabulary)
+    ):
+        problems.append(f"unit {unit!r}, the text {values.unit!r}")
+    for key, value, year in (
+        ("baseline", values.baseline, values.baseline_year),
+        ("target", values.target, values.target_year),
+    ):
+        fact = element.get(key) or {}
+        if "value" in fact and (value is None or Decimal(str(fact["value"])) != value):
+            problems.append(f"{key} {fact['value']}, the text {value}")
+        if "year" in fact and fact["year"] != year:
+            problems.append(f"{key} year {fact['year']}, the text {year}")
+    nature = element.get("nature")
+    if nature and nature != values.nature:
+        problems.append(f"nature {nature}, the text {values.nature}")
+    return problems
+
+
+def match_parent(parent: ParentFile, plan: Plan, vocabulary: Vocabulary) -> Overlay:
+    """Locate each curated element of ``parent`` in ``plan`` (its parsed full text)."""
+    paths = element_paths(plan)
+    pins: dict[str, str] = {}
+    matched: dict[str, Element] = {}
+    disagreements: dict[str, tuple[str, ...]] = {}
+    findings: list[str] = []
+    taken: dict[str, str] = {}
+    if plan.title is None or title_key(plan.title) != title_key(parent.data["title"]["zh"]):
+        at = place(parent.path, "title", parent.data, "title")
+        findings.append(f"{at}: {parent.data['title']['zh']!r}, the text {plan.title!r}")
+    for index, element in enumerate(parent.data["elements"], start=1):
+        at = place(parent.path, f"elements[{index}] {element['id']}", element)
+        kind = KINDS[element["class"]]
+        wanted = quotes(element)
+        candidates = [
+            (p, e) for p, e in paths if e.kind is kind and _norm(wanted[0]) in _norm(e.text)
+        ]
+        if not candidates:
+            findings.append(
+                f"{at}: {wanted[0]!r} is in no {element['class']} of the text; left out"
+            )
+            continue
+        exact = [(p, e) for p, e in candidates if _norm(e.heading) == _norm(wanted[0])]
+        path, found = (exact or candidates)[0]
+        if len(exact or candidates) > 1:
+            findings.append(f"{at}: {wanted[0]!r} is in {len(candidates)} elements; took {path}")
+        if path in taken:
+            findings.append(f"{at}: {path} is already {taken[path]}; left out")
+            continue
+        taken[path] = element["id"]
+        pins[path], matched[element["id"]] = element["id"], found
+        problems = [
+            f"{q!r} is not in {path}" for q in wanted[1:] if _norm(q) not in _norm(found.text)
+        ]
+        if kind is ElementKind.INDICATOR:
+            problems += _values_disagree(element, found, vocabulary)
+        if problems:
+            disagreements[element["id"]] = tuple(problems)
+            findings += [f"{at}: reports {p}" for p in problems]
+    return Overlay(parent, pins, matched, disagreements, tuple(findings))
+
+
+class _OverlayBuilder(ParentBuilder):
+    """The curated facts of a parent whose elements come from its parsed full text."""
+
+    def __init__(self, overlay: Overlay, plan: Plan, vocabulary: Vocabulary, base: str) -> None:
+        super().__init__(overlay.parent, vocabulary, base)
+        self.overlay = overlay
+        self.plan = plan
+
+    def _title(self) -> None:
+        title = self.data["title"]
+        sources = source_list(title["sources"], "")
+        if self.plan.title == title["zh"]:
+            self.cite(self.doc, DCTERMS.title, sources)
+            return
+        # The text's spelling is the title; the sources' spelling stays as an alternative.
+        self.graph.add((self.doc, DCTERMS.alternative, Literal(title["zh"], lang="zh")))
+        self.cite(self.doc, DCTERMS.alternative, sources, title["zh"])
+
+    def _elements(self) -> None:
+        for element in self.data["elements"]:
+            if element["id"] not in self.overlay.matched:
+                continue
+            iri = URIRef(f"{self.doc}/{element['id']}")
+            sources = source_list(element["sources"], "")
+            for quote in quotes(element):
+                self.cite(iri, RDF.type, sources, quote)
+            if element.get("note"):
+                note = " ".join(element["note"].split())
+                self.graph.add((iri, RDFS.comment, Literal(note, lang="en")))
+            problems = self.overlay.disagreements.get(element["id"], ())
+            note = "Disagrees with the text, which the graph follows: " + "; ".join(problems)
+            for key, prop in (("baseline", HIP.baselineValue), ("target", HIP.targetValue)):
+                fact = element.get(key)
+                if fact:
+                    sources = source_list(fact["sources"], "")
+                    self.cite(iri, prop, sources, note=note if problems else fact.get("note"))
+
+    def _counts(self) -> None:
+        g = self.graph
+        found = Counter(KIND_CLASSES[e.kind] for e in self.plan.walk())
+        name = self.plan.source.name.replace("\\", "/").rsplit("/", 1)[-1]
+        for cls, term in sorted(CLASSES.items()):
+            if cls == "Plan":
+                continue
+            node = URIRef(f"{self.doc}/count/{cls}")
+            g.add((self.doc, HIP.elementCount, node))
+            g.add((node, RDF.type, HIP.ElementCount))
+            g.add((node, HIP.countedClass, term))
+            g.add((node, HIP.encodedCount, Literal(found[term])))
+            g.add((node, HIP.declaredCount, Literal(found[term])))
+            g.add((node, DCTERMS.source, URIRef(f"{self.doc}/source")))
+            note = f"Counted in the full text ({name}); every element of it is encoded."
+            g.add((node, RDFS.comment, Literal(note, lang="en")))
+
+
+def overlay_graph(overlay: Overlay, plan: Plan, vocabulary: Vocabulary, base: str) -> Graph:
+    """The curated facts of a parent laid over the graph of its full text."""
+    return _OverlayBuilder(overlay, plan, vocabulary, base).build()
+
+
+__all__ = ["KINDS", "Overlay", "match_parent", "overlay_graph"]
