@@ -51,6 +51,7 @@ def atomic_write(path: Path, payload: bytes) -> None:
         real.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{real.name}-", dir=real.parent)
         try:
+            os.fchmod(fd, _file_mode(real))  # mkstemp's 0600 would outlive the rename
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
             os.replace(tmp, real)
@@ -59,6 +60,16 @@ def atomic_write(path: Path, payload: bytes) -> None:
             raise
     except OSError as err:
         raise OutputError(str(path), _reason(err)) from None
+
+
+def _file_mode(path: Path) -> int:
+    """The mode the file replaced had, or what a new file gets under the process's umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _resolved(path: Path) -> Path:

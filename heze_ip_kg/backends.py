@@ -14,17 +14,19 @@ import urllib.parse
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from rdflib import BNode, Graph, URIRef
 
-from heze_ip_kg.dumps import store_ntriples
-from heze_ip_kg.errors import HezeIpKgError
+from heze_ip_kg.dumps import read_graphs, store_ntriples
+from heze_ip_kg.errors import HezeIpKgError, InputError
 from heze_ip_kg.query import Cell, Query, Table, bind_params, normalise_cell, run_query
 
 STORES = ("auto", "rdflib", "oxigraph")
 # Above this many triples "auto" picks the embedded Oxigraph store.
 AUTO_OXIGRAPH_TRIPLES = 50_000
+AUTO_OXIGRAPH_BYTES = 5 * 1024 * 1024  # a file about that large as N-Triples
 
 
 class Backend(Protocol):
@@ -56,13 +58,24 @@ class OxigraphBackend:
 
     name = "oxigraph"
 
-    def __init__(self, graph: Graph) -> None:
+    def __init__(self, graph: Graph | None = None, *, path: Path | None = None) -> None:
+        """Over ``graph``, or over the RDF file ``path`` loaded by Oxigraph itself (no rdflib)."""
         import pyoxigraph
 
         self._ox = pyoxigraph
         self.store = pyoxigraph.Store()
-        data = store_ntriples(graph)
-        self.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        if path is not None:
+            formats = {".nt": "N_TRIPLES", ".ttl": "TURTLE", ".jsonld": "JSON_LD"}
+            fmt = formats.get(path.suffix.lower())
+            if fmt is None:
+                raise InputError(f"load a .nt, .ttl or .jsonld file, not {path.name}")
+            try:
+                self.store.bulk_load(path=str(path), format=getattr(pyoxigraph.RdfFormat, fmt))
+            except (SyntaxError, ValueError, OSError) as err:
+                raise InputError(f"not valid RDF: {_first_line(err)}", file=str(path)) from None
+        elif graph is not None:
+            data = store_ntriples(graph)
+            self.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
     def select(self, query: Query, params: Mapping[str, str] | None = None) -> Table:
         ox = self._ox
@@ -185,11 +198,18 @@ def _json_cell(cell: dict[str, str] | None) -> Cell | None:
 def open_backend(
     graph: Graph | None = None,
     *,
+    path: Path | None = None,
     store: str = "auto",
     endpoint: str | None = None,
     **endpoint_options: Any,
 ) -> Backend:
-    """The backend asked for: a remote endpoint, or an embedded store over ``graph``."""
+    """The backend asked for: a remote endpoint, or an embedded store over ``graph`` or over the
+    RDF file ``path`` (``--from``: Oxigraph reads a large file itself, rdflib never sees it)."""
+    if path is not None:
+        large = path.stat().st_size > AUTO_OXIGRAPH_BYTES
+        if store == "oxigraph" or (store == "auto" and large):
+            return OxigraphBackend(path=path)
+        graph = read_graphs((path,))
     if endpoint is not None:
         if not urllib.parse.urlsplit(endpoint).scheme.startswith("http"):
             raise HezeIpKgError(f"endpoint must be an http(s) URL, got {endpoint!r}")

@@ -28,6 +28,8 @@ from heze_ip_kg.cli_options import (
     fail_cleanly,
     fast_option,
     folder_option,
+    graph_options,
+    project_graph,
     read_graphs,
     server_options,
 )
@@ -194,11 +196,13 @@ def _slug(given: str | None, stem: str, file: Path) -> str:
     show_default=True,
     help="A tree for people, JSON for programs.",
 )
-@data_options
+@graph_options
 @fail_cleanly
-def trace(element: str, svg: Path | None, fmt: str, data: Path | None, base: str) -> None:
+def trace(
+    element: str, svg: Path | None, fmt: str, from_: Path | None, data: Path | None, base: str
+) -> None:
     """Print the chain from ELEMENT (IRI, path, label or notation) up to the nation."""
-    graph = build_all(load_project(data, base=base)).graph
+    graph = project_graph(from_, data, base)
     start = resolve_element(graph, element, base)
     dg = trace_graph(graph)
     found = chain(dg, start)
@@ -231,11 +235,18 @@ def trace(element: str, svg: Path | None, fmt: str, data: Path | None, base: str
     default=None,
     help="Also draw the whole cross-level implements graph as SVG here.",
 )
-@data_options
+@graph_options
 @fail_cleanly
-def coverage(child: str | None, fmt: str, svg: Path | None, data: Path | None, base: str) -> None:
+def coverage(
+    child: str | None,
+    fmt: str,
+    svg: Path | None,
+    from_: Path | None,
+    data: Path | None,
+    base: str,
+) -> None:
     """Print how much of each parent document the child takes up, by element class."""
-    graph = build_all(load_project(data, base=base)).graph
+    graph = project_graph(from_, data, base)
     click.echo(format_table(coverage_table(graph, child), fmt, base), nl=False)
     if svg is not None:
         dg = trace_graph(graph)
@@ -253,11 +264,13 @@ def coverage(child: str | None, fmt: str, svg: Path | None, data: Path | None, b
     show_default=True,
     help="Output format.",
 )
-@data_options
+@graph_options
 @fail_cleanly
-def responsibility(measure: str | None, fmt: str, data: Path | None, base: str) -> None:
+def responsibility(
+    measure: str | None, fmt: str, from_: Path | None, data: Path | None, base: str
+) -> None:
     """Print the responsibility chain of MEASURE (IRI, path, label or notation), or of all."""
-    graph = build_all(load_project(data, base=base)).graph
+    graph = project_graph(from_, data, base)
     table = run_query(load_query("report-responsibility-chain"), graph)
     if measure is not None:
         wanted = resolve_element(graph, measure, base)
@@ -287,13 +300,14 @@ def responsibility(measure: str | None, fmt: str, data: Path | None, base: str) 
     "in Turtle.",
 )
 @fast_option
-@data_options
+@graph_options
 @fail_cleanly
 def validate(
     graphs: tuple[Path, ...],
     shape_files: tuple[Path, ...],
     fmt: str,
     fast: bool,
+    from_: Path | None,
     data: Path | None,
     base: str,
 ) -> None:
@@ -304,7 +318,9 @@ def validate(
     that cannot be read or shapes that pySHACL cannot use.
     """
     shapes = read_shapes(list(shape_files)) if shape_files else None
-    graph = read_graphs(graphs) if graphs else build_all(load_project(data, base=base)).graph
+    if from_ is not None:
+        graphs = (*graphs, from_)
+    graph = read_graphs(graphs) if graphs else project_graph(None, data, base)
     report = validate_graph(graph, shapes, checks=shapes is None, fast=fast)
     if report.fallback:
         click.echo(
@@ -347,7 +363,7 @@ def validate(
 )
 @click.option("--endpoint", default=None, help="Query this SPARQL endpoint instead.")
 @server_options
-@data_options
+@graph_options
 @fail_cleanly
 def query(
     name: str | None,
@@ -360,6 +376,7 @@ def query(
     user: str | None,
     password: str | None,
     auth: str,
+    from_: Path | None,
     data: Path | None,
     base: str,
 ) -> None:
@@ -379,8 +396,10 @@ def query(
         backend = open_backend(
             endpoint=endpoint, default_graph=graph_iri, user=user, password=password, auth=auth
         )
+    elif from_ is not None:
+        backend = open_backend(path=from_, store=store)
     else:
-        backend = open_backend(build_all(load_project(data, base=base)).graph, store=store)
+        backend = open_backend(project_graph(None, data, base), store=store)
     click.echo(format_table(backend.select(selected, bound), fmt, base), nl=False)
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 import click
 
 from heze_ip_kg.backends import STORES, open_backend
-from heze_ip_kg.cli_options import data_options, fail_cleanly
+from heze_ip_kg.cli_options import fail_cleanly, graph_options, project_graph
 from heze_ip_kg.formatting import format_table
-from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.query import load_query
 
 PROGRESS_QUERY = "report-indicator-progress"
@@ -37,12 +36,15 @@ PROGRESS_QUERY = "report-indicator-progress"
     show_default=True,
     help="Embedded store: rdflib, oxigraph, or auto (oxigraph for large graphs).",
 )
-@data_options
+@graph_options
 @fail_cleanly
-def progress(fmt: str, store: str, data: Path | None, base: str) -> None:
+def progress(fmt: str, store: str, from_: Path | None, data: Path | None, base: str) -> None:
     """Each indicator of every document: baseline, target, latest value, ratio, status."""
-    graph = build_all(load_project(data, base=base)).graph
-    table = open_backend(graph, store=store).select(load_query(PROGRESS_QUERY))
+    if from_ is not None:
+        backend = open_backend(path=from_, store=store)
+    else:
+        backend = open_backend(project_graph(None, data, base), store=store)
+    table = backend.select(load_query(PROGRESS_QUERY))
     click.echo(format_table(table, fmt, base), nl=False)
 
 

@@ -12,7 +12,8 @@ from typing import Any, NoReturn, TypeVar
 import click
 from rdflib import Graph
 
-from heze_ip_kg.errors import HezeIpKgError, InputError, OutputError
+from heze_ip_kg.dumps import read_graphs
+from heze_ip_kg.errors import HezeIpKgError, OutputError
 from heze_ip_kg.iri import base_problem
 from heze_ip_kg.namespaces import DEFAULT_BASE
 
@@ -128,15 +129,26 @@ def server_options(command: F) -> F:
     return command
 
 
-def read_graphs(paths: tuple[Path, ...]) -> Graph:
-    graph = Graph()
-    for path in paths:
-        try:
-            graph.parse(path)
-        except Exception as err:  # rdflib raises many parser error types
-            first = str(err).splitlines()[0] if str(err) else type(err).__name__
-            raise InputError(f"cannot read RDF: {first}", file=str(path)) from None
-    return graph
+def graph_options(command: F) -> F:
+    """``--from FILE`` (a graph ``build`` or ``publish`` wrote), with ``--data`` and ``--base``
+    for building one when it is not given."""
+    command = data_options(command)
+    return click.option(
+        "--from",
+        "from_",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        default=None,
+        help="Use this built graph (e.g. dist/heze-ip-kg.nt) instead of building from the sources.",
+    )(command)
+
+
+def project_graph(from_: Path | None, data: Path | None, base: str) -> Graph:
+    """The graph ``--from`` names, or the project's graph built from its sources."""
+    if from_ is not None:
+        return read_graphs((from_,))
+    from heze_ip_kg.pipeline import build_all, load_project
+
+    return build_all(load_project(data, base=base)).graph
 
 
 __all__ = ["data_options", "exit_with", "fail_cleanly", "read_graphs", "server_options"]

@@ -14,6 +14,7 @@ from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
 from heze_ip_kg.atomic import atomic_directory
+from heze_ip_kg.errors import InputError
 from heze_ip_kg.serializers import TripleIndex, ntriples_term, serialize_index
 
 DUMP_NAME = "heze-ip-kg"
@@ -84,4 +85,48 @@ def write_dumps(graph: Graph, out_dir: Path, name: str = DUMP_NAME) -> list[Path
     return [out_dir / f"{name}.{ext}" for ext in FORMATS]
 
 
-__all__ = ["DUMP_NAME", "FORMATS", "serialize", "store_ntriples", "write_dumps"]
+# The RDF formats a graph file may be in, by its name; anything else is refused, naming them.
+RDF_SUFFIXES = {
+    ".ttl": ("turtle", "Turtle"),
+    ".nt": ("nt", "N-Triples"),
+    ".jsonld": ("json-ld", "JSON-LD"),
+    ".rdf": ("xml", "RDF/XML"),
+    ".owl": ("xml", "RDF/XML"),
+    ".nq": ("nquads", "N-Quads"),
+    ".trig": ("trig", "TriG"),
+}
+
+
+def read_graphs(paths: tuple[Path, ...]) -> Graph:
+    """The triples of every file, read by the format its name gives; a bad file is one line."""
+    graph = Graph()
+    for path in paths:
+        fmt, name = RDF_SUFFIXES.get(path.suffix.lower(), (None, ""))
+        if fmt is None:
+            known = ", ".join(sorted(RDF_SUFFIXES))
+            raise InputError(
+                f"cannot tell its RDF format from the name: use one of {known}", file=str(path)
+            )
+        try:
+            graph.parse(path, format=fmt)
+        except Exception as err:  # rdflib raises many parser error types
+            why = getattr(err, "_why", None)  # Turtle's BadSyntax: the reason and its line
+            line = getattr(err, "lines", None)
+            detail = str(why) if why else " ".join(str(err).split()) or type(err).__name__
+            raise InputError(
+                f"not valid {name}: {detail}",
+                file=str(path),
+                line=line + 1 if isinstance(line, int) and why else None,
+            ) from None
+    return graph
+
+
+__all__ = [
+    "DUMP_NAME",
+    "FORMATS",
+    "RDF_SUFFIXES",
+    "read_graphs",
+    "serialize",
+    "store_ntriples",
+    "write_dumps",
+]

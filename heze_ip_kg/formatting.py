@@ -7,15 +7,33 @@ import io
 import json
 import unicodedata
 
+from heze_ip_kg.namespaces import PREFIXES
 from heze_ip_kg.query import Table
 from heze_ip_kg.validate import ValidationReport, ValidationResult
 
 
+def shorten(cell: str, base: str) -> str:
+    """An IRI as people read it: its path under ``base``, or a prefixed name; else unchanged.
+
+    >>> shorten("https://w3id.org/heze-ip-kg/ontology#Task", "https://w3id.org/heze-ip-kg/id/")
+    'hip:Task'
+    >>> shorten("https://w3id.org/heze-ip-kg/id/heze-ip-plan-14fyp", "https://w3id.org/heze-ip-kg/id/")
+    'heze-ip-plan-14fyp'
+    """
+    if cell.startswith(base):
+        return cell[len(base) :]
+    for prefix, namespace in PREFIXES.items():
+        if cell.startswith(str(namespace)) and len(cell) > len(str(namespace)):
+            return f"{prefix}:{cell[len(str(namespace)) :]}"
+    return cell
+
+
 def format_table(table: Table, fmt: str, base: str) -> str:
-    """A result table as aligned text, Markdown, CSV or JSON (IRIs shortened in text and md)."""
+    """A result table as aligned text, Markdown, CSV or JSON (IRIs shortened in text and md,
+    the same way in both)."""
     if fmt == "md":
         cells = [
-            [("" if c is None else c.replace(base, "")).replace("|", "\\|") for c in row]
+            [("" if c is None else shorten(c, base)).replace("|", "\\|") for c in row]
             for row in table.rows
         ]
         lines = ["| " + " | ".join(table.vars) + " |", "|" + "---|" * len(table.vars)]
@@ -29,10 +47,7 @@ def format_table(table: Table, fmt: str, base: str) -> str:
         writer.writerow(table.vars)
         writer.writerows([["" if c is None else c for c in row] for row in table.rows])
         return out.getvalue()
-    cells = [
-        [("" if c is None else c.replace(base, "").split("#")[-1]) for c in row]
-        for row in table.rows
-    ]
+    cells = [["" if c is None else shorten(c, base) for c in row] for row in table.rows]
     widths = [max([width(v)] + [width(r[i]) for r in cells]) for i, v in enumerate(table.vars)]
     lines = ["  ".join(pad(v, w) for v, w in zip(table.vars, widths, strict=True))]
     lines += ["  ".join(pad(c, w) for c, w in zip(row, widths, strict=True)) for row in cells]
@@ -70,4 +85,4 @@ def format_report(report: ValidationReport, base: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["format_report", "format_table", "pad", "width"]
+__all__ = ["format_report", "format_table", "pad", "shorten", "width"]

@@ -141,7 +141,13 @@ def resolve_element(graph: Graph, ref: str, base: str) -> str:
 
 
 def coverage(graph: Graph, child: str | None = None) -> Table:
-    """The coverage table of every parent document by class (``report-coverage.rq``)."""
+    """The coverage table of every parent document by class (``report-coverage.rq``).
+
+    A ``child`` that is not a document of the graph is an error (a table of zeros would read
+    as "takes up nothing").
+    """
+    if child and not set(graph.objects(URIRef(child), RDF.type)) & {HIP.Plan, HIP.PolicyDocument}:
+        raise InputError(f"--child {child}: no such document in the graph")
     params = {"child": child} if child else {}
     return run_query(load_query("report-coverage"), graph, params)
 
