@@ -18,8 +18,9 @@ from heze_ip_kg.parse.numbering import to_chinese
 from tests.conftest import SEED
 
 K = ElementKind
-# `heze-ip-kg parse` of the Heze plan as N-Triples, byte for byte as before issue 15.
-HEZE_PARSE_SHA256 = "6bcc118dc1cfecdb18155be656f0df5b619701da1dbadf221da749264e675966"
+# `heze-ip-kg parse` of the Heze plan as N-Triples, byte for byte as before issue 15 but for
+# the numbers typed by value (issue 17: whole numbers and offsets as xsd:integer).
+HEZE_PARSE_SHA256 = "dd2543d8487682a5c803def074c7e629dad1d5a03f81c2b0ce108ccee227d02d"
 
 
 def of(plan: Plan, kind: ElementKind) -> list[Element]:

@@ -331,7 +331,7 @@ def test_a_report_that_disagrees_with_the_text_is_said_and_the_text_wins(tmp_pat
         f"{curated}:{line}: elements[7] indicator-1: reports target 14, the text 13",
     )
     indicator = URIRef(DOC + "/indicator-1")
-    assert str(result.graph.value(indicator, HIP.targetValue)) == "13.0"
+    assert str(result.graph.value(indicator, HIP.targetValue)) == "13"
     notes = [
         str(result.graph.value(c, RDFS.comment))
         for c in result.graph.objects(indicator, HIP.citation)

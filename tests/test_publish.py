@@ -249,7 +249,8 @@ def test_licences_formats_languages_and_themes_are_eu_authority_iris(
     assert set(void.objects(dataset, PROV.wasDerivedFrom)) == {
         URIRef(
             "http://www.heze.gov.cn/0530/2c908088819842f701819a3d70290060/1597881320900530176.html"
-        )
+        ),
+        URIRef("https://www.cnipa.gov.cn/art/2021/9/23/art_2742_170305.html"),  # the outline
     }
     assert (dataset, DCTERMS.source, None) not in void
 
