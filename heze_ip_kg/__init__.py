@@ -8,19 +8,49 @@ The public API, one function per pipeline stage:
 True
 """
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
 
-from heze_ip_kg.build import DocumentSettings, Vocabulary, build_graph
-from heze_ip_kg.dumps import serialize, write_dumps
-from heze_ip_kg.errors import HezeIpKgError, InputError
-from heze_ip_kg.model import Element, ElementKind, Plan
-from heze_ip_kg.parse import parse_plan, read_plan
-from heze_ip_kg.pipeline import Project, build_dataset, load_project
+if TYPE_CHECKING:
+    from heze_ip_kg.build import DocumentSettings, Vocabulary, build_graph
+    from heze_ip_kg.dumps import serialize, write_dumps
+    from heze_ip_kg.errors import HezeIpKgError, InputError
+    from heze_ip_kg.model import Element, ElementKind, Plan
+    from heze_ip_kg.parse import parse_plan, read_plan
+    from heze_ip_kg.pipeline import Project, build_dataset, load_project
 
 try:
     __version__ = version("heze-ip-kg")
 except PackageNotFoundError:  # running from a checkout that was never installed
     __version__ = "0.0.0"
+
+# Each public name and the module it lives in: loaded on first use, so that importing the
+# package (as the SPARQL workers and the CLI do) loads no stage it does not use.
+_HOMES = {
+    "DocumentSettings": "build",
+    "Vocabulary": "build",
+    "build_graph": "build",
+    "serialize": "dumps",
+    "write_dumps": "dumps",
+    "HezeIpKgError": "errors",
+    "InputError": "errors",
+    "Element": "model",
+    "ElementKind": "model",
+    "Plan": "model",
+    "parse_plan": "parse",
+    "read_plan": "parse",
+    "Project": "pipeline",
+    "build_dataset": "pipeline",
+    "load_project": "pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOMES:
+        return getattr(import_module(f"heze_ip_kg.{_HOMES[name]}"), name)
+    raise AttributeError(name)
+
 
 __all__ = [
     "DocumentSettings",

@@ -35,6 +35,7 @@ from heze_ip_kg.cli_options import (
 )
 from heze_ip_kg.cli_publish import docs, publish, serve
 from heze_ip_kg.cli_scale import corpus
+from heze_ip_kg.collector import freeze_after_pauses
 from heze_ip_kg.dumps import FORMATS, serialize, write_dumps
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.formatting import format_report, format_table
@@ -80,6 +81,12 @@ def summary(graph: Graph) -> str:
 @click.version_option(__version__, prog_name="heze-ip-kg")
 def main() -> None:
     """Turn Chinese government IP plans into a linked, checkable knowledge graph."""
+
+
+def run() -> None:
+    """The ``heze-ip-kg`` program: the commands, in a process whose heap is the CLI's own."""
+    freeze_after_pauses()  # see heze_ip_kg/collector.py; a library call never freezes
+    main()
 
 
 @main.command()

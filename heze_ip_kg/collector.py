@@ -7,10 +7,12 @@ and terms are freed by reference counting), so the collector is paused for the s
 page writers inherit the pause and so do not touch (and copy) every shared page to update
 collector headers.
 
-At the end of a pause what is alive is frozen (``gc.freeze``): else the first collections
-after it walk every object the stage made, several times over as they age through the
-generations (8 s of loading and validating at 300 plans). The next pause unfreezes them and
-collects once, so what has become garbage in between is still freed.
+A process that owns its heap (the CLI: ``freeze_after_pauses``) also has what is alive at the
+end of a pause frozen (``gc.freeze``): else the first collections after it walk every object the
+stage made, several times over as they age through the generations (8 s of loading and
+validating at 300 plans). The next pause unfreezes them and collects once, so what has become
+garbage in between is still freed. A library call freezes nothing: the caller's collector is
+left as it was.
 """
 
 from __future__ import annotations
@@ -19,10 +21,18 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+_FREEZE = {"after pauses": False}
+
+
+def freeze_after_pauses() -> None:
+    """Let every later pause freeze what it leaves alive (for the CLI's own process)."""
+    _FREEZE["after pauses"] = True
+
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """Disable the cycle collector for the block; freeze what is alive at its end."""
+    """Disable the cycle collector for the block (and freeze what is alive at its end, once
+    ``freeze_after_pauses`` was called)."""
     was_enabled = gc.isenabled()
     gc.disable()
     if gc.get_freeze_count():
@@ -31,9 +41,10 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
-        gc.freeze()
+        if _FREEZE["after pauses"]:
+            gc.freeze()
         if was_enabled:
             gc.enable()
 
 
-__all__ = ["collector_paused"]
+__all__ = ["collector_paused", "freeze_after_pauses"]

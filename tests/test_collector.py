@@ -5,6 +5,9 @@ from __future__ import annotations
 import gc
 import weakref
 
+import pytest
+
+from heze_ip_kg import collector
 from heze_ip_kg.collector import collector_paused
 
 
@@ -27,7 +30,17 @@ def test_the_collector_is_restored_as_it_was() -> None:
         gc.enable()
 
 
-def test_garbage_frozen_by_one_pause_is_freed_by_the_next() -> None:
+def test_a_library_call_freezes_nothing() -> None:
+    from heze_ip_kg.pipeline import build_dataset, load_project
+
+    before = gc.get_freeze_count()
+    build_dataset(load_project())
+    assert gc.get_freeze_count() == before == 0
+    assert gc.isenabled()
+
+
+def test_garbage_frozen_by_one_pause_is_freed_by_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(collector._FREEZE, "after pauses", True)
     with collector_paused():
         node = _Node()
         ref = weakref.ref(node)
@@ -37,3 +50,4 @@ def test_garbage_frozen_by_one_pause_is_freed_by_the_next() -> None:
     assert gc.get_freeze_count() > 0
     with collector_paused():
         assert ref() is None
+    gc.unfreeze()
