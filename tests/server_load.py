@@ -25,6 +25,7 @@ from pathlib import Path
 
 TASK = "/id/heze-ip-plan-14fyp/part-2/task-area-1/task-2"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+MAX_ATTEMPTS = 5
 
 
 @dataclass
@@ -36,6 +37,7 @@ class LoadReport:
     kinds: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     peak_rss_bytes: int = 0
+    retries: int = 0
 
     def markdown(self, clients: int) -> str:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items()))
@@ -43,6 +45,7 @@ class LoadReport:
             f"{self.requests} requests from {clients} clients in {self.seconds:.1f} s "
             f"({self.requests / self.seconds:.0f}/s); wrong answers: {len(self.wrong)}; "
             f"peak memory (server and workers, RSS): {self.peak_rss_bytes / 2**20:.0f} MiB; "
+            f"retried after a 503 with Retry-After: {self.retries}; "
             f"mix: {kinds}"
         )
 
@@ -215,15 +218,24 @@ def run_load(
     def client(share: list[Check]) -> None:
         connection = http.client.HTTPConnection(host, port, timeout=120)
         for kind, method, path, headers, body, is_right in share:
-            try:
-                connection.request(method, path, body=body or None, headers=headers)
-                response = connection.getresponse()
-                payload = response.read()
-                answer = (response.status, {k.lower(): v for k, v in response.getheaders()})
-            except (OSError, http.client.HTTPException) as err:
-                connection.close()
-                connection = http.client.HTTPConnection(host, port, timeout=120)
-                answer, payload = (0, {"error": repr(err)}), b""
+            for attempt in range(MAX_ATTEMPTS):
+                try:
+                    connection.request(method, path, body=body or None, headers=headers)
+                    response = connection.getresponse()
+                    payload = response.read()
+                    answer = (response.status, {k.lower(): v for k, v in response.getheaders()})
+                except (OSError, http.client.HTTPException) as err:
+                    connection.close()
+                    connection = http.client.HTTPConnection(host, port, timeout=120)
+                    answer, payload = (0, {"error": repr(err)}), b""
+                # A server too busy says so (503 with Retry-After): a polite client waits and
+                # asks again, and only its last answer is judged.
+                busy = answer[0] == 503 and "retry-after" in answer[1]
+                if not busy or attempt == MAX_ATTEMPTS - 1:
+                    break
+                with lock:
+                    report.retries += 1
+                time.sleep(float(answer[1]["retry-after"]))
             with lock:
                 report.requests += 1
                 report.kinds[kind] += 1

@@ -47,13 +47,6 @@ def cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "heze_ip_kg", *args]
 
 
-def kill_at(command: list[str], delay: float) -> int:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(delay)
-    process.send_signal(signal.SIGKILL)
-    return process.wait()
-
-
 # --- the folder swap itself ---------------------------------------------------------------
 
 
@@ -120,26 +113,41 @@ def test_staging_left_by_a_killed_run_is_removed(tmp_path: Path) -> None:
 # --- killed commands ------------------------------------------------------------------------
 
 
+def kill_while_staging(command: list[str], out: Path, after: float) -> int:
+    """Start ``command``; once its staging folder beside ``out`` appears (the run is writing the
+    new output, the swap is still to come), wait ``after`` seconds and kill it.
+
+    Timed from what the run does, not from the clock, so that a loaded machine changes nothing.
+    """
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    pattern = f".{out.name}-staging-{process.pid}-*"
+    while process.poll() is None and not any(out.parent.glob(pattern)):
+        time.sleep(0.005)
+    time.sleep(after)
+    process.send_signal(signal.SIGKILL)
+    return process.wait()
+
+
 def killed_runs_leave_old_or_new(out: Path, old: list[str], new: list[str]) -> None:
-    """Run ``old`` into ``out``, time ``new`` into a reference folder, then kill ``new`` runs."""
+    """Run ``old`` into ``out``, ``new`` into a reference folder, then kill ``new`` runs: the
+    first as soon as it starts writing its staging folder, the others a random moment later
+    (before the swap or after it)."""
     assert subprocess.run([*old, "-o", str(out)], capture_output=True).returncode == 0
     reference = out.with_name("reference")
-    started = time.monotonic()
     assert subprocess.run([*new, "-o", str(reference)], capture_output=True).returncode == 0
-    duration = time.monotonic() - started
     old_digest, new_digest = digest(out), digest(reference)
     assert old_digest != new_digest
     rng = random.Random(20221)
-    delays = sorted(rng.uniform(0.3, 1.0) * duration for _ in range(KILLS))
+    delays = [0.0, *sorted(rng.uniform(0.0, 3.0) for _ in range(KILLS - 1))]
     outcomes = []
     for delay in delays:
-        kill_at([*new, "-o", str(out)], delay)
+        kill_while_staging([*new, "-o", str(out)], out, delay)
         found = digest(out)
-        assert found in (old_digest, new_digest), f"mixed output after a kill at {delay:.1f} s"
+        assert found in (old_digest, new_digest), f"mixed output after a kill at +{delay:.1f} s"
         outcomes.append("new" if found == new_digest else "old")
         if found == new_digest:  # put the old one back for the next kill
             assert subprocess.run([*old, "-o", str(out)], capture_output=True).returncode == 0
-    assert "old" in outcomes  # at least one kill landed before the swap
+    assert outcomes[0] == "old"  # killed while writing its staging folder: before the swap
     # The next complete run clears what the killed ones left beside the folder.
     assert subprocess.run([*new, "-o", str(out)], capture_output=True).returncode == 0
     assert digest(out) == new_digest
