@@ -2,15 +2,15 @@
 
 Building the graph, its index and the pages creates objects that live to the end of the run;
 each collection of the older generations walks all of them again, which cost a quarter of the
-build at 30 plans and grows with the heap. The stages keep no garbage cycles of note (triples
+build in the benchmark and grows with the heap. The stages keep no garbage cycles of note (triples
 and terms are freed by reference counting), so the collector is paused for the stage; forked
 page writers inherit the pause and so do not touch (and copy) every shared page to update
 collector headers.
 
 A process that owns its heap (the CLI: ``freeze_after_pauses``) also has what is alive at the
 end of a pause frozen (``gc.freeze``): else the first collections after it walk every object the
-stage made, several times over as they age through the generations (8 s of loading and
-validating at 300 plans). The next pause unfreezes them and collects once, so what has become
+stage made, several times over as they age through the generations (seconds of loading and
+validating at national scale). The next pause unfreezes them and collects once, so what has become
 garbage in between is still freed. A library call freezes nothing: the caller's collector is
 left as it was.
 """

@@ -31,10 +31,10 @@ def serialize(graph: Graph, fmt: str) -> bytes:
 def store_ntriples(graph: Graph) -> bytes:
     """``graph`` as N-Triples grouped by subject, unsorted, for loading into a store.
 
-    An embedded store needs no order, and sorting was half its load time at 300 plans; dumps
+    An embedded store needs no order, and sorting was half its load time in the benchmark; dumps
     that people download stay sorted (:func:`serialize`), and so does what a server is sent
-    (Oxigraph server took unsorted input in 88 s against 54 s sorted). A graph alone in rdflib's
-    ``Memory`` store is written by walking the store's subject index: half the time of rdflib's
+    (Oxigraph server takes sorted input markedly faster). A graph alone in rdflib's ``Memory``
+    store is written by walking the store's subject index: about half the time of rdflib's
     N-Triples writer (which iterates the triples' set, with their contexts, one by one), and
     the triples of a subject together load faster too. Any other graph goes through rdflib's
     writer. An IRI that N-Triples cannot hold is a ``ValueError`` naming it (rdflib refuses it

@@ -10,16 +10,16 @@ failed load still leaves the graph empty, as it was.
 A non-empty graph on Oxigraph is replaced by sending only what changed: the server's copy is
 fetched (while we write ours), compared with ours (:mod:`heze_ip_kg.graph_patch`), and the
 difference goes as one SPARQL Update to the update endpoint (``/update`` beside ``/store``
-unless given), which Oxigraph applies in one transaction. Replacing a 300-plan graph with the
-next release (one plan added) took 12-16 s this way, against 120-132 s for the ``PUT`` that
-deletes and inserts every triple in one transaction; the same graph again writes nothing. Where no
+unless given), which Oxigraph applies in one transaction. Replacing a graph with its next
+release costs about what loading it into an empty graph does — a small part of the ``PUT`` that
+deletes and inserts every triple in one transaction (bench/results.md) — and the same graph
+again writes nothing. Where no
 patch can describe the change (blank nodes shared or in cycles), or it would write as much as
 a ``PUT``, and on other servers, the graph goes as one ``PUT``.
 
 Replacing a graph with an unrelated one stays slow on Oxigraph whichever way: every triple is
-deleted and inserted in one transaction (77-105 s for the patch at 300 plans). ``bulk=True``
-(Oxigraph only) loads the new triples with the bulk loader instead (45-65 s) but gives the promise
-up: Oxigraph clears the graph before its bulk loader starts, so a failed load leaves the graph
+deleted and inserted in one transaction. ``bulk=True`` (Oxigraph only) loads the new triples
+with the bulk loader instead, faster (bench/results.md), but gives the promise up: Oxigraph clears the graph before its bulk loader starts, so a failed load leaves the graph
 empty, and the error says so.
 
 Without a Graph Store endpoint, the triples go by SPARQL Update into a staging graph, chunk by
@@ -193,7 +193,7 @@ def _store_load(
         and update_url is not None
         and _patched(graph, url, graph_iri, update_url, auth, timeout)
     ):
-        # Sorted N-Triples: at 300 plans the server took it in 54 s, against 88 s unsorted.
+        # Sorted N-Triples: the server takes them markedly faster than unsorted (the benchmark).
         _send(url, "PUT", serialize(graph, "nt"), NTRIPLES, auth, timeout)
 
 
@@ -256,8 +256,8 @@ def _update_url(store_endpoint: str, update_endpoint: str | None) -> str | None:
 
 
 def _unsorted(graph: Graph) -> bytes:
-    # The bulk loader sorts for itself: rdflib's order saves our sort (5-6 s at 300 plans) and
-    # the server was no slower on it.
+    # The bulk loader sorts for itself: rdflib's order saves our sort, and the server was no
+    # slower on it (the benchmark).
     return graph.serialize(format="nt", encoding="utf-8")
 
 
