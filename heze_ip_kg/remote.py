@@ -19,8 +19,9 @@ a ``PUT``, and on other servers, the graph goes as one ``PUT``.
 
 Replacing a graph with an unrelated one stays slow on Oxigraph whichever way: every triple is
 deleted and inserted in one transaction. ``bulk=True`` (Oxigraph only) loads the new triples
-with the bulk loader instead, faster (bench/results.md), but gives the promise up: Oxigraph clears the graph before its bulk loader starts, so a failed load leaves the graph
-empty, and the error says so.
+with the bulk loader instead, faster (bench/results.md), but gives the promise up: Oxigraph
+clears the graph before its bulk loader starts, so a failed load leaves the graph empty, and the
+error says so.
 
 Without a Graph Store endpoint, the triples go by SPARQL Update into a staging graph, chunk by
 chunk, and only a final ``MOVE`` replaces the target. Either way a load that fails part-way
