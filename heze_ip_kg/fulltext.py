@@ -21,7 +21,7 @@ from rdflib import Graph, Literal, URIRef
 from heze_ip_kg.build import KIND_CLASSES, Vocabulary, element_paths, title_key, unit_iri
 from heze_ip_kg.datafiles import place
 from heze_ip_kg.model import Element, ElementKind, Plan
-from heze_ip_kg.namespaces import DCTERMS, HIP, RDF, RDFS
+from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, RDFS
 from heze_ip_kg.parent_files import CLASSES, ParentFile, quotes, source_list
 from heze_ip_kg.parents import ParentBuilder
 
@@ -181,9 +181,40 @@ class _OverlayBuilder(ParentBuilder):
             g.add((node, RDFS.comment, Literal(note, lang="en")))
 
 
+def count_parsed_parents(graph: Graph) -> None:
+    """Element counts for every parsed text another document is based on and that has none.
+
+    Its full text is encoded, so the declared count is the encoded one; coverage of a parent
+    (``report-coverage``) then works for any parent whose text is parsed — a province's plan
+    under its cities — and not only for curated ones.
+    """
+    for doc in sorted({o for o in graph.objects(None, ELI.based_on) if isinstance(o, URIRef)}):
+        if (doc, HIP.elementCount, None) in graph or (None, HIP.inDocument, doc) not in graph:
+            continue
+        if (URIRef(f"{doc}/source"), RDF.type, HIP.SourceText) not in graph:
+            continue  # a curated document: its counts are what the sources declare
+        found = Counter(
+            cls
+            for element in graph.subjects(HIP.inDocument, doc)
+            for cls in graph.objects(element, RDF.type)
+        )
+        for name, term in sorted(CLASSES.items()):
+            if name == "Plan":
+                continue
+            node = URIRef(f"{doc}/count/{name}")
+            graph.add((doc, HIP.elementCount, node))
+            graph.add((node, RDF.type, HIP.ElementCount))
+            graph.add((node, HIP.countedClass, term))
+            graph.add((node, HIP.encodedCount, Literal(found[term])))
+            graph.add((node, HIP.declaredCount, Literal(found[term])))
+            graph.add((node, DCTERMS.source, URIRef(f"{doc}/source")))
+            note = "Counted in the full text; every element of it is encoded."
+            graph.add((node, RDFS.comment, Literal(note, lang="en")))
+
+
 def overlay_graph(overlay: Overlay, plan: Plan, vocabulary: Vocabulary, base: str) -> Graph:
     """The curated facts of a parent laid over the graph of its full text."""
     return _OverlayBuilder(overlay, plan, vocabulary, base).build()
 
 
-__all__ = ["KINDS", "Overlay", "match_parent", "overlay_graph"]
+__all__ = ["KINDS", "Overlay", "count_parsed_parents", "match_parent", "overlay_graph"]

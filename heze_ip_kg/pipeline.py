@@ -18,7 +18,7 @@ from heze_ip_kg.collector import collector_paused
 from heze_ip_kg.datafiles import check_keys, place, read_tsv, read_yaml, require
 from heze_ip_kg.decisions import Decision, alignment_graph, known_elements, load_decisions
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.fulltext import match_parent, overlay_graph
+from heze_ip_kg.fulltext import count_parsed_parents, match_parent, overlay_graph
 from heze_ip_kg.iri import base_problem, slug_problem
 from heze_ip_kg.model import Plan
 from heze_ip_kg.monitoring import indicator_series, progress_graph
@@ -259,6 +259,7 @@ def _build_parsed(
         if parent.slug not in full_texts:
             graph += build_parent_graph(parent, vocabulary, project.base)
     graph += concept_graph()
+    count_parsed_parents(graph)
     return graph, texts
 
 

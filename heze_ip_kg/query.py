@@ -116,7 +116,7 @@ def query_dir() -> Path:
 
 def list_queries() -> list[Query]:
     """Every query of the catalogue, by name."""
-    return [load_query(p.stem) for p in sorted(query_dir().glob("*.rq"))]
+    return [load_query(name) for name in sorted(p.stem for p in query_dir().glob("*.rq"))]
 
 
 def load_query(name: str) -> Query:

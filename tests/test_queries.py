@@ -140,3 +140,13 @@ def test_missing_parameter_is_a_one_line_error(graph: Graph) -> None:
     )
     with pytest.raises(InputError, match=r"missing parameter 'x' \(an element\)"):
         run_query(query, graph)
+
+
+def test_coverage_of_all_children_holds_each_childs_coverage(graph: Graph) -> None:
+    """The all-children form gives, for the Heze plan, exactly report-coverage's rows."""
+    every = run_query(load_query("report-coverage-all"), graph)
+    heze = "https://w3id.org/heze-ip-kg/id/heze-ip-plan-14fyp"
+    mine = sorted(row[1:] for row in every.rows if row[0] == heze)
+    alone = run_query(load_query("report-coverage"), graph, {"child": heze})
+    assert mine == sorted(row[:-1] for row in alone.rows)  # report-coverage adds notEncoded
+    assert len({row[0] for row in every.rows}) >= 3  # other children too
