@@ -313,7 +313,7 @@ def validate(
     graphs: tuple[Path, ...],
     shape_files: tuple[Path, ...],
     fmt: str,
-    fast: bool,
+    fast: bool | None,
     from_: Path | None,
     data: Path | None,
     base: str,

@@ -94,13 +94,15 @@ def data_options(command: F) -> F:
 
 
 def fast_option(command: F) -> F:
-    """``--fast``: validate on the embedded Oxigraph store (same results as pySHACL)."""
+    """``--fast/--plain``: the fast paths on the embedded Oxigraph store (same results as
+    pySHACL and rdflib), or the plain ones; by default chosen by the graph's size."""
     return click.option(
-        "--fast",
-        is_flag=True,
-        help="Validate with the fast path on an embedded Oxigraph store: the same results as "
-        "plain pySHACL, minutes faster on a large corpus; shapes it cannot evaluate go to "
-        "pySHACL, and it says so (docs/shacl.md).",
+        "--fast/--plain",
+        default=None,
+        help="Force the fast path (validation and queries on an embedded Oxigraph store: the "
+        "same results as plain pySHACL and rdflib, minutes faster on a large corpus; shapes it "
+        "cannot evaluate go to pySHACL, and it says so, docs/shacl.md) or the plain one. "
+        "Default: fast above 50,000 triples.",
     )(command)
 
 

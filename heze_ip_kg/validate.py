@@ -20,7 +20,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 from rdflib.util import guess_format
 
-from heze_ip_kg.backends import Backend, OxigraphBackend
+from heze_ip_kg.backends import AUTO_OXIGRAPH_TRIPLES, Backend, OxigraphBackend
 from heze_ip_kg.errors import HezeIpKgError, InputError
 from heze_ip_kg.fastshacl import (
     Finding,
@@ -270,12 +270,18 @@ def _check_results(graph: Graph, backend: Backend | None = None) -> list[Validat
     return found
 
 
+def prefer_fast(graph: Graph, fast: bool | None) -> bool:
+    """``fast`` when given; else the fast paths (which give the same results, as the tests
+    show) for a graph large enough that plain pySHACL and rdflib queries take minutes."""
+    return fast if fast is not None else len(graph) > AUTO_OXIGRAPH_TRIPLES
+
+
 def validate_graph(
     graph: Graph,
     shapes: Graph | None = None,
     *,
     checks: bool = True,
-    fast: bool = False,
+    fast: bool | None = False,
     backend: OxigraphBackend | None = None,
 ) -> ValidationReport:
     """Validate ``graph`` against the shapes (default: ``shapes/*.ttl``) and check queries.
@@ -283,12 +289,12 @@ def validate_graph(
     ``fast`` uses the fast path (``heze_ip_kg.fastshacl``, check queries on Oxigraph; pass
     ``backend`` to reuse a store already loaded with ``graph``) and gives the same results as
     pySHACL; if it cannot evaluate the shapes exactly, pySHACL validates them and the report's
-    ``fallback`` says why.
+    ``fallback`` says why. ``fast=None`` chooses by size (``prefer_fast``).
     """
     shapes = shapes if shapes is not None else load_shapes()
     fallback = None
     findings = None
-    if fast:
+    if prefer_fast(graph, fast):
         backend = backend or OxigraphBackend(graph)
         try:
             compiled = compile_shapes(shapes)
