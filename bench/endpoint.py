@@ -20,6 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from heze_ip_kg.backends import OxigraphBackend  # noqa: E402
+from heze_ip_kg.corpus import generate_corpus, write_corpus  # noqa: E402
 from heze_ip_kg.pipeline import build_all, load_project  # noqa: E402
 from heze_ip_kg.publish import publish_site  # noqa: E402
 from heze_ip_kg.validate import validate_graph  # noqa: E402
@@ -27,7 +29,8 @@ from tests.endpoint_mix import run_mix  # noqa: E402
 from tests.server_load import served  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from report import ENDPOINT_HEADING, endpoint_section, replace_section  # noqa: E402
+from report import endpoint_heading, endpoint_section, replace_section  # noqa: E402
+from run import _params  # noqa: E402
 
 RAW = ROOT / "bench" / "raw"
 TARGET_P99_SECONDS = 1.0
@@ -37,18 +40,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument(
+        "--plans", type=int, default=0, help="a synthetic corpus of N plans (0: the Heze project)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="work-", dir=ROOT / "bench") as work:
-        result = build_all(load_project())
+        data = None
+        if args.plans:
+            data = Path(work) / "corpus"
+            write_corpus(generate_corpus(args.plans), data)
+        result = build_all(load_project(data))
         dist = Path(work) / "dist"
+        backend = OxigraphBackend(result.graph)
         publish_site(
             result.graph,
             dist,
-            validate_graph(result.graph),
+            validate_graph(result.graph, fast=None, backend=backend),
             texts={str(t.iri): t.text for t in result.texts},
+            backend=backend,
         )
+        del backend
         with served(dist) as (url, _):
-            report = run_mix(url, args.clients, 0.3, args.seconds)
+            report = run_mix(
+                url, args.clients, 0.3, args.seconds, bind=_params if args.plans else None
+            )
     bad_clients = round(args.clients * 0.3)
     out = {
         "clients": args.clients,
@@ -70,11 +85,15 @@ def main() -> None:
             text=True,
             check=False,
         ).stdout.strip(),
-        "command": f"bench/endpoint.py --clients {args.clients} --seconds {args.seconds:g}",
+        "command": f"bench/endpoint.py --clients {args.clients} --seconds {args.seconds:g}"
+        + (f" --plans {args.plans}" if args.plans else ""),
+        "plans": args.plans,
     }
     RAW.mkdir(parents=True, exist_ok=True)
-    (RAW / "endpoint.json").write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
-    replace_section(ROOT / "bench" / "results.md", ENDPOINT_HEADING, endpoint_section(out))
+    name = f"endpoint-{args.plans}.json" if args.plans else "endpoint.json"
+    (RAW / name).write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
+    heading = endpoint_heading(args.plans)
+    replace_section(ROOT / "bench" / "results.md", heading, endpoint_section(out))
     print(report.markdown(args.clients, bad_clients))
 
 

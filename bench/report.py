@@ -175,8 +175,7 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
         shown.insert(3, f"{_run(bulk_floor)} | {to_bulk}")
         lines.append(f"| {r['plans']} | " + " | ".join(shown) + " |")
     lines += _targets({r["plans"]: r for r in runs})
-    endpoint = raw / "endpoint.json"
-    if endpoint.is_file():
+    for endpoint in sorted(raw.glob("endpoint*.json")):
         lines += ["", *endpoint_section(json.loads(endpoint.read_text()))]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -184,19 +183,29 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
 ENDPOINT_HEADING = "## The endpoint under mixed traffic (issue 14)"
 
 
+def endpoint_heading(plans: int) -> str:
+    """The results section of one ``bench/endpoint.py`` run (the Heze graph, or a corpus)."""
+    if not plans:
+        return ENDPOINT_HEADING
+    return f"## The endpoint under mixed traffic at {plans} plans (issue 20)"
+
+
 def endpoint_section(r: dict[str, Any]) -> list[str]:
     """What ``bench/endpoint.py`` measured, against its target."""
     met = r["p99_s"] <= r["target_p99_s"] and not r["wrong"]
+    plans = r.get("plans", 0)
+    graph = f"a synthetic corpus of {plans} plans" if plans else "the Heze graph"
+    bound = "with parameters bound to the corpus's first city" if plans else "with their defaults"
     statuses = ", ".join(f"{k}: {v}" for k, v in r["good_statuses"].items())
     bad = ", ".join(f"{k} {v}" for k, v in r["bad_requests"].items())
     return [
-        ENDPOINT_HEADING,
+        endpoint_heading(plans),
         "",
         f"`.venv/bin/python {r['command']}` ({r['measured']}, commit {r['commit']}): `serve` "
-        f"with its defaults over the Heze graph ({r['triples']} triples), {r['clients']} "
+        f"with its defaults over {graph} ({r['triples']} triples), {r['clients']} "
         f"clients for {r['seconds']:.0f} s, {r['bad_clients']} of them bad, each client with "
-        "its own X-Forwarded-For. Good clients ask every catalogue query in turn and check each "
-        "answer byte for byte.",
+        f"its own X-Forwarded-For. Good clients ask every catalogue query ({bound}) in turn and "
+        "check each answer byte for byte.",
         "",
         "| good queries | median | p99 | max | statuses of good queries | wrong answers "
         "| bad requests | target: p99 | |",

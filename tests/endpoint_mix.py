@@ -22,11 +22,12 @@ import threading
 import time
 import urllib.parse
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from heze_ip_kg.backends import substitute_params
-from heze_ip_kg.query import list_queries
+from heze_ip_kg.query import Query, list_queries
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 BAD: dict[str, tuple[dict[str, str], int]] = {
@@ -96,31 +97,40 @@ def _abandon(host: str, port: int, client: str) -> None:
         time.sleep(0.3)
 
 
-def expected_answers(url: str) -> dict[str, bytes]:
-    """Each catalogue query's CSV answer from the server while nothing else runs."""
+Bind = Callable[[Query], dict[str, str] | None]
+
+
+def catalogue_texts(bind: Bind | None = None) -> dict[str, str]:
+    """Each catalogue query's text, its parameters bound by ``bind`` (default: the defaults)."""
+    return {q.name: substitute_params(q, bind(q) if bind else None) for q in list_queries()}
+
+
+def expected_answers(url: str, texts: dict[str, str]) -> dict[str, bytes]:
+    """Each query's CSV answer from the server while nothing else runs."""
     parts = urllib.parse.urlsplit(url)
     answers = {}
-    for query in list_queries():
-        status, body = _get(
-            parts.hostname or "",
-            parts.port or 0,
-            {"query": substitute_params(query, None)},
-            "10.9.9.9",
-        )
+    for name, text in texts.items():
+        status, body = _get(parts.hostname or "", parts.port or 0, {"query": text}, "10.9.9.9")
         if status != 200:
-            raise RuntimeError(f"{query.name}: {status} {body[:200]!r}")
-        answers[query.name] = body
+            raise RuntimeError(f"{name}: {status} {body[:200]!r}")
+        answers[name] = body
     return answers
 
 
 def run_mix(
-    url: str, clients: int = 50, bad_share: float = 0.3, seconds: float = 60, seed: int = 1
+    url: str,
+    clients: int = 50,
+    bad_share: float = 0.3,
+    seconds: float = 60,
+    seed: int = 1,
+    bind: Bind | None = None,
 ) -> MixReport:
-    """``clients`` clients for ``seconds``; a ``bad_share`` of them bad."""
+    """``clients`` clients for ``seconds``; a ``bad_share`` of them bad. ``bind`` gives each
+    catalogue query's parameters (for a corpus whose elements are not the Heze plan's)."""
     parts = urllib.parse.urlsplit(url)
     host, port = parts.hostname or "", parts.port or 0
-    expected = expected_answers(url)
-    texts = {q.name: substitute_params(q, None) for q in list_queries()}
+    texts = catalogue_texts(bind)
+    expected = expected_answers(url, texts)
     report = MixReport()
     lock = threading.Lock()
     bad_clients = round(clients * bad_share)
