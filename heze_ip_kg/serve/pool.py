@@ -2,13 +2,13 @@
 
 - **Time**: a query past ``timeout`` seconds is stopped by killing its worker (pyoxigraph cannot
   cancel a query); the zygote forks a replacement at once.
-- **Fairness**: each client (its address; behind a proxy, the ``X-Forwarded-For`` the proxy
-  sets) has its own queue, and a free worker takes the next query of the client that has used
-  the least worker time lately (halving every ``USAGE_HALF_LIFE`` seconds). A query running
-  past ``short_seconds`` is *long*: its worker yields the CPU (a lower priority) and is retired
-  after it; and while queries of a clearly lighter client wait for a worker, the long query of
-  the heaviest client is stopped (503, ``Retry-After``) to make room. Short queries therefore
-  keep answering while runaway ones run.
+- **Fairness** (``fairness``): each client (its address; behind a proxy, the
+  ``X-Forwarded-For`` the proxy sets) has its own queue, and a free worker takes the next query
+  of the client that has used the least CPU lately. A query past ``short_seconds`` of CPU is
+  *long*: its worker yields the CPU (a lower priority) and is retired after it; and while
+  queries of a clearly lighter client wait for a worker, the long query of the heaviest client
+  is stopped (503, ``Retry-After``) to make room. Short queries therefore keep answering while
+  runaway ones run.
 - **Memory**: an answer is read from its worker as it is written and spooled — in memory up
   to ``SPOOL_MEMORY_BYTES``, on disk beyond — so the worker is free again at once and a client
   that reads slowly, or not at all, holds a bounded amount of the server's memory.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import math
 import tempfile
 import time
 from collections import deque
@@ -29,66 +28,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from heze_ip_kg.serve.protocol import CHECK_SECONDS, QueryRequest
-from heze_ip_kg.serve.sparql_syntax import DEFAULT_MAX_DEPTH
+from heze_ip_kg.serve.answers import SPOOL_MEMORY_BYTES, Answer, QueryLimits
+from heze_ip_kg.serve.fairness import Fairness
+from heze_ip_kg.serve.protocol import QueryRequest
 from heze_ip_kg.serve.wire import DATA, END, HEADER, QUERY, RESET, json_frame
 from heze_ip_kg.serve.workers import ExitStatus, Worker, Zygote, ended_because
 
-SPOOL_MEMORY_BYTES = 256 * 1024
-USAGE_HALF_LIFE = 30.0
 LONG_NICENESS = 10
+WATCH_SECONDS = 0.1  # how often running queries' CPU time is looked at
 EXIT_REPORT_SECONDS = 5.0  # how long to wait for the zygote to say how a worker ended
-TEXT = "text/plain; charset=utf-8"
-
-
-@dataclass(frozen=True)
-class QueryLimits:
-    """What one query may take, and how queries share the workers."""
-
-    timeout: float = 10.0
-    max_rows: int = 10_000
-    memory_bytes: int = 1024**3
-    max_answer_bytes: int = 64 * 1024**2
-    short_seconds: float = 0.5
-    queued_per_client: int = 32
-    max_query_chars: int = 64 * 1024
-    max_query_depth: int = DEFAULT_MAX_DEPTH
-    check_seconds: float = CHECK_SECONDS
-    base_iri: str | None = None  # what relative IRIs in a query resolve against
-    queue_seconds: float | None = None  # how long a query may wait (default 3 × timeout)
-
-    @property
-    def wait_seconds(self) -> float:
-        return self.queue_seconds if self.queue_seconds is not None else 3 * self.timeout
-
-
-@dataclass
-class Answer:
-    """An HTTP answer for the endpoint; ``body`` is a spool to read from its start."""
-
-    status: int
-    content_type: str
-    body: IO[bytes]
-    length: int
-    truncated: bool = False
-    rows: int = 0
-    retry_after: bool = False
-
-    @classmethod
-    def text(cls, status: int, message: str, *, retry_after: bool = False) -> Answer:
-        data = (message + "\n").encode("utf-8")
-        spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY_BYTES)  # noqa: SIM115 - sent later
-        spool.write(data)
-        spool.seek(0)
-        return cls(status, TEXT, spool, len(data), retry_after=retry_after)
-
-    def read(self) -> bytes:
-        """The whole body (for tests and small answers)."""
-        self.body.seek(0)
-        return self.body.read()
-
-    def close(self) -> None:
-        self.body.close()
 
 
 @dataclass(eq=False)
@@ -98,6 +46,8 @@ class _Job:
     answer: asyncio.Future[Answer]
     queued: float
     started: float = 0.0
+    cpu_started: float = 0.0
+    long: bool = False  # it has used more than short_seconds of CPU
     worker: Worker | None = None
     stop_reason: str | None = None  # why the pool killed its worker
     timers: list[asyncio.TimerHandle] = field(default_factory=list)
@@ -137,8 +87,9 @@ class QueryPool:
             self.close()
             raise
         self._queues: dict[str, deque[_Job]] = {}
-        self._usage: dict[str, tuple[float, float]] = {}  # client: (worker seconds, as of)
+        self.fairness = Fairness()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._watching = False
 
     # --- workers ---------------------------------------------------------------------------
 
@@ -192,51 +143,59 @@ class QueryPool:
 
     # --- fair sharing ----------------------------------------------------------------------
 
-    def usage(self, client: str, now: float | None = None) -> float:
-        """Worker seconds ``client`` used lately, decayed, counting its running queries."""
-        now = time.monotonic() if now is None else now
-        used, since = self._usage.get(client, (0.0, now))
-        decayed = used * math.pow(0.5, (now - since) / USAGE_HALF_LIFE)
-        return decayed + sum(now - j.started for j in self._running.values() if j.client == client)
+    def _cpu_used(self, job: _Job) -> float:
+        assert job.worker is not None
+        return job.worker.cpu_seconds() - job.cpu_started
 
-    def _charge(self, client: str, seconds: float) -> None:
-        now = time.monotonic()
-        used, since = self._usage.get(client, (0.0, now))
-        self._usage[client] = (used * math.pow(0.5, (now - since) / USAGE_HALF_LIFE) + seconds, now)
-        if len(self._usage) > 10_000:  # forget the lightest clients first
-            for old in sorted(self._usage, key=lambda c: self._usage[c][0])[:5_000]:
-                del self._usage[old]
+    def usage(self, client: str) -> float:
+        """CPU seconds ``client`` used lately (decayed), counting its running queries."""
+        running = sum(self._cpu_used(j) for j in self._running.values() if j.client == client)
+        return self.fairness.usage(client) + running
 
     def _dispatch(self) -> None:
-        now = time.monotonic()
         while self._idle and self._queues:
-            client = min(
-                self._queues, key=lambda c: (self.usage(c, now), self._queues[c][0].queued)
-            )
+            usage = {c: self.usage(c) for c in self._queues}
+            client = min(self._queues, key=lambda c: (usage[c], self._queues[c][0].queued))
             queue = self._queues[client]
             job = queue.popleft()
             if not queue:
                 del self._queues[client]
             self._start(job, self._idle.pop())
 
+    async def _watch(self) -> None:
+        """While queries run: mark those past ``short_seconds`` of CPU long (their workers
+        yield the CPU), and make room for lighter clients' waiting queries."""
+        try:
+            while self._running and not self._closed:
+                for job in list(self._running.values()):
+                    if not job.long and self._cpu_used(job) >= self.limits.short_seconds:
+                        job.long = True
+                        assert job.worker is not None
+                        job.worker.lower_priority(LONG_NICENESS)
+                self._make_room()
+                await asyncio.sleep(WATCH_SECONDS)
+        finally:
+            self._watching = False
+
     def _make_room(self) -> None:
-        """Stop the heaviest client's long query if a clearly lighter client is waiting."""
+        """Stop the heaviest client's long query if a clearly lighter client is waiting.
+
+        Long means CPU used, not time passed: on a busy machine every query takes longer, and
+        a short one that waited for the CPU is no reason to stop it.
+        """
         if self._idle or not self._queues:
             return
-        now = time.monotonic()
-        lightest = min(self.usage(c, now) for c in self._queues)
-        long_jobs = [
-            j
-            for j in self._running.values()
-            if j.stop_reason is None and now - j.started >= self.limits.short_seconds
-        ]
+        long_jobs = [j for j in self._running.values() if j.stop_reason is None and j.long]
         if not long_jobs:
             return
-        victim = max(long_jobs, key=lambda j: (self.usage(j.client, now), now - j.started))
-        if self.usage(victim.client, now) > 2 * lightest + self.limits.short_seconds:
+        usage = {c: self.usage(c) for c in {*self._queues, *(j.client for j in long_jobs)}}
+        lightest = min(usage[c] for c in self._queues)
+        victim = max(long_jobs, key=lambda j: (usage[j.client], -j.started))
+        if self.fairness.clearly_heavier(usage[victim.client], lightest, self.limits):
+            seconds = time.monotonic() - victim.started
             victim.stop_reason = (
-                f"the query was stopped after {now - victim.started:.1f} s to let other "
-                "clients' queries run; try again later"
+                f"the query was stopped after {seconds:.1f} s to let other clients' queries "
+                "run; try again later"
             )
             assert victim.worker is not None
             victim.worker.kill()
@@ -293,14 +252,13 @@ class QueryPool:
         for timer in job.timers:
             timer.cancel()
         job.started, job.worker = time.monotonic(), worker
+        job.cpu_started = worker.cpu_seconds()
+        job.timers = []
         self._running[worker] = job
-        job.timers = [self._loop.call_later(self.limits.short_seconds, self._turned_long, job)]
         self._background(self._run(job, worker))
-
-    def _turned_long(self, job: _Job) -> None:
-        if job.worker is not None and self._running.get(job.worker) is job:
-            job.worker.lower_priority(LONG_NICENESS)
-            self._make_room()
+        if not self._watching:
+            self._watching = True
+            self._background(self._watch())
 
     async def _run(self, job: _Job, worker: Worker) -> None:
         assert self._loop is not None
@@ -330,8 +288,8 @@ class QueryPool:
         finally:
             for timer in job.timers:
                 timer.cancel()
+            self.fairness.charge(job.client, self._cpu_used(job))
             self._running.pop(worker, None)
-            self._charge(job.client, time.monotonic() - job.started)
             if answer is None or answer.body is not spool:
                 spool.close()
             if healthy and not worker.long:

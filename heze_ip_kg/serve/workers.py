@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,8 @@ from heze_ip_kg.serve.wire import END, HEADER, QUERY, json_frame
 from heze_ip_kg.serve.zygote import SANDBOX_FAILED
 
 STARTUP_SECONDS = 300.0
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_HAS_PROC = os.path.isdir("/proc/self")
 ExitStatus = tuple[int | None, int | None]  # (signal, exit code)
 
 
@@ -43,6 +46,8 @@ class Worker:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
         self.long = False  # it ran a query past the short limit (and was reniced)
+        self._born = time.monotonic()
+        self._cpu = 0.0  # the last CPU time read (kept once the process is gone)
 
     async def streams(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
         if self.reader is None or self.writer is None:
@@ -60,6 +65,18 @@ class Worker:
 
     def kill(self) -> None:
         self.signal(signal.SIGKILL)
+
+    def cpu_seconds(self) -> float:
+        """The CPU time the worker has used (Linux ``/proc``; elsewhere the time it has lived,
+        which only overstates it)."""
+        try:
+            with open(f"/proc/{self.pid}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+            self._cpu = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        except (OSError, IndexError, ValueError):
+            if not _HAS_PROC:
+                self._cpu = time.monotonic() - self._born
+        return self._cpu
 
     def lower_priority(self, niceness: int) -> None:
         """Let the CPU go to other queries first (it cannot be raised back: it is retired)."""
