@@ -1,4 +1,7 @@
-"""Reading curated data files (CSV, TSV, YAML) with errors that name the file and the row."""
+"""Reading curated data files (CSV, TSV, YAML) with errors that name the file and the row.
+
+The typed models of what these files hold are in ``heze_ip_kg.curated``.
+"""
 
 from __future__ import annotations
 
@@ -37,6 +40,35 @@ def read_csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             yield reader.line_num, row
     except csv.Error as err:
         raise InputError(f"not a CSV record: {err}", file=str(path), line=reader.line_num) from None
+
+
+def read_sheet(
+    path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, cells) of each row of a CSV file whose header is ``columns`` (then any of
+    ``optional``); cells are stripped, blank rows skipped. A wrong header or a row with another
+    number of cells is an error naming its line."""
+    header: list[str] | None = None
+    for line, cells in read_csv_rows(path):
+        cells = [cell.strip() for cell in cells]
+        if not any(cells):
+            continue
+        if header is None:
+            extra = cells[len(columns) :]
+            if tuple(cells[: len(columns)]) != columns or not set(extra) <= set(optional):
+                also = f" (and optionally ,{','.join(optional)})" if optional else ""
+                raise InputError(
+                    f"header must be {','.join(columns)}{also}", file=str(path), line=line
+                )
+            header = cells
+            continue
+        if len(cells) != len(header):
+            raise InputError(
+                f"row has {len(cells)} cells; the header names {len(header)}",
+                file=str(path),
+                line=line,
+            )
+        yield line, dict(zip(header, cells, strict=True))
 
 
 def read_tsv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -201,4 +233,14 @@ def check_keys(mapping: Any, allowed: Mapping[str, KeyType], *, where: str) -> N
             raise InputError(f"{where}: {key!r} must be {names}")
 
 
-__all__ = ["LocatedDict", "check_keys", "place", "read_text", "read_tsv", "read_yaml", "require"]
+__all__ = [
+    "LocatedDict",
+    "check_keys",
+    "place",
+    "read_csv_rows",
+    "read_sheet",
+    "read_text",
+    "read_tsv",
+    "read_yaml",
+    "require",
+]
