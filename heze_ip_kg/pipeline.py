@@ -5,7 +5,6 @@ Like ``cli.py`` this module may call every stage; the CLI is a thin layer over i
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -14,9 +13,10 @@ from rdflib import Graph, URIRef
 from heze_ip_kg.align import Proposal, propose_alignments
 from heze_ip_kg.build import CONCEPT_BASE, DocumentSettings, Vocabulary, build_graph, title_key
 from heze_ip_kg.collector import collector_paused
+from heze_ip_kg.curated.organizations import load_organizations
 from heze_ip_kg.curated.parents import CuratedParent, FullTextParent, ParentFile, load_parents
 from heze_ip_kg.curated.sources import load_sources
-from heze_ip_kg.datafiles import read_tsv
+from heze_ip_kg.curated.tables import load_labels, load_role_patterns, load_units
 from heze_ip_kg.decisions import Decision, alignment_graph, known_elements, load_decisions
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.fulltext import match_parent, overlay_graph
@@ -31,14 +31,12 @@ from heze_ip_kg.observations import (
     load_observations,
     observation_graph,
 )
-from heze_ip_kg.organizations import SourceText, load_organizations, organization_graph
+from heze_ip_kg.organizations import SourceText, organization_graph
 from heze_ip_kg.parents import build_parent_graph
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.progress import Stages, track
 from heze_ip_kg.resources import data_dir, ontology_path
-from heze_ip_kg.responsibility import Mention, load_role_patterns, responsibility_graph
-
-UNIT_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+from heze_ip_kg.responsibility import Mention, responsibility_graph
 
 
 @dataclass(frozen=True)
@@ -82,28 +80,14 @@ def _documents(parents: list[ParentFile]) -> dict[str, str]:
     return documents
 
 
-def _units(path: Path) -> dict[str, str]:
-    """Unit spellings and the concept names they map to; a name must be a safe IRI segment."""
-    units = {}
-    for line, row in read_tsv(path, ("zh", "name")):
-        if not UNIT_NAME.fullmatch(row["name"]):
-            raise InputError(
-                f"unit name {row['name']!r} must be lower-case ASCII with hyphens",
-                file=str(path),
-                line=line,
-            )
-        units[row["zh"]] = row["name"]
-    return units
-
-
 def load_project(data: Path | None = None, *, base: str = DEFAULT_BASE) -> Project:
     """Read the curated inputs in ``data`` (default: the project's ``data/`` folder)."""
     problem = base_problem(base)
     if problem:
         raise InputError(f"base IRI {base!r} {problem}")
     data = data or data_dir()
-    labels = {row["zh"]: row["en"] for _, row in read_tsv(data / "labels" / "en.tsv", ("zh", "en"))}
-    units = _units(data / "labels" / "units.tsv")
+    labels = load_labels(data / "labels" / "en.tsv")
+    units = load_units(data / "labels" / "units.tsv")
     parents = load_parents(data / "parents") if (data / "parents").is_dir() else []
     vocabulary = Vocabulary(labels_en=labels, units=units, documents=_documents(parents))
     return Project(data, _sources(data, base), vocabulary, tuple(parents), base)
@@ -278,7 +262,7 @@ def _responsibilities(project: Project, graph: Graph, texts: list[SourceText]) -
     organizations = project.data / "organizations.yaml"
     if organizations.is_file():
         gazetteer = load_organizations(organizations)
-        graph += organization_graph(gazetteer, texts, project.base, str(organizations))
+        graph += organization_graph(gazetteer, texts, project.base)
         patterns = load_role_patterns(project.data / "role-patterns.tsv")
         _, unresolved = responsibility_graph(
             graph, gazetteer, patterns, {t.iri: t.text for t in texts}, project.base, into=graph
