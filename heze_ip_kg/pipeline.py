@@ -13,24 +13,20 @@ from rdflib import Graph, URIRef
 from heze_ip_kg.align import Proposal, propose_alignments
 from heze_ip_kg.build import CONCEPT_BASE, DocumentSettings, Vocabulary, build_graph, title_key
 from heze_ip_kg.collector import collector_paused
+from heze_ip_kg.curated.alignments import Decision, load_decisions
+from heze_ip_kg.curated.observations import Observation, load_directions, load_observations
 from heze_ip_kg.curated.organizations import load_organizations
 from heze_ip_kg.curated.parents import CuratedParent, FullTextParent, ParentFile, load_parents
 from heze_ip_kg.curated.sources import load_sources
 from heze_ip_kg.curated.tables import load_labels, load_role_patterns, load_units
-from heze_ip_kg.decisions import Decision, alignment_graph, known_elements, load_decisions
+from heze_ip_kg.decisions import alignment_graph, known_elements
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.fulltext import match_parent, overlay_graph
 from heze_ip_kg.iri import base_problem
 from heze_ip_kg.model import Plan
 from heze_ip_kg.monitoring import indicator_series, progress_graph
 from heze_ip_kg.namespaces import DEFAULT_BASE, PREFIXES
-from heze_ip_kg.observations import (
-    Observation,
-    indicator_facts,
-    load_directions,
-    load_observations,
-    observation_graph,
-)
+from heze_ip_kg.observations import indicator_facts, observation_graph
 from heze_ip_kg.organizations import SourceText, organization_graph
 from heze_ip_kg.parents import build_parent_graph
 from heze_ip_kg.parse import read_plan
