@@ -4,8 +4,9 @@ A YAML file is validated whole by its file model (a :class:`CuratedFile`) from t
 ``read_yaml`` returns, which know their lines. A pydantic error's location (``('elements', 2,
 'class')``) is walked through that document to a line: the line of the *row* it is in — an entry
 of one of the file's top-level lists or mappings — or of the top-level key. A file of flat rows
-(``line_depth = 3``) names the key inside the row instead. Of several errors the first in the file
-is reported, an unknown key before the others of its row (it is usually a misspelt one).
+(``line_depth = 3``) names the key inside the row whose value is wrong instead; an unknown or
+missing key still names the row. Of several errors the first in the file is reported, an unknown
+key before the others of its mapping (it is usually a misspelt one).
 
 CSV and TSV rows are validated one at a time (a :class:`Row`, knowing its file and line), each
 error naming the row's line.
@@ -50,6 +51,10 @@ Rows = Annotated[tuple[T, ...], BeforeValidator(_as_tuple)]
 UNION_TAGS: set[str] = set()
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
+# Steps of an error's location that lead to a row: a top-level key, then an entry of it.
+ROW_DEPTH = 2
+# Errors about a mapping's keys rather than a value: they name the row, whatever the depth.
+_KEY_ERRORS = ("extra_forbidden", "missing")
 
 
 class Record(BaseModel):
@@ -82,8 +87,9 @@ class Record(BaseModel):
 class CuratedFile(Record):
     """A whole curated YAML file, validated; it knows its path, so later errors can name it."""
 
-    # How deep an error's location is followed to a line: 2 names the row, 3 the key in the row.
-    line_depth: ClassVar[int] = 2
+    # How deep an error's location is followed to a line: ROW_DEPTH names the row; one more
+    # names the key in the row whose value is wrong (an unknown or missing key names the row).
+    line_depth: ClassVar[int] = ROW_DEPTH
     _path: Path = PrivateAttr(default=Path())
 
     @property
@@ -186,7 +192,7 @@ def first_error(errors: list[ErrorDetails], data: Any, depth: int) -> tuple[int,
         (
             line_of(data, e.loc[:-1], depth),
             e.kind != "extra_forbidden",
-            line_of(data, e.loc, depth),
+            line_of(data, e.loc, min(depth, ROW_DEPTH) if e.kind in _KEY_ERRORS else depth),
             i,
         )
         for i, e in enumerate(found)
@@ -271,6 +277,7 @@ class _Error:
 
 
 __all__ = [
+    "ROW_DEPTH",
     "UNION_TAGS",
     "CuratedFile",
     "Problem",

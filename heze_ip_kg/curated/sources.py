@@ -9,7 +9,7 @@ from typing import Annotated, ClassVar, Literal, Self
 from pydantic import AfterValidator, ValidationInfo, model_validator
 
 from heze_ip_kg.curated.fields import Slug
-from heze_ip_kg.curated.located import CuratedFile, Problem, Record, Rows, load_file
+from heze_ip_kg.curated.located import ROW_DEPTH, CuratedFile, Problem, Record, Rows, load_file
 
 
 def _listed_file(value: str, info: ValidationInfo) -> str:
@@ -41,7 +41,7 @@ class SourceListing(Record):
 class SourceList(CuratedFile):
     """The texts ``build`` parses, in order."""
 
-    line_depth: ClassVar[int] = 3  # flat rows, a key a line: name the key's own line
+    line_depth: ClassVar[int] = ROW_DEPTH + 1  # flat rows, a key a line: a bad value's own line
     sources: Rows[SourceListing]
 
     @model_validator(mode="after")
