@@ -47,8 +47,14 @@ def _as_tuple(value: Any) -> Any:
 # A YAML list read as an immutable tuple of ``T``.
 Rows = Annotated[tuple[T, ...], BeforeValidator(_as_tuple)]
 
-# Labels pydantic puts into an error's location for the member of a tagged union: not in the file.
-UNION_TAGS: set[str] = set()
+_TAG_MARK = "§"
+
+
+def union_tag(name: str) -> str:
+    """The tag of a member of a tagged union. pydantic puts it into an error's location; its
+    mark (no key of a curated file starts with it) lets the location be read as the file's."""
+    return _TAG_MARK + name
+
 
 _STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
 # Steps of an error's location that lead to a row: a top-level key, then an entry of it.
@@ -238,7 +244,7 @@ class _Error:
 
     @classmethod
     def of(cls, error: ErrorDetails) -> _Error:
-        loc = tuple(part for part in error["loc"] if part not in UNION_TAGS)
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith(_TAG_MARK)))
         if loc and loc[-1] == "[key]":
             return cls(loc[:-1], "extra_forbidden", error)
         return cls(loc, error["type"], error)
@@ -262,6 +268,7 @@ class _Error:
             where = where if key is not None else _render(loc)
             text = str(ctx.get("error", error["msg"]))
         elif kind == "literal_error" and isinstance(error["input"], str):
+            # pydantic gives the choices as "'a', 'b' or 'c'"
             allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
             choice = allowed[0] if len(allowed) == 1 else f"one of {', '.join(allowed)}"
             text = f"{key or subject} must be {choice}, not {error['input']!r}"
@@ -278,7 +285,6 @@ class _Error:
 
 __all__ = [
     "ROW_DEPTH",
-    "UNION_TAGS",
     "CuratedFile",
     "Problem",
     "Record",
@@ -287,6 +293,7 @@ __all__ = [
     "first_error",
     "line_of",
     "load_file",
+    "union_tag",
     "validate_file",
     "validate_row",
 ]

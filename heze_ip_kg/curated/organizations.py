@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from heze_ip_kg.curated.fields import Name, UrlSource
-from heze_ip_kg.curated.located import UNION_TAGS, CuratedFile, Problem, Record, Rows, load_file
+from heze_ip_kg.curated.located import CuratedFile, Problem, Record, Rows, load_file, union_tag
 
 Level = Literal["national", "provincial", "municipal", "county", "non-governmental"]
 Kind = Literal[
@@ -43,13 +43,16 @@ class QuoteSource(Record):
     quote: Name
 
 
+BY_QUOTE, BY_URL = union_tag("quote"), union_tag("url")
+
+
 def _source_kind(value: Any) -> str:
-    return "by-quote" if isinstance(value, dict) and "quote" in value else "by-url"
+    return BY_QUOTE if isinstance(value, dict) and "quote" in value else BY_URL
 
 
-UNION_TAGS.update({"by-quote", "by-url"})
+# A source by quote when the mapping has a quote, else by url.
 Source = Annotated[
-    Annotated[QuoteSource, Tag("by-quote")] | Annotated[UrlSource, Tag("by-url")],
+    Annotated[QuoteSource, Tag(BY_QUOTE)] | Annotated[UrlSource, Tag(BY_URL)],
     Discriminator(_source_kind),
 ]
 Sources = Annotated[Rows[Source], Field(min_length=1)]
