@@ -56,7 +56,8 @@ def union_tag(name: str) -> str:
     return _TAG_MARK + name
 
 
-_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
+# Schemas are built when a file is first read, not when the package is imported.
+_STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 # Steps of an error's location that lead to a row: a top-level key, then an entry of it.
 ROW_DEPTH = 2
 # Errors about a mapping's keys rather than a value: they name the row, whatever the depth.
