@@ -1,11 +1,13 @@
-"""Reading curated data files (CSV, TSV, YAML) with errors that name the file and the row."""
+"""Reading curated data files (CSV, TSV, YAML) with errors that name the file and the row.
+
+The typed models of what these files hold are in ``heze_ip_kg.curated``.
+"""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +39,35 @@ def read_csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             yield reader.line_num, row
     except csv.Error as err:
         raise InputError(f"not a CSV record: {err}", file=str(path), line=reader.line_num) from None
+
+
+def read_sheet(
+    path: Path, columns: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line, cells) of each row of a CSV file whose header is ``columns`` (then any of
+    ``optional``); cells are stripped, blank rows skipped. A wrong header or a row with another
+    number of cells is an error naming its line."""
+    header: list[str] | None = None
+    for line, cells in read_csv_rows(path):
+        cells = [cell.strip() for cell in cells]
+        if not any(cells):
+            continue
+        if header is None:
+            extra = cells[len(columns) :]
+            if tuple(cells[: len(columns)]) != columns or not set(extra) <= set(optional):
+                also = f" (and optionally ,{','.join(optional)})" if optional else ""
+                raise InputError(
+                    f"header must be {','.join(columns)}{also}", file=str(path), line=line
+                )
+            header = cells
+            continue
+        if len(cells) != len(header):
+            raise InputError(
+                f"row has {len(cells)} cells; the header names {len(header)}",
+                file=str(path),
+                line=line,
+            )
+        yield line, dict(zip(header, cells, strict=True))
 
 
 def read_tsv(path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -121,16 +152,6 @@ def _located_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Located
 _LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _located_mapping)
 
 
-def place(path: Path | str, label: str, entry: Any, key: str | None = None) -> str:
-    """``path:LINE: label`` for an entry read by :func:`read_yaml`: the line of ``key`` in it
-    when given and present, else the line the entry starts on; line 1 for a document that is
-    not a mapping. With an empty ``label``, just ``path:LINE``."""
-    line = 1
-    if isinstance(entry, LocatedDict):
-        line = (entry.key_lines.get(key) if key is not None else None) or entry.line or 1
-    return f"{path}:{line}: {label}" if label else f"{path}:{line}"
-
-
 def read_yaml(path: Path) -> Any:
     """The parsed YAML document in ``path``; a syntax error names the file, line and column.
 
@@ -161,44 +182,4 @@ def read_yaml(path: Path) -> Any:
         raise InputError(f"invalid YAML: {message}", file=str(path), line=1) from None
 
 
-KeyType = type | tuple[type, ...]
-_TYPE_NAMES: dict[type, str] = {
-    str: "a text",
-    int: "a whole number",
-    float: "a number",
-    bool: "true or false",
-    list: "a list",
-    dict: "a mapping",
-    type(None): "empty",
-    dt.date: "a date",
-}
-
-
-def require(mapping: Any, key: str, kind: type, *, where: str) -> Any:
-    """``mapping[key]`` checked to be a ``kind``; otherwise an error naming ``where``."""
-    if not isinstance(mapping, dict) or key not in mapping:
-        raise InputError(f"{where}: missing key {key!r}")
-    value = mapping[key]
-    if not isinstance(value, kind):
-        raise InputError(f"{where}: {key!r} must be a {kind.__name__}")
-    return value
-
-
-def check_keys(mapping: Any, allowed: Mapping[str, KeyType], *, where: str) -> None:
-    """Refuse keys outside ``allowed`` (a typo must not be silently ignored) and values of
-    another type than the one ``allowed`` gives their key."""
-    if not isinstance(mapping, dict):
-        raise InputError(f"{where}: expected a mapping")
-    unknown = sorted(map(str, set(mapping) - set(allowed)))
-    if unknown:
-        raise InputError(f"{where}: unknown key(s) {', '.join(unknown)}")
-    for key, value in mapping.items():
-        expected = allowed[key]
-        kinds: tuple[type, ...] = expected if isinstance(expected, tuple) else (expected,)
-        # YAML's true/false are ints to Python; a count or a year must not be one.
-        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
-            names = " or ".join(_TYPE_NAMES.get(k, k.__name__) for k in kinds)
-            raise InputError(f"{where}: {key!r} must be {names}")
-
-
-__all__ = ["LocatedDict", "check_keys", "place", "read_text", "read_tsv", "read_yaml", "require"]
+__all__ = ["LocatedDict", "read_csv_rows", "read_sheet", "read_text", "read_tsv", "read_yaml"]

@@ -13,17 +13,14 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
-from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
 from heze_ip_kg.build import KIND_CLASSES, Vocabulary, element_paths, title_key, unit_iri
-from heze_ip_kg.datafiles import place
+from heze_ip_kg.curated.parents import FullTextParent, QuotedElement
 from heze_ip_kg.model import Element, ElementKind, Plan
 from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, RDFS
-from heze_ip_kg.parent_files import CLASSES, ParentFile, quotes, source_list
-from heze_ip_kg.parents import ParentBuilder
+from heze_ip_kg.parents import CLASSES, ParentBuilder
 
 KINDS: dict[str, ElementKind] = {
     "GuidingIdea": ElementKind.GUIDING_IDEA,
@@ -46,7 +43,7 @@ class Overlay:
     curated file and line, where the two disagree.
     """
 
-    parent: ParentFile
+    parent: FullTextParent
     pins: dict[str, str]
     matched: dict[str, Element]
     disagreements: dict[str, tuple[str, ...]]
@@ -57,33 +54,32 @@ def _norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
-def _values_disagree(element: dict[str, Any], found: Element, vocabulary: Vocabulary) -> list[str]:
+def _values_disagree(element: QuotedElement, found: Element, vocabulary: Vocabulary) -> list[str]:
     """What a curated indicator reports that the text's indicator does not say."""
     values = found.indicator
     if values is None:
         return ["the text's element has no values"]
     problems = []
-    unit = element.get("unit")
+    unit = element.unit
     if unit and (
         values.unit is None or unit_iri(unit, vocabulary) != unit_iri(values.unit, vocabulary)
     ):
         problems.append(f"unit {unit!r}, the text {values.unit!r}")
-    for key, value, year in (
-        ("baseline", values.baseline, values.baseline_year),
-        ("target", values.target, values.target_year),
+    for key, fact, value, year in (
+        ("baseline", element.baseline, values.baseline, values.baseline_year),
+        ("target", element.target, values.target, values.target_year),
     ):
-        fact = element.get(key) or {}
-        if "value" in fact and (value is None or Decimal(str(fact["value"])) != value):
-            problems.append(f"{key} {fact['value']}, the text {value}")
-        if "year" in fact and fact["year"] != year:
-            problems.append(f"{key} year {fact['year']}, the text {year}")
-    nature = element.get("nature")
+        if fact is not None and fact.value is not None and fact.value != value:
+            problems.append(f"{key} {fact.value}, the text {value}")
+        if fact is not None and fact.year is not None and fact.year != year:
+            problems.append(f"{key} year {fact.year}, the text {year}")
+    nature = element.nature
     if nature and nature != values.nature:
         problems.append(f"nature {nature}, the text {values.nature}")
     return problems
 
 
-def match_parent(parent: ParentFile, plan: Plan, vocabulary: Vocabulary) -> Overlay:
+def match_parent(parent: FullTextParent, plan: Plan, vocabulary: Vocabulary) -> Overlay:
     """Locate each curated element of ``parent`` in ``plan`` (its parsed full text)."""
     paths = element_paths(plan)
     pins: dict[str, str] = {}
@@ -91,20 +87,18 @@ def match_parent(parent: ParentFile, plan: Plan, vocabulary: Vocabulary) -> Over
     disagreements: dict[str, tuple[str, ...]] = {}
     findings: list[str] = []
     taken: dict[str, str] = {}
-    if plan.title is None or title_key(plan.title) != title_key(parent.data["title"]["zh"]):
-        at = place(parent.path, "title", parent.data, "title")
-        findings.append(f"{at}: {parent.data['title']['zh']!r}, the text {plan.title!r}")
-    for index, element in enumerate(parent.data["elements"], start=1):
-        at = place(parent.path, f"elements[{index}] {element['id']}", element)
-        kind = KINDS[element["class"]]
-        wanted = quotes(element)
+    if plan.title is None or title_key(plan.title) != title_key(parent.title.zh):
+        at = parent.place("title", key="title")
+        findings.append(f"{at}: {parent.title.zh!r}, the text {plan.title!r}")
+    for index, element in enumerate(parent.elements, start=1):
+        at = parent.place(f"elements[{index}] {element.id}", element)
+        kind = KINDS[element.klass]
+        wanted = element.quotes
         candidates = [
             (p, e) for p, e in paths if e.kind is kind and _norm(wanted[0]) in _norm(e.text)
         ]
         if not candidates:
-            findings.append(
-                f"{at}: {wanted[0]!r} is in no {element['class']} of the text; left out"
-            )
+            findings.append(f"{at}: {wanted[0]!r} is in no {element.klass} of the text; left out")
             continue
         exact = [(p, e) for p, e in candidates if _norm(e.heading) == _norm(wanted[0])]
         path, found = (exact or candidates)[0]
@@ -113,15 +107,15 @@ def match_parent(parent: ParentFile, plan: Plan, vocabulary: Vocabulary) -> Over
         if path in taken:
             findings.append(f"{at}: {path} is already {taken[path]}; left out")
             continue
-        taken[path] = element["id"]
-        pins[path], matched[element["id"]] = element["id"], found
+        taken[path] = element.id
+        pins[path], matched[element.id] = element.id, found
         problems = [
             f"{q!r} is not in {path}" for q in wanted[1:] if _norm(q) not in _norm(found.text)
         ]
         if kind is ElementKind.INDICATOR:
             problems += _values_disagree(element, found, vocabulary)
         if problems:
-            disagreements[element["id"]] = tuple(problems)
+            disagreements[element.id] = tuple(problems)
             findings += [f"{at}: reports {p}" for p in problems]
     return Overlay(parent, pins, matched, disagreements, tuple(findings))
 
@@ -135,33 +129,32 @@ class _OverlayBuilder(ParentBuilder):
         self.plan = plan
 
     def _title(self) -> None:
-        title = self.data["title"]
-        sources = source_list(title["sources"], "")
-        if self.plan.title == title["zh"]:
-            self.cite(self.doc, DCTERMS.title, sources)
+        title = self.overlay.parent.title
+        if self.plan.title == title.zh:
+            self.cite(self.doc, DCTERMS.title, title.sources)
             return
         # The text's spelling is the title; the sources' spelling stays as an alternative.
-        self.graph.add((self.doc, DCTERMS.alternative, Literal(title["zh"], lang="zh")))
-        self.cite(self.doc, DCTERMS.alternative, sources, title["zh"])
+        self.graph.add((self.doc, DCTERMS.alternative, Literal(title.zh, lang="zh")))
+        self.cite(self.doc, DCTERMS.alternative, title.sources, title.zh)
 
     def _elements(self) -> None:
-        for element in self.data["elements"]:
-            if element["id"] not in self.overlay.matched:
+        for element in self.overlay.parent.elements:
+            if element.id not in self.overlay.matched:
                 continue
-            iri = URIRef(f"{self.doc}/{element['id']}")
-            sources = source_list(element["sources"], "")
-            for quote in quotes(element):
-                self.cite(iri, RDF.type, sources, quote)
-            if element.get("note"):
-                note = " ".join(element["note"].split())
+            iri = URIRef(f"{self.doc}/{element.id}")
+            for quote in element.quotes:
+                self.cite(iri, RDF.type, element.sources, quote)
+            if element.note:
+                note = " ".join(element.note.split())
                 self.graph.add((iri, RDFS.comment, Literal(note, lang="en")))
-            problems = self.overlay.disagreements.get(element["id"], ())
+            problems = self.overlay.disagreements.get(element.id, ())
             note = "Disagrees with the text, which the graph follows: " + "; ".join(problems)
-            for key, prop in (("baseline", HIP.baselineValue), ("target", HIP.targetValue)):
-                fact = element.get(key)
-                if fact:
-                    sources = source_list(fact["sources"], "")
-                    self.cite(iri, prop, sources, note=note if problems else fact.get("note"))
+            for fact, prop in (
+                (element.baseline, HIP.baselineValue),
+                (element.target, HIP.targetValue),
+            ):
+                if fact is not None:
+                    self.cite(iri, prop, fact.sources, note=note if problems else fact.note)
 
     def _counts(self) -> None:
         g = self.graph

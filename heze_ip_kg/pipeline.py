@@ -5,8 +5,6 @@ Like ``cli.py`` this module may call every stage; the CLI is a thin layer over i
 
 from __future__ import annotations
 
-import codecs
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,38 +13,26 @@ from rdflib import Graph, URIRef
 from heze_ip_kg.align import Proposal, propose_alignments
 from heze_ip_kg.build import CONCEPT_BASE, DocumentSettings, Vocabulary, build_graph, title_key
 from heze_ip_kg.collector import collector_paused
-from heze_ip_kg.datafiles import check_keys, place, read_tsv, read_yaml, require
-from heze_ip_kg.decisions import Decision, alignment_graph, known_elements, load_decisions
+from heze_ip_kg.curated.alignments import Decision, load_decisions
+from heze_ip_kg.curated.observations import Observation, load_directions, load_observations
+from heze_ip_kg.curated.organizations import load_organizations
+from heze_ip_kg.curated.parents import CuratedParent, FullTextParent, ParentFile, load_parents
+from heze_ip_kg.curated.sources import load_sources
+from heze_ip_kg.curated.tables import load_labels, load_role_patterns, load_units
+from heze_ip_kg.decisions import alignment_graph, known_elements
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.fulltext import count_parsed_parents, match_parent, overlay_graph
-from heze_ip_kg.iri import base_problem, slug_problem
+from heze_ip_kg.iri import base_problem
 from heze_ip_kg.model import Plan
 from heze_ip_kg.monitoring import indicator_series, progress_graph
 from heze_ip_kg.namespaces import DEFAULT_BASE, PREFIXES
-from heze_ip_kg.observations import (
-    Observation,
-    indicator_facts,
-    load_directions,
-    load_observations,
-    observation_graph,
-)
-from heze_ip_kg.organizations import SourceText, load_organizations, organization_graph
-from heze_ip_kg.parents import ParentFile, build_parent_graph, load_parents
+from heze_ip_kg.observations import indicator_facts, observation_graph
+from heze_ip_kg.organizations import SourceText, organization_graph
+from heze_ip_kg.parents import build_parent_graph
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.progress import Stages, track
 from heze_ip_kg.resources import data_dir, ontology_path
-from heze_ip_kg.responsibility import Mention, load_role_patterns, responsibility_graph
-
-LEVELS = ("national", "provincial", "municipal", "county")
-_SOURCE_KEYS = {
-    "file": str,
-    "slug": str,
-    "encoding": str,
-    "level": str,
-    "url": str,
-    "synthetic": bool,
-}
-UNIT_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+from heze_ip_kg.responsibility import Mention, responsibility_graph
 
 
 @dataclass(frozen=True)
@@ -70,67 +56,24 @@ class Project:
 
 
 def _sources(data: Path, base: str) -> tuple[SourceEntry, ...]:
-    path = data / "sources" / "sources.yaml"
-    doc = read_yaml(path)
-    entries = require(doc, "sources", list, where=place(path, "", doc))
-    found: list[SourceEntry] = []
-    slugs: set[str] = set()
-    for index, entry in enumerate(entries, start=1):
-        where = place(path, f"sources[{index}]", entry)
-        check_keys(entry, _SOURCE_KEYS, where=where)
-        slug = require(entry, "slug", str, where=where)
-        problem = slug_problem(slug)
-        if problem:
-            raise InputError(
-                f"{place(path, f'sources[{index}]', entry, 'slug')}: slug {slug!r} {problem}"
-            )
-        if slug in slugs:
-            raise InputError(f"{where}: duplicate slug {slug!r}")
-        slugs.add(slug)
-        level = entry.get("level")
-        if level is not None and level not in LEVELS:
-            raise InputError(f"{where}: level must be one of {', '.join(LEVELS)}")
-        synthetic = entry.get("synthetic", False)
-        if not isinstance(synthetic, bool):
-            raise InputError(f"{where}: synthetic must be true or false")
-        settings = DocumentSettings(slug, level, entry.get("url"), base, synthetic)
-        file = data / "sources" / require(entry, "file", str, where=where)
-        if not file.is_file():
-            at = place(path, f"sources[{index}]", entry, "file")
-            raise InputError(f"{at}: no file {entry['file']!r} in {data / 'sources'}")
-        encoding = entry.get("encoding", "utf-8")
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            at = place(path, f"sources[{index}]", entry, "encoding")
-            raise InputError(f"{at}: unknown encoding {encoding!r}") from None
-        found.append(SourceEntry(file, settings, encoding))
-    return tuple(found)
+    listing = load_sources(data / "sources" / "sources.yaml")
+    return tuple(
+        SourceEntry(
+            data / "sources" / entry.file,
+            DocumentSettings(entry.slug, entry.level, entry.url, base, entry.synthetic),
+            entry.encoding,
+        )
+        for entry in listing.sources
+    )
 
 
 def _documents(parents: list[ParentFile]) -> dict[str, str]:
     """Curated document slugs by normalised title, from the parent files' titles and aliases."""
     documents: dict[str, str] = {}
     for parent in parents:
-        titles = [parent.data["title"]["zh"]]
-        titles += [alias["zh"] for alias in parent.data.get("aliases") or []]
-        for title in titles:
-            documents[title_key(title)] = parent.slug
+        for title in (parent.title, *parent.aliases):
+            documents[title_key(title.zh)] = parent.slug
     return documents
-
-
-def _units(path: Path) -> dict[str, str]:
-    """Unit spellings and the concept names they map to; a name must be a safe IRI segment."""
-    units = {}
-    for line, row in read_tsv(path, ("zh", "name")):
-        if not UNIT_NAME.fullmatch(row["name"]):
-            raise InputError(
-                f"unit name {row['name']!r} must be lower-case ASCII with hyphens",
-                file=str(path),
-                line=line,
-            )
-        units[row["zh"]] = row["name"]
-    return units
 
 
 def load_project(data: Path | None = None, *, base: str = DEFAULT_BASE) -> Project:
@@ -139,8 +82,8 @@ def load_project(data: Path | None = None, *, base: str = DEFAULT_BASE) -> Proje
     if problem:
         raise InputError(f"base IRI {base!r} {problem}")
     data = data or data_dir()
-    labels = {row["zh"]: row["en"] for _, row in read_tsv(data / "labels" / "en.tsv", ("zh", "en"))}
-    units = _units(data / "labels" / "units.tsv")
+    labels = load_labels(data / "labels" / "en.tsv")
+    units = load_units(data / "labels" / "units.tsv")
     parents = load_parents(data / "parents") if (data / "parents").is_dir() else []
     vocabulary = Vocabulary(labels_en=labels, units=units, documents=_documents(parents))
     return Project(data, _sources(data, base), vocabulary, tuple(parents), base)
@@ -218,18 +161,20 @@ def build_documents(
         return _build_parsed(project, parsed, vocabulary, graph, texts, warnings)
 
 
-def _full_texts(project: Project, parsed: list[tuple[SourceEntry, Plan]]) -> dict[str, ParentFile]:
+def _full_texts(
+    project: Project, parsed: list[tuple[SourceEntry, Plan]]
+) -> dict[str, FullTextParent]:
     """The curated parents that name a full text, by slug; each must be listed with that slug."""
     listed = {e.settings.slug: e.path.name for e, _ in parsed}
     found = {}
     for parent in project.parents:
-        if parent.full_text is None:
+        if not isinstance(parent, FullTextParent):
             continue
         if listed.get(parent.slug) != parent.full_text:
-            at = place(parent.path, "", parent.data, "full_text")
-            raise InputError(
-                f"{at}: full_text {parent.full_text!r} is not listed in sources.yaml with "
-                f"slug {parent.slug!r}"
+            raise parent.error(
+                f"full_text {parent.full_text!r} is not listed in sources.yaml with "
+                f"slug {parent.slug!r}",
+                key="full_text",
             )
         found[parent.slug] = parent
     return found
@@ -255,9 +200,9 @@ def _build_parsed(
         texts.append(
             SourceText(URIRef(f"{project.base}{entry.settings.slug}/source"), plan.source.text)
         )
-    for parent in project.parents:
-        if parent.slug not in full_texts:
-            graph += build_parent_graph(parent, vocabulary, project.base)
+    for curated in project.parents:
+        if isinstance(curated, CuratedParent):
+            graph += build_parent_graph(curated, vocabulary, project.base)
     graph += concept_graph()
     count_parsed_parents(graph)
     return graph, texts
@@ -314,7 +259,7 @@ def _responsibilities(project: Project, graph: Graph, texts: list[SourceText]) -
     organizations = project.data / "organizations.yaml"
     if organizations.is_file():
         gazetteer = load_organizations(organizations)
-        graph += organization_graph(gazetteer, texts, project.base, str(organizations))
+        graph += organization_graph(gazetteer, texts, project.base)
         patterns = load_role_patterns(project.data / "role-patterns.tsv")
         _, unresolved = responsibility_graph(
             graph, gazetteer, patterns, {t.iri: t.text for t in texts}, project.base, into=graph

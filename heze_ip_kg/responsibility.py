@@ -13,20 +13,20 @@ import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
+from typing import get_args
 
 import regex
 from rdflib import BNode, Graph, Literal, URIRef
 
 from heze_ip_kg.build import CONCEPT_BASE
-from heze_ip_kg.datafiles import read_tsv
+from heze_ip_kg.curated.organizations import Gazetteer
+from heze_ip_kg.curated.tables import Role, RolePattern
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.limits import PATTERN_SECONDS
 from heze_ip_kg.namespaces import DCTERMS, HIP, OA, RDF, RDFS, enclosing_document
-from heze_ip_kg.organizations import Gazetteer, add_span, org_iri
+from heze_ip_kg.organizations import add_span, org_iri
 
-ROLES = ("lead", "coordinating", "implementing", "funding", "participating", "mentioned")
+ROLES: tuple[Role, ...] = get_args(Role)
 PLAN_LEVEL_ROLES = ("lead", "coordinating", "implementing", "funding")
 INHERITED_ROLES = ("lead", "coordinating")
 MEASURES = (HIP.Task, HIP.KeyProject)
@@ -37,28 +37,6 @@ _CANDIDATE_SUFFIX = re.compile(
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MASK = "\u3007"  # stands in for a reviewed non-body phrase, so nothing inside it matches
-
-
-@dataclass(frozen=True)
-class RolePattern:
-    """A sentence pattern stating a role, limited to some kinds of body; ``file`` and ``line``
-    say where it was read, for errors."""
-
-    id: str
-    role: str
-    kinds: frozenset[str] | None
-    pattern: str
-    file: str | None = None
-    line: int | None = None
-
-    def regex(self, surface: str) -> regex.Pattern[str]:
-        """The pattern with ``{org}`` bound to ``surface`` (a named group ``org``)."""
-        return _compiled(self.pattern, surface)
-
-
-@lru_cache(maxsize=4096)
-def _compiled(pattern: str, surface: str) -> regex.Pattern[str]:
-    return regex.compile(pattern.replace("{org}", f"(?P<org>{regex.escape(surface)})"))
 
 
 @dataclass(frozen=True)
@@ -85,23 +63,6 @@ class StatedRole:
     sentence: str
     start: int
     end: int
-
-
-def load_role_patterns(path: Path) -> list[RolePattern]:
-    """The role patterns in file order; a bad row names the file and line."""
-    found = []
-    for line, row in read_tsv(path, ("id", "role", "kinds", "pattern")):
-        if row["role"] not in ROLES:
-            raise InputError(f"role must be one of {', '.join(ROLES)}", file=str(path), line=line)
-        if "{org}" not in row["pattern"]:
-            raise InputError("pattern needs an {org} placeholder", file=str(path), line=line)
-        try:  # compiled as it will run, with {org} bound
-            _compiled(row["pattern"], "x")
-        except regex.error as err:
-            raise InputError(f"bad pattern: {err}", file=str(path), line=line) from None
-        kinds = None if row["kinds"] == "*" else frozenset(row["kinds"].split(","))
-        found.append(RolePattern(row["id"], row["role"], kinds, row["pattern"], str(path), line))
-    return found
 
 
 @dataclass(frozen=True)
@@ -317,10 +278,8 @@ def responsibility_graph(
 __all__ = [
     "ROLES",
     "Mention",
-    "RolePattern",
     "StatedRole",
     "find_mentions",
-    "load_role_patterns",
     "responsibility_graph",
     "stated_roles",
 ]

@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 
 from heze_ip_kg.align import normalise, shared_phrases
 from heze_ip_kg.cli import main
-from heze_ip_kg.decisions import load_decisions
+from heze_ip_kg.curated.alignments import load_decisions
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import HIP, RDF, RDFS, enclosing_document
 from heze_ip_kg.pipeline import BuildResult, build_all, load_project

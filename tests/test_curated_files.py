@@ -2,10 +2,10 @@
 
 Each of the four kinds of damage — a broken row, an unknown IRI, a duplicate, a link to an element
 that does not exist — in each kind of curated file (a parent document, an alignment sheet, the
-organisations file), and two the fuzzer found, makes ``heze-ip-kg build`` exit 2 with one line
-naming the file and the line of the row, and write nothing. The other way round, every row of
-those files is in the graph. A sample of the curated-file fuzzer (tests/fuzz_data.py; ``make
-fuzz`` runs 1,000) closes it.
+organisations file), two the fuzzer found and two the typed models found, makes ``heze-ip-kg
+build`` exit 2 with one line naming the file and the line of the row, and write nothing. The
+other way round, every row of those files is in the graph. A sample of the curated-file fuzzer
+(tests/fuzz_data.py; ``make fuzz`` runs 1,000) closes it.
 """
 
 from __future__ import annotations
@@ -98,6 +98,24 @@ DAMAGE = {
         "national-ip-plan-14fyp/indi | cator-1,national-ip-outline-2021-2035/indicator-4,",
         "national-ip-plan-14fyp/indi | cator-1,",
         "unknown element 'national-ip-plan-14fyp/indi | cator-1'",
+    ),
+    # Checked only when the graph was built, and named no file: ": sources[1]: reliability …".
+    "parent-count-source": (
+        SHANDONG,
+        'the press report quotes.\n    sources:\n      - {url: "https://m.yybnet.net/shandong/news/'
+        '202111/11620430.html", reliability: news}',
+        'the press report quotes.\n    sources:\n      - {url: "https://m.yybnet.net/shandong/news/'
+        '202111/11620430.html", reliability: blog}',
+        "  - class: Objective",
+        "counts[2]: sources[1]: reliability must be one of orig, news, secondary, not 'blog'",
+    ),
+    # Was accepted, and aligned the base IRI itself.
+    "alignment-empty-child": (
+        HEZE_SHEET,
+        FIRST_ROW,
+        ",national-ip-outline-2021-2035/indicator-4,",
+        ",national-ip-outline-2021-2035/indicator-4,",
+        "empty child",
     ),
     "sources-missing-file": (
         "sources/sources.yaml",

@@ -343,4 +343,5 @@ def test_a_stated_direction_is_read_and_checked(tmp_path: Path) -> None:
     )
     done = run("build", "--data", str(bad), "-o", str(tmp_path / "b"))
     assert done.returncode == 2
-    assert "indicator-directions.csv:2: direction must be increase or decrease" in done.stderr
+    message = "direction must be one of increase, decrease, not 'upwards'"
+    assert f"indicator-directions.csv:2: {message}" in done.stderr

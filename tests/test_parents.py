@@ -11,9 +11,9 @@ import pytest
 import yaml
 from rdflib import Graph, Literal, URIRef
 
+from heze_ip_kg.curated.parents import load_parent, load_parents
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, RDFS
-from heze_ip_kg.parents import load_parent, load_parents
 from tests.conftest import HEZE, ROOT
 
 ID = "https://w3id.org/heze-ip-kg/id/"

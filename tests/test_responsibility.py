@@ -12,12 +12,13 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
 from heze_ip_kg.cli import main
+from heze_ip_kg.curated.organizations import load_organizations
+from heze_ip_kg.curated.tables import load_role_patterns
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.namespaces import HIP, OA, RDF
-from heze_ip_kg.organizations import SourceText, load_organizations, organization_graph
+from heze_ip_kg.organizations import SourceText, organization_graph
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.query import load_query, run_query
-from heze_ip_kg.responsibility import load_role_patterns
 from tests.conftest import HEZE, ROOT
 
 ID = "https://w3id.org/heze-ip-kg/id/"
@@ -219,7 +220,7 @@ def _organizations_with(tmp_path: Path, edit: str) -> Path:
 def _load_and_build(path: Path, seed_text: str) -> Graph:
     gazetteer = load_organizations(path)
     source = SourceText(URIRef(HEZE + "/source"), seed_text)
-    return organization_graph(gazetteer, [source], ID, str(path))
+    return organization_graph(gazetteer, [source], ID)
 
 
 @pytest.mark.parametrize(
