@@ -53,6 +53,7 @@ class MixReport:
     good_statuses: Counter[int] = field(default_factory=Counter)
     bad: Counter[str] = field(default_factory=Counter)
     wrong: list[str] = field(default_factory=list)
+    shed: int = 0  # bad requests turned away as too many (503, busy)
 
     def percentile(self, share: float) -> float:
         ordered = sorted(self.good)
@@ -67,7 +68,8 @@ class MixReport:
             f"{clients} clients ({bad_clients} bad) for {self.seconds:.0f} s: "
             f"{len(self.good)} good catalogue queries, median {median:.0f} ms, "
             f"p99 {p99:.0f} ms, max {slowest:.0f} ms; statuses {statuses}; "
-            f"wrong answers {len(self.wrong)}; bad requests: {kinds}"
+            f"wrong answers {len(self.wrong)}; bad requests: {kinds} ({self.shed} turned away "
+            "as busy)"
         )
 
 
@@ -169,9 +171,13 @@ def run_mix(
                 status, body = _get(host, port, params, me)
             except OSError as err:
                 status, body = 0, repr(err).encode()
+            # A bad client may also be turned away for being heavy (the fair queue's 503): a
+            # refusal either way, never an answer.
+            shed = status == 503 and body.startswith(b"all query workers are busy")
             with lock:
                 report.bad[kind] += 1
-                if status != status_expected:
+                report.shed += shed
+                if status != status_expected and not shed:
                     report.wrong.append(f"bad {kind}: {status} {body[:80]!r}")
 
     threads = [threading.Thread(target=bad, args=(i,)) for i in range(bad_clients)]
