@@ -46,7 +46,7 @@ def _text(value: Node | None) -> str:
 
 
 def _url(node: Node) -> Link:
-    return Link(str(node), str(node), str(node))
+    return Link(str(node), str(node), str(node), iri=str(node))
 
 
 class IndicatorCards:

@@ -221,9 +221,13 @@ class Navigation:
             counts.setdefault(doc.iri, Counter())[code] += 1
         if not counts:
             return None
-        codes = [c for c in STATUS_ORDER if c in statuses] + sorted(
-            set(statuses) - set(STATUS_ORDER)
-        )
+        for status in list(statuses.values()):  # every status of the scheme, found or not
+            for scheme in index.objects(status, SKOS.inScheme):
+                for concept in index.subjects(SKOS.inScheme, scheme):
+                    code = _text(index.value(concept, SKOS.notation))
+                    statuses.setdefault(code or str(concept).rsplit("/", 1)[-1], concept)
+        codes = [c for c in STATUS_ORDER if c in statuses]
+        codes += sorted(set(statuses) - set(STATUS_ORDER))
         heads = (column_link("document"), *(b.link(statuses[c], path) for c in codes))
         rows = tuple(
             (b.link(doc, path), *(_plain(str(counts[doc][c])) for c in codes))

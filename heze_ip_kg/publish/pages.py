@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from urllib.parse import unquote
 from collections.abc import Mapping
 
 from rdflib import Graph, Literal, URIRef
@@ -82,7 +83,13 @@ class PageBuilder:
         key = (node, lang)
         found = self._labels.get(key)
         if found is None:
-            found = self._labels[key] = label(self.index, node, lang)
+            found = label(self.index, node, lang)
+            if str(node).endswith(found):  # no label: a title, else the readable IRI segment
+                title = self.index.value(node, DCTERMS.title) or self.index.value(
+                    node, HIP.citedTitle
+                )
+                found = str(title) if title is not None else unquote(found)
+            self._labels[key] = found
         return found
 
     def page_of(self, iri: str) -> str | None:

@@ -51,8 +51,8 @@ class TraceBuilder:
         """The link ``child`` → ``node``, showing ``shown`` (one of the two) with its level."""
         facts, index = self.facts, self.index
         doc = facts.document_of(shown)
-        alignment = None if predicate is ELI.based_on else facts.alignments.get((child, node))
-        relation = BASED_ON if predicate is ELI.based_on else RELATIONS["implements"]
+        alignment = None if predicate == ELI.based_on else facts.alignments.get((child, node))
+        relation = BASED_ON if predicate == ELI.based_on else RELATIONS["implements"]
         status = method = score = evidence = None
         if alignment is not None:
             relation = RELATIONS.get(_text(index.value(alignment, HIP.relation)), relation)
@@ -127,9 +127,9 @@ class TraceBuilder:
         doc = self.facts.document_of(node)
         if doc is None:
             return (Remark("未记录所属文件。", "Its document is not recorded."),)
-        if doc.level == "national" and node == doc.iri:
-            return ()
         parents = sorted(self.index.objects(doc.iri, ELI.based_on), key=str)
+        if node == doc.iri and not self.index.subjects(DCTERMS.isPartOf, node):
+            return (self._parent_state(node, path),)  # a document known by its title only
         if not parents:
             if doc.level == "national":
                 return ()

@@ -177,6 +177,18 @@
     }
     return labelled.map[value] || null;
   }
+  var PREFIXES = [
+    ["hip:", "https://w3id.org/heze-ip-kg/ontology#"], ["skos:", "http://www.w3.org/2004/02/skos/core#"],
+    ["dcterms:", "http://purl.org/dc/terms/"], ["eli:", "http://data.europa.eu/eli/ontology#"],
+    ["org:", "http://www.w3.org/ns/org#"], ["qb:", "http://purl.org/linked-data/cube#"],
+    ["rdfs:", "http://www.w3.org/2000/01/rdf-schema#"], ["rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"]
+  ];
+  function prefixed(iri) {
+    for (var i = 0; i < PREFIXES.length; i++) {
+      if (iri.indexOf(PREFIXES[i][1]) === 0) { return PREFIXES[i][0] + iri.slice(PREFIXES[i][1].length); }
+    }
+    return null;
+  }
   queryForm.addEventListener("submit", function (event) {
     event.preventDefault();
     var out = document.getElementById("results");
@@ -218,6 +230,8 @@
             if (known) {
               var a = el("a"); a.href = known[0].split("/").map(encodeURIComponent).join("/");
               a.appendChild(bi(known[1], known[2])); a.title = value.value; cell.appendChild(a);
+            } else if (value.type === "uri" && prefixed(value.value)) {
+              cell.textContent = prefixed(value.value); cell.title = value.value;
             } else if (value.type === "uri" && /^https?:/.test(value.value)) {
               var link = el("a", value.value, "url"); link.href = value.value; cell.appendChild(link);
             } else { cell.textContent = value.value; }
