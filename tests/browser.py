@@ -48,7 +48,9 @@ def axe_findings(page: Any) -> tuple[list[tuple[str, str, int]], int]:
 
 def page_width(page: Any) -> int:
     """How wide the page's content is, in CSS pixels (its scrolling width)."""
-    return int(page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"))
+    return int(
+        page.evaluate("Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)")
+    )
 
 
 __all__ = [

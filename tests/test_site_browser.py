@@ -120,7 +120,9 @@ def test_indicator_page_compares_heze_shandong_and_the_nation(page: Any, served:
     assert sources.count() >= 5
     assert all(h.startswith("http") for h in sources.evaluate_all("as => as.map(a => a.href)"))
     expect(page.locator("#chart-series svg")).to_be_visible()
-    expect(page.locator("#progress-status .status-value")).to_have_text("无数据", use_inner_text=True)
+    expect(page.locator("#progress-status .status-value")).to_have_text(
+        "无数据", use_inner_text=True
+    )
     shot(page, "site-indicator-heze")
     page.locator("#lang-switch").click()
     english = _svg_texts(chart)
@@ -245,7 +247,9 @@ def test_home_page_counts_progress_by_document(page: Any, served: str) -> None:
     national = table.locator("tr", has_text="“十四五”国家知识产权保护和运用规划")
     assert national.locator("td").nth(1).inner_text() == "4"  # achieved
     expect(page.locator("#chart-overview svg")).to_be_visible()
-    assert re.fullmatch(r"\d+\.\d+\.\d+(\+[0-9a-f]+)?", page.locator("#dataset-version").inner_text())
+    assert re.fullmatch(
+        r"\d+\.\d+\.\d+(\+[0-9a-f]+)?", page.locator("#dataset-version").inner_text()
+    )
     assert page.locator("footer a[rel=license]").inner_text() == "CC BY 4.0"
 
 
@@ -301,7 +305,8 @@ def test_every_page_is_reachable_from_home_and_fits_a_phone(phone: Any, served: 
     """A crawl from the home page at 390 px reaches every page of the sitemap; none is wider."""
     sitemap = phone.request.get(f"{served}/sitemap.xml").text()
     listed = {
-        "/" + unquote(loc.split("/heze-ip-kg/", 1)[1]) for loc in re.findall(r"<loc>([^<]*)</loc>", sitemap)
+        "/" + unquote(loc.split("/heze-ip-kg/", 1)[1])
+        for loc in re.findall(r"<loc>([^<]*)</loc>", sitemap)
     }
     todo, seen, wide = ["/index.html"], set(), {}
     while todo:
