@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
-from urllib.parse import unquote
 from collections.abc import Mapping
+from urllib.parse import unquote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
