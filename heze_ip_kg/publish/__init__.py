@@ -36,6 +36,7 @@ from heze_ip_kg.publish.dataset import (
     write_dump_files,
 )
 from heze_ip_kg.publish.describe import label
+from heze_ip_kg.publish.html import HELPERS
 from heze_ip_kg.publish.navigation import LISTS, Navigation
 from heze_ip_kg.publish.pages import PageBuilder, ontology_terms, script_safe_json
 from heze_ip_kg.publish.resource_pages import write_resource_pages
@@ -65,12 +66,14 @@ class PublishSummary:
 
 def environment() -> Environment:
     """Jinja2 with autoescaping on and undefined variables an error."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(resource_dir("templates")),
         autoescape=select_autoescape(["html", "svg", "j2"], default=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.globals.update(HELPERS)
+    return env
 
 
 def _index(

@@ -8,7 +8,6 @@ citation, a place in the source) as a small block of its own statements.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
@@ -36,6 +35,7 @@ class Statements:
         self._label = labels  # (node, lang) → str, remembered by the page builder
         self._page_of = page_of  # IRI → site path or None
         self._curies: dict[str, tuple[str, str | None]] = {}
+        self._predicates: dict[str, tuple[str, str | None, str, str]] = {}
 
     def curie(self, iri: str) -> tuple[str, str | None]:
         """The prefixed name of ``iri`` and its documentation page, if ours (remembered)."""
@@ -50,40 +50,48 @@ class Statements:
             self._curies[iri] = found
         return self._curies[iri]
 
+    def _predicate(self, predicate: str) -> tuple[str, str | None, str, str]:
+        """(prefixed name, documentation page, Chinese label, English label), remembered."""
+        found = self._predicates.get(predicate)
+        if found is None:
+            name, doc = self.curie(predicate)
+            zh, en = self.facts.terms.get(predicate, (name, name))
+            found = self._predicates[predicate] = (name, doc, zh, en)
+        return found
+
     def table(self, subject: Node, path: str, depth: int = 0) -> tuple[Triple, ...]:
         """Every statement of ``subject`` in predicate order, blank nodes as blocks."""
         rows = []
         pairs = self.index.forward.get(subject, [])
         for p, o in sorted(pairs, key=lambda t: (str(t[0]), str(t[1]))):
-            name, doc = self.curie(str(p))
-            zh, en = self.facts.terms.get(str(p), (name, name))
-            row = Triple(name, relative(path, doc) if doc else None, "", None, None, zh, en)
+            name, doc, zh, en = self._predicate(str(p))
+            href = relative(path, doc) if doc else None
             if isinstance(o, Literal):
-                rows.append(replace(row, value=str(o), lang=o.language))
+                rows.append(Triple(name, href, str(o), None, o.language, zh, en))
             elif isinstance(o, URIRef):
-                rows.append(self._named(row, o, path))
+                rows.append(self._named(name, href, zh, en, o, path))
             elif isinstance(o, BNode) and depth < MAX_BLOCK_DEPTH:
-                rows.append(replace(row, block=self.table(o, path, depth + 1)))
+                block = self.table(o, path, depth + 1)
+                rows.append(Triple(name, href, "", None, None, zh, en, block=block))
             else:
-                rows.append(replace(row, value="…"))
+                rows.append(Triple(name, href, "…", None, None, zh, en))
         return tuple(rows)
 
-    def _named(self, row: Triple, node: URIRef, path: str) -> Triple:
+    def _named(
+        self, name: str, href: str | None, zh: str, en: str, node: URIRef, path: str
+    ) -> Triple:
         target = self._page_of(str(node))
         if target:
-            return replace(
-                row,
-                value=self._label(node, "zh"),
-                value_en=self._label(node, "en"),
-                href=relative(path, target),
-            )
+            value, value_en = self._label(node, "zh"), self._label(node, "en")
+            return Triple(name, href, value, relative(path, target), None, zh, en, value_en)
         iri = str(node)
-        name, doc = self.curie(iri)
-        if name != iri:  # a vocabulary term: by its label where ours, else its prefixed name
-            zh, en = self.facts.terms.get(iri, (name, name))
-            return replace(row, value=zh, value_en=en, href=relative(path, doc) if doc else None)
+        term, doc = self.curie(iri)
+        if term != iri:  # a vocabulary term: by its label where ours, else its prefixed name
+            value, value_en = self.facts.terms.get(iri, (term, term))
+            link = relative(path, doc) if doc else None
+            return Triple(name, href, value, link, None, zh, en, value_en)
         web = iri.startswith(("http://", "https://"))
-        return replace(row, value=iri, href=iri if web else None, external=web)
+        return Triple(name, href, iri, iri if web else None, None, zh, en, external=web)
 
 
 __all__ = ["Statements"]
