@@ -14,7 +14,8 @@ from heze_ip_kg.publish.context import Link, Triple
 
 
 def _bi(zh: object, en: object) -> str:
-    return f'<span class="zh" lang="zh">{escape(zh)}</span><span class="en" lang="en">{escape(en)}</span>'
+    zh_part = f'<span class="zh" lang="zh">{escape(zh)}</span>'
+    return f'{zh_part}<span class="en" lang="en">{escape(en)}</span>'
 
 
 def bi(zh: object, en: object) -> Markup:
