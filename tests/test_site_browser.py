@@ -404,3 +404,21 @@ def test_the_same_site_works_from_file_urls(page: Any, site: Path) -> None:
     expect(page.locator("#search-summary")).to_contain_text("条结果")
     shot(page, "site-file-search")
     assert page.errors == []
+
+
+def test_search_shows_hostile_names_as_text(browser: Any, poisoned: tuple[Path, Any]) -> None:
+    """Names full of markup come back from the search index as text: no script runs."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto((poisoned[0] / "site" / "index.html").as_uri())
+    page.locator("#search-q").fill("alert")
+    results = page.locator("#search-results")
+    expect(results.locator("li").first).to_be_visible()
+    page.wait_for_timeout(200)  # an onerror handler would have fired by now
+    assert '<script>alert("s' in results.inner_text()
+    assert results.locator("script, img").count() == 0
+    assert dialogs == []
+    shot(page, "site-search-hostile")
+    context.close()

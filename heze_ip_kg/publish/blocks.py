@@ -207,10 +207,11 @@ class Blocks:
         return tuple(rows)
 
 
-def _role_key(row: RoleRow) -> tuple[int, str, str]:
-    code = (row.role.en or "").split()[0] if row.role.en else ""
+def _role_key(row: RoleRow) -> tuple[int, str, str, str]:
+    code = row.role.iri.rsplit("/", 1)[-1]
     rank = ROLE_ORDER.index(code) if code in ROLE_ORDER else len(ROLE_ORDER)
-    return rank, row.document.zh if row.document else "", row.party.href or row.party.zh
+    document = row.document.zh if row.document else ""
+    return rank, document, row.party.href or row.party.zh, row.assignment.iri
 
 
 __all__ = ["Blocks"]

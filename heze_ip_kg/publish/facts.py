@@ -7,6 +7,7 @@ these by dictionary look-up, so a page costs the same at 1 plan as at 1,000.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -16,6 +17,7 @@ from rdflib.term import Node
 from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, ORG, RDF, RDFS, SKOS
 from heze_ip_kg.publish.context import Link
 from heze_ip_kg.publish.describe import label
+from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.serializers import TripleIndex
 
 DOCUMENT_TYPES = (HIP.PolicyDocument, HIP.Plan, HIP.Notice)
@@ -38,6 +40,17 @@ INVERSES = (
 )
 LEVEL_RANK = {"municipal": 0, "county": 0, "provincial": 1, "national": 2}
 RELATIONS = {"implements": ("实现", "implements"), "local-initiative": ("地方自主", "local")}
+
+
+@functools.cache
+def _other_terms() -> dict[str, tuple[str, str]]:
+    """Chinese and English names of other vocabularies' terms (``templates/terms.tsv``)."""
+    found = {}
+    for line in (resource_dir("templates") / "terms.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            iri, zh, en = line.split("\t")
+            found[iri] = (zh, en)
+    return found
 
 
 class Linker(Protocol):
@@ -78,19 +91,20 @@ class SiteFacts:
         self.alignments: dict[tuple[Node, Node], Node] = {}
         self.local: dict[Node, Node] = {}  # element → its local-initiative alignment
         for child, found in index.inverse(HIP.alignedElement).items():
-            for alignment in found:
+            for alignment in sorted(found, key=str):  # the first by IRI, whatever the order
                 parent = index.value(alignment, HIP.alignedTo)
                 if parent is not None:
                     self.alignments.setdefault((child, parent), alignment)
                 elif _text(index, alignment, HIP.relation) == "local-initiative":
                     self.local.setdefault(child, alignment)
         self.notices: dict[Node, Node] = {
-            plan: notices[0] for plan, notices in index.inverse(HIP.promulgates).items()
+            plan: min(notices, key=str) for plan, notices in index.inverse(HIP.promulgates).items()
         }
-        self.terms: dict[str, tuple[str, str]] = {
-            str(term): (label(ontology, term, "zh"), label(ontology, term, "en"))
+        self.terms: dict[str, tuple[str, str]] = dict(_other_terms())
+        self.terms.update(
+            (str(term), (label(ontology, term, "zh"), label(ontology, term, "en")))
             for term in set(ontology.subjects(RDFS.label, None))
-        }
+        )
 
     def _document(self, doc: URIRef) -> DocumentFacts:
         index = self.index
