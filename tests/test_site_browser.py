@@ -171,6 +171,7 @@ def test_national_indicator_shows_status_series_and_sourced_observations(
 def test_administrative_protection_shows_its_chain_to_the_nation(page: Any, served: str) -> None:
     page.goto(f"{served}/{ADMINISTRATIVE}")
     assert page.locator("h1").inner_text().endswith("加强知识产权行政保护")
+    expect(page.locator("nav.siblings a[rel=next]")).to_contain_text("强化知识产权司法保护")
     trace = page.locator("#trace")
     step = trace.locator("ul.tree > li").first
     expect(step.locator(".level").first).to_have_text("国家级", use_inner_text=True)

@@ -198,7 +198,7 @@ class TraceStep:
     level: str = field(metadata=_help("its level's code: municipal, provincial, national"))
     level_zh: str = field(metadata=_help("市级, 省级, 国家级"))
     level_en: str = field(metadata=_help("municipal, provincial, national"))
-    document: Link = field(metadata=_help("its document"))
+    document: Link | None = field(metadata=_help("its document (None for a document)"))
     relation_zh: str = field(metadata=_help("the relation to the step before it, in Chinese"))
     relation_en: str = field(metadata=_help("the same in English"))
     status: Link | None = field(default=None, metadata=_help("the alignment's review status"))

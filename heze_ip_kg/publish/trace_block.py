@@ -12,7 +12,7 @@ from rdflib import Literal
 from rdflib.term import Node
 
 from heze_ip_kg.namespaces import DCTERMS, ELI, HIP
-from heze_ip_kg.publish.context import Link, Remark, Trace, TraceStep
+from heze_ip_kg.publish.context import Remark, Trace, TraceStep
 from heze_ip_kg.publish.facts import RELATIONS, Linker, SiteFacts
 
 MAX_DEPTH = 6
@@ -65,7 +65,7 @@ class TraceBuilder:
             level=doc.level if doc else "",
             level_zh=doc.level_zh if doc else "未记录层级",
             level_en=doc.level_en if doc else "level not recorded",
-            document=self.linker.link(doc.iri, path) if doc else Link(None, "—", "—"),
+            document=self.linker.link(doc.iri, path) if doc and doc.iri != shown else None,
             relation_zh=relation[0],
             relation_en=relation[1],
             status=self.linker.link(status, path) if status is not None else None,
