@@ -339,6 +339,7 @@ def _sample_pages(site: Path) -> list[str]:
         "organizations/index.html",
         "indicators/index.html",
         "alignments/index.html",
+        "alignments/heze-ip-plan-14fyp.html",
         f"{HEZE}.html",
         HIGH_VALUE,
         ADMINISTRATIVE,

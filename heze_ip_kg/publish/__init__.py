@@ -322,18 +322,20 @@ def _publish(
                     env.get_template("chart.svg.j2").render(chart=home.chart),
                 )
             navigation = Navigation(builder)
-            for make, (list_path, _, _) in zip(
-                (navigation.organisations, navigation.indicators, navigation.alignments),
-                LISTS,
-                strict=True,
-            ):
-                write_page("list.html", make(list_path))
+            listed = [
+                navigation.organisations(LISTS[0][0]),
+                navigation.indicators(LISTS[1][0]),
+                *navigation.alignments(LISTS[2][0]),
+            ]
+            for list_page in listed:
+                write_page("list.html", list_page)
+            pages.extend(p.path for p in listed)
             write_page("search.html", SearchPage("search.html", "", "搜索", "Search"))
             write("search-index.js", navigation.search_index())
 
         write_resource_pages(builder, template, subjects, site, workers, meanwhile=meanwhile)
         pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
-        pages += [list_path for list_path, _, _ in LISTS] + ["search.html"]
+        pages.append("search.html")
         write("sitemap.xml", sitemap(site_url, pages))
     return PublishSummary(out_dir, len(pages), len(graph))
 

@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from heze_ip_kg.namespaces import HIP, ORG, RDF, SKOS
 from heze_ip_kg.publish.context import Link, ListPage, Section, Table
+from heze_ip_kg.publish.describe import relative
 from heze_ip_kg.publish.facts import LEVEL_RANK
 from heze_ip_kg.publish.pages import PageBuilder, column_link, script_safe_json
 
@@ -166,34 +167,40 @@ class Navigation:
             sections=tuple(sections),
         )
 
-    def alignments(self, path: str) -> ListPage:
+    def alignments(self, path: str) -> list[ListPage]:
+        """The index of alignments by document, then one page per document (a national corpus
+        has tens of thousands: one page would weigh tens of megabytes)."""
         b, index = self.builder, self.index
         by_doc: dict[Node, list[Node]] = {}
         for alignment in index.subjects(RDF.type, HIP.Alignment):
             element = index.value(alignment, HIP.alignedElement)
             found = self.facts.document_of(element) if element is not None else None
             by_doc.setdefault(found.iri if found else URIRef(""), []).append(alignment)
-        sections: list[Section] = []
+        pages, rows = [], []
+        folder = path.rsplit("/", 1)[0]
         for doc in [d for d in self._documents() if d in by_doc]:
-            rows = []
-            for alignment in sorted(by_doc[doc], key=_numbered):
-                element = index.value(alignment, HIP.alignedElement)
-                parent = index.value(alignment, HIP.alignedTo)
-                status = index.value(alignment, HIP.reviewStatus)
-                rows.append(
-                    (
-                        b.link(alignment, path),
-                        b.link(element, path) if element is not None else _plain(""),
-                        b.link(parent, path) if parent is not None else _plain("—"),
-                        b.link(status, path) if status is not None else _plain(""),
-                        _plain(_text(index.value(alignment, HIP.method))),
-                    )
-                )
-            heads = (Link(None, "对应关系", "alignment"), *_heads("from", "to", "status", "method"))
-            sections.append(
-                Section(f"doc-{len(sections) + 1}", b.link(doc, path), Table(heads, tuple(rows)))
+            own = b.page_of(str(doc)) or ""
+            doc_path = f"{folder}/{own.removeprefix('id/')}"
+            page = self._alignments_of(doc, sorted(by_doc[doc], key=_numbered), doc_path)
+            pages.append(page)
+            statuses = Counter(
+                b.label(s, "zh") for a in by_doc[doc] if (s := index.value(a, HIP.reviewStatus))
             )
-        return ListPage(
+            shown = "、".join(f"{k} {n}" for k, n in sorted(statuses.items()))
+            rows.append(
+                (
+                    b.link(doc, path),
+                    Link(relative(path, doc_path), str(len(by_doc[doc])), str(len(by_doc[doc]))),
+                    _plain(shown),
+                )
+            )
+        heads = (
+            column_link("document"),
+            Link(None, "对应关系", "alignments"),
+            column_link("status"),
+        )
+        title = Link(None, "按下级文件", "By the child's document")
+        index_page = ListPage(
             path,
             _root(path),
             "对应关系",
@@ -202,7 +209,36 @@ class Navigation:
             intro_en="Links from an element to the parent element it carries out (by the child's "
             "document), with review status and method; only reviewed links are asserted as "
             "implements.",
-            sections=tuple(sections),
+            sections=(Section("documents", title, Table(heads, tuple(rows))),),
+        )
+        return [index_page, *pages]
+
+    def _alignments_of(self, doc: Node, alignments: list[Node], path: str) -> ListPage:
+        b, index = self.builder, self.index
+        rows = []
+        for alignment in alignments:
+            element = index.value(alignment, HIP.alignedElement)
+            parent = index.value(alignment, HIP.alignedTo)
+            status = index.value(alignment, HIP.reviewStatus)
+            rows.append(
+                (
+                    b.link(alignment, path),
+                    b.link(element, path) if element is not None else _plain(""),
+                    b.link(parent, path) if parent is not None else _plain("—"),
+                    b.link(status, path) if status is not None else _plain(""),
+                    _plain(_text(index.value(alignment, HIP.method))),
+                )
+            )
+        heads = (Link(None, "对应关系", "alignment"), *_heads("from", "to", "status", "method"))
+        zh, en = b.label(doc, "zh"), b.label(doc, "en")
+        return ListPage(
+            path,
+            _root(path),
+            f"对应关系：{zh}",
+            f"Alignments: {en}",
+            intro_zh="该文件各要素与上级要素的对应关系。",
+            intro_en="How this document's elements correspond to its parents' elements.",
+            sections=(Section("alignments", b.link(doc, path), Table(heads, tuple(rows))),),
         )
 
     def progress_summary(self, path: str) -> Table | None:
