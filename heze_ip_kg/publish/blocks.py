@@ -44,6 +44,7 @@ class Blocks:
         self.facts = facts
         self.index = facts.index
         self.linker = linker
+        self._parts: dict[Node, list[Node]] = {}
 
     def _values(self, nodes: list[Node], predicate: URIRef) -> list[Node]:
         for node in nodes:
@@ -131,27 +132,30 @@ class Blocks:
             for n in [*crumbs, subject]
             if doc is None or n != doc.iri
         )
-        if doc is None or doc.iri == subject:
-            number = self._values(
-                [subject, self.facts.notices.get(subject, subject)], HIP.documentNumber
-            )
-            zh_title = self.linker.link(subject, "").zh
-            en_title = self.linker.link(subject, "").en
-            suffix = f"（{number[0]}）" if number else ""
-            return f"《{zh_title}》{suffix}。{subject}", f"{en_title}{suffix}. {subject}"
         own = self.linker.link(subject, "")
+        if doc is None or doc.iri == subject:
+            notice = self.facts.notices.get(subject, subject)
+            number = self._values([subject, notice], HIP.documentNumber)
+            suffix = f"（{number[0]}）" if number else ""
+            return f"《{own.zh}》{suffix}。{subject}", f"{own.en}{suffix}. {subject}"
         zh = f"《{doc.title_zh}》{numbering} {own.zh}。{subject}"
         en = f"{doc.title_en}, {numbering} {own.en}. {subject}"
         return zh, en
+
+    def parts(self, parent: Node) -> list[Node]:
+        """The parts of ``parent`` in the document's order (remembered: siblings share it)."""
+        found = self._parts.get(parent)
+        if found is None:
+            kids = self.index.subjects(DCTERMS.isPartOf, parent)
+            found = self._parts[parent] = sorted(kids, key=lambda n: _order(self.index, n))
+        return found
 
     def siblings(self, subject: Node, path: str) -> tuple[Link | None, Link | None]:
         """The previous and next element under the same parent, in the document's order."""
         parent = self.index.value(subject, DCTERMS.isPartOf)
         if parent is None:
             return None, None
-        kids = sorted(
-            self.index.subjects(DCTERMS.isPartOf, parent), key=lambda n: _order(self.index, n)
-        )
+        kids = self.parts(parent)
         at = kids.index(subject) if subject in kids else -1
         before = self.linker.link(kids[at - 1], path) if at > 0 else None
         after = self.linker.link(kids[at + 1], path) if 0 <= at < len(kids) - 1 else None

@@ -8,11 +8,14 @@ globals by ``heze_ip_kg.publish.environment``.
 
 from __future__ import annotations
 
+import functools
+
 from markupsafe import Markup, escape
 
 from heze_ip_kg.publish.context import Link, Triple
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same names recur on many pages
 def _bi(zh: object, en: object) -> str:
     zh_part = f'<span class="zh" lang="zh">{escape(zh)}</span>'
     return f'{zh_part}<span class="en" lang="en">{escape(en)}</span>'

@@ -135,10 +135,10 @@ class PageBuilder:
             ancestors.insert(0, parent)
             parent = g.value(parent, DCTERMS.isPartOf)
         types = g.objects(subject, RDF.type)
-        children = list(g.subjects(DCTERMS.isPartOf, subject))
+        children = self.blocks.parts(subject)
         if SKOS.ConceptScheme in types:  # a scheme lists its concepts
-            children += g.subjects(SKOS.inScheme, subject)
-        children = sorted(set(children), key=lambda c: (_order(g, c), str(c)))
+            concepts = set(children) | set(g.subjects(SKOS.inScheme, subject))
+            children = sorted(concepts, key=lambda c: (_order(g, c), str(c)))
         notes = tuple(
             (str(o), getattr(o, "language", None) or "")
             for p in (HIP.inferenceNote, RDFS.comment, HIP.localInitiativeReason, HIP.reviewNote)
