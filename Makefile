@@ -1,13 +1,14 @@
 # Two commands do everything on a fresh machine with Python 3.11+:
 #   make run   - create .venv, install, build and validate the graph, publish dist/
-#   make test  - create .venv, install (and, as root, the Debian packages the tests use),
+#   make test  - create .venv, install (and, as root, the Debian packages the tests use;
+#                axe-core from npm for the browser tests),
 #                run the whole test suite
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck install system-deps clean bench fuzz
+.PHONY: run test lint typecheck install system-deps browser-deps clean bench fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +22,21 @@ run: $(STAMP)
 	$(BIN)/heze-ip-kg publish -o dist
 	$(BIN)/heze-ip-kg validate dist/heze-ip-kg.ttl
 
-test: system-deps lint typecheck
+test: system-deps browser-deps lint typecheck
 	$(BIN)/python -m pytest -q
 
 # Virtuoso, Chromium and CJK fonts from Debian for the server and browser tests (root only).
 system-deps:
 	./.ci/system-deps
+
+# axe-core, which the browser tests inject into each page (npm, pinned by tests/package-lock.json).
+AXE := tests/node_modules/axe-core/axe.min.js
+browser-deps: $(AXE)
+
+$(AXE): tests/package.json tests/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd tests && npm ci --no-audit --no-fund --silent && touch node_modules/axe-core/axe.min.js; \
+	else echo "npm is missing: the axe-core checks of the browser tests will be skipped" >&2; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -50,4 +60,4 @@ fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz_data --inputs 1000 --seed 1
 
 clean:
-	rm -rf $(VENV) dist
+	rm -rf $(VENV) dist tests/node_modules

@@ -55,7 +55,7 @@ def test_every_page_shows_the_payloads_as_text(poisoned: tuple[Path, Graph]) -> 
         for script in found.scripts:
             assert script.get("type") == "application/ld+json" or str(
                 script.get("src", "")
-            ).endswith("static/site.js"), where
+            ).endswith("static/site.js"), where  # search-index.js is loaded by site.js
         for block in found.jsonld:
             json.loads(block)  # the payload's </script> did not cut the block short
             assert "</script" not in block.lower(), where
@@ -69,3 +69,27 @@ def test_pictures_escape_the_payloads(poisoned: tuple[Path, Graph]) -> None:
         assert "&lt;script&gt;" in svg, picture.name  # the labels are there, escaped
         assert "<script" not in svg
         assert "<img" not in svg
+
+
+def test_the_search_index_holds_the_payloads_as_data(poisoned: tuple[Path, Graph]) -> None:
+    """``search-index.js`` is one assignment of a JSON array: the payloads are strings in it,
+    escaped so that nothing in them ends the script or the string (the page's script then sets
+    them with ``textContent``)."""
+    script = (poisoned[0] / "site" / "search-index.js").read_text(encoding="utf-8")
+    prefix, suffix = "window.HEZE_SEARCH = ", ";\n"
+    assert script.startswith(prefix)
+    assert script.endswith(suffix)
+    body = script[len(prefix) : -len(suffix)]
+    assert "<" not in body  # written as \\u003c: no </script> in any form
+    entries = json.loads(body)
+    assert sum('<script>alert("s' in "".join(e) for e in entries) > 100
+
+
+def test_indicator_csv_quotes_the_payloads(poisoned: tuple[Path, Graph]) -> None:
+    import csv
+
+    files = sorted((poisoned[0] / "site" / "id").rglob("*.csv"))
+    assert files
+    for path in files:
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+        assert all(len(row) == len(rows[0]) for row in rows), path

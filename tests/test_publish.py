@@ -96,7 +96,7 @@ def test_every_link_resolves(published: tuple[Path, Graph]) -> None:
     for page in pages:
         for link in parse_html(page).links:
             parts = urlsplit(link)
-            if parts.scheme in ("http", "https", "mailto") or not parts.path:
+            if parts.scheme in ("http", "https", "mailto", "data") or not parts.path:
                 continue
             target = (page.parent / unquote(parts.path)).resolve()
             assert target.is_file(), f"{page.relative_to(site)} → {link}"
@@ -389,3 +389,46 @@ def test_site_url_and_sparql_endpoint_move_every_link(tmp_path: Path) -> None:
     assert all(loc.startswith(site_url) for loc in locs)
     (script,) = parse_html(tmp_path / "site" / "index.html").scripts
     assert json.loads(script)["url"] == site_url
+
+
+def test_index_pages_search_index_and_indicator_csv(published: tuple[Path, Graph]) -> None:
+    """Issue 18's ways in: organisations, indicators and alignments listed, every element in
+    the search index, a CSV beside each indicator's page; issue 19's progress on the home page."""
+    site = published[0] / "site"
+    for path, text in (
+        ("organizations/index.html", "市场监管部门"),
+        ("indicators/index.html", "每万人口高价值发明专利拥有量"),
+        ("alignments/heze-ip-plan-14fyp.html", "加强知识产权行政保护"),
+        ("index.html", "指标进展"),
+    ):
+        assert text in (site / path).read_text(encoding="utf-8"), path
+    listed = sum(
+        page.read_text(encoding="utf-8").count('href="../id/alignment/')
+        for page in (site / "alignments").glob("*.html")
+    )
+    assert len(list((site / "id" / "alignment").rglob("*.html"))) == listed
+    script = (site / "search-index.js").read_text(encoding="utf-8")
+    entries = json.loads(script.removeprefix("window.HEZE_SEARCH = ").removesuffix(";\n"))
+    labels = {e[1] for e in entries}
+    assert {"实施重点产业专利导航试点工程", "加强知识产权行政保护", "市场监管部门"} <= labels
+    assert all((site / e[0]).is_file() for e in entries)
+    indicator = site / "id/heze-ip-plan-14fyp/part-1/objective-3/indicator-table/indicator-1.csv"
+    lines = indicator.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "indicator,label,document,level,kind,year,value,unit,source"
+    assert any(",municipal,baseline,2020,0.87,件," in line for line in lines)
+    assert any(",provincial,target,2025,10,件," in line for line in lines)
+    assert any(",national,target,2025,12,件," in line for line in lines)
+
+
+def test_footer_stamp_comes_from_the_inputs_not_the_clock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from heze_ip_kg.publish.stamp import build_stamp
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    stamp = build_stamp()
+    assert (stamp.date, stamp.date_source) == ("2026-01-01", "SOURCE_DATE_EPOCH")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    outside = build_stamp(tmp_path)  # not a checkout: no commit, so no date at all
+    assert (outside.date, outside.date_source) == ("", "")
+    assert build_stamp() == build_stamp()

@@ -18,8 +18,15 @@ from heze_ip_kg.backends import Backend
 from heze_ip_kg.collector import collector_paused
 from heze_ip_kg.dumps import DUMP_NAME, FORMATS, serialize
 from heze_ip_kg.namespaces import DCTERMS, DEFAULT_BASE, HIP, RDF
-from heze_ip_kg.publish.charts import render_indicator_chart
-from heze_ip_kg.publish.context import IndexPage, Link, OntologyPage, Page, QueriesPage
+from heze_ip_kg.publish.charts import overview_chart
+from heze_ip_kg.publish.context import (
+    IndexPage,
+    Link,
+    OntologyPage,
+    Page,
+    QueriesPage,
+    SearchPage,
+)
 from heze_ip_kg.publish.dataset import (
     DATASET,
     add_endpoint,
@@ -29,8 +36,11 @@ from heze_ip_kg.publish.dataset import (
     write_dump_files,
 )
 from heze_ip_kg.publish.describe import label
+from heze_ip_kg.publish.html import HELPERS
+from heze_ip_kg.publish.navigation import LISTS, Navigation
 from heze_ip_kg.publish.pages import PageBuilder, ontology_terms, script_safe_json
 from heze_ip_kg.publish.resource_pages import write_resource_pages
+from heze_ip_kg.publish.stamp import Stamp, build_stamp
 from heze_ip_kg.query import Query, Table, list_queries, load_query, run_query
 from heze_ip_kg.resources import ontology_path, resource_dir
 from heze_ip_kg.serializers import TripleIndex
@@ -42,6 +52,7 @@ MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "a
 TITLE_ZH = "菏泽市“十四五”知识产权保护和运用规划知识图谱"
 TRACE_TITLE = "菏泽 → 山东 → 国家：实现关系 · Heze → Shandong → nation"
 HEZE = "heze-ip-plan-14fyp"
+STATIC = ("site.css", "site.js")
 
 
 @dataclass(frozen=True)
@@ -55,12 +66,14 @@ class PublishSummary:
 
 def environment() -> Environment:
     """Jinja2 with autoescaping on and undefined variables an error."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(resource_dir("templates")),
         autoescape=select_autoescape(["html", "svg", "j2"], default=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.globals.update(HELPERS)
+    return env
 
 
 def _index(
@@ -73,6 +86,16 @@ def _index(
 ) -> IndexPage:
     path = "index.html"
     heze = URIRef(base + HEZE)
+    navigation = Navigation(builder)
+    index = builder.index
+    indicators = sorted(
+        (
+            i
+            for i in index.subjects(HIP.inDocument, heze)
+            if HIP.Indicator in index.objects(i, RDF.type)
+        ),
+        key=lambda i: (str(index.value(i, HIP.order) or 0).zfill(6), str(i)),
+    )
     documents = sorted(builder.index.subjects(RDF.type, HIP.Plan), key=str)
     sources = source_pages(graph)
     violations, warnings = len(report.by_severity("Violation")), len(report.by_severity("Warning"))
@@ -90,6 +113,7 @@ def _index(
         Link("dumps/void.ttl", "void.ttl (VoID + DCAT)", "void.ttl (VoID + DCAT)"),
         Link("sitemap.xml", "sitemap.xml", "sitemap.xml"),
     ]
+    chart = overview_chart([builder.cards.rows(i, path) for i in indicators])
     return IndexPage(
         path=path,
         root="",
@@ -109,10 +133,17 @@ def _index(
         dumps=tuple(dumps),
         pictures=(
             Link("pictures/trace.svg", "跨层级实现关系图", "Cross-level implements graph"),
-            Link("pictures/indicators.svg", "指标比较", "Indicator comparison"),
+            *(
+                [Link("pictures/indicators.svg", "指标比较", "Indicator comparison")]
+                if chart
+                else []
+            ),
         ),
         triples=len(graph),
         schema_jsonld=schema,
+        progress=navigation.progress_summary(path),
+        chart=chart,
+        lists=tuple(Link(href, zh, en) for href, zh, en in LISTS),
     )
 
 
@@ -167,17 +198,28 @@ def publish_site(
     sparql_endpoint: str | None = None,
     backend: Backend | None = None,
     workers: int | None = None,
+    stamp: Stamp | None = None,
 ) -> PublishSummary:
     """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap).
 
     Catalogue queries run on ``backend`` when given (e.g. the embedded Oxigraph store, the
     same rows), else on rdflib over ``graph``. Resource pages are written by ``workers``
     processes (default: one per CPU, see ``resource_pages``); the output does not depend on it.
+    ``stamp`` is the footer's version and date (by default from the checkout: ``build_stamp``).
     """
 
     with collector_paused():
         return _publish(
-            graph, out_dir, report, texts, base, site_url, sparql_endpoint, backend, workers
+            graph,
+            out_dir,
+            report,
+            texts,
+            base,
+            site_url,
+            sparql_endpoint,
+            backend,
+            workers,
+            stamp or build_stamp(),
         )
 
 
@@ -191,11 +233,13 @@ def _publish(
     sparql_endpoint: str | None,
     backend: Backend | None,
     workers: int | None,
+    stamp: Stamp,
 ) -> PublishSummary:
     def select(query: Query) -> Table:
         return backend.select(query) if backend is not None else run_query(query, graph)
 
     env = environment()
+    env.globals["stamp"] = stamp
     names = {
         str(s): str(graph.value(s, HIP.fileName))
         for s in graph.subjects(RDF.type, HIP.SourceText)
@@ -203,7 +247,8 @@ def _publish(
     }
     source_paths = {iri: f"sources/{name}" for iri, name in names.items()}
     index = TripleIndex(graph)
-    builder = PageBuilder(index, base, texts, source_paths)
+    ontology = Graph().parse(ontology_path())
+    builder = PageBuilder(index, base, texts, source_paths, ontology)
     pages: list[str] = []
     with atomic_directory(out_dir) as staging:
         site = staging / "site"
@@ -235,11 +280,8 @@ def _publish(
             write_dump_files(index, DUMP_NAME, staging, site / "dumps")
             for iri, path in source_paths.items():
                 write(path, texts[iri])
-            write(
-                "static/site.css", (resource_dir("templates") / "static" / "site.css").read_bytes()
-            )
-            write("static/site.js", (resource_dir("templates") / "static" / "site.js").read_bytes())
-            ontology = Graph().parse(ontology_path())
+            for name in STATIC:
+                write(f"static/{name}", (resource_dir("templates") / "static" / name).read_bytes())
             write("ontology/heze-ip.ttl", ontology_path().read_bytes())
             write_page(
                 "ontology.html",
@@ -261,6 +303,7 @@ def _publish(
                     q.text,
                     select(q),
                     "queries/index.html",
+                    q.params,
                 )
                 for q in catalogue
             )
@@ -271,13 +314,28 @@ def _publish(
                 write_page(template_name, QueriesPage(path, root, zh, en, queries=results))
             dg = trace_graph(graph, select)
             write("pictures/trace.svg", render_svg(dg, implements_view(dg).nodes, TRACE_TITLE))
-            comparison = select(load_query("report-indicator-comparison"))
-            write("pictures/indicators.svg", render_indicator_chart(env, comparison))
             home = _index(builder, graph, report, base, _schema_org(graph, site_url), select)
             write_page("index.html", home)
+            if home.chart is not None:
+                write(
+                    "pictures/indicators.svg",
+                    env.get_template("chart.svg.j2").render(chart=home.chart),
+                )
+            navigation = Navigation(builder)
+            listed = [
+                navigation.organisations(LISTS[0][0]),
+                navigation.indicators(LISTS[1][0]),
+                *navigation.alignments(LISTS[2][0]),
+            ]
+            for list_page in listed:
+                write_page("list.html", list_page)
+            pages.extend(p.path for p in listed)
+            write_page("search.html", SearchPage("search.html", "", "搜索", "Search"))
+            write("search-index.js", navigation.search_index())
 
         write_resource_pages(builder, template, subjects, site, workers, meanwhile=meanwhile)
         pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
+        pages.append("search.html")
         write("sitemap.xml", sitemap(site_url, pages))
     return PublishSummary(out_dir, len(pages), len(graph))
 

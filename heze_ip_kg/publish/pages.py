@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
+from urllib.parse import unquote
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from heze_ip_kg.namespaces import DCTERMS, HIP, OA, PREFIXES, RDF, RDFS, SKOS
+from heze_ip_kg.namespaces import DCTERMS, HIP, OA, ORG, PREFIXES, RDF, RDFS, SKOS
+from heze_ip_kg.publish.blocks import Blocks
 from heze_ip_kg.publish.context import (
     Excerpt,
     Link,
@@ -18,7 +21,6 @@ from heze_ip_kg.publish.context import (
     ResourcePage,
     Table,
     Term,
-    Triple,
 )
 from heze_ip_kg.publish.describe import (
     label,
@@ -26,7 +28,13 @@ from heze_ip_kg.publish.describe import (
     relative,
     subjects_with_pages,
 )
+from heze_ip_kg.publish.facts import SiteFacts
+from heze_ip_kg.publish.indicator_card import IndicatorCards
+from heze_ip_kg.publish.statements import Statements
+from heze_ip_kg.publish.trace_block import TraceBuilder
+from heze_ip_kg.query import Param
 from heze_ip_kg.query import Table as ResultTable
+from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.serializers import TripleIndex
 
 ONTOLOGY_PAGE = "ontology/index.html"
@@ -53,6 +61,7 @@ class PageBuilder:
         base: str,
         texts: Mapping[str, str],
         source_files: Mapping[str, str],
+        ontology: Graph | None = None,
     ) -> None:
         self.index = index
         self.base = base
@@ -61,17 +70,26 @@ class PageBuilder:
         self.subjects = subjects_with_pages(index.forward, base)  # those with a page
         self.with_pages = {str(s) for s in self.subjects}
         self._labels: dict[tuple[Node, str], str] = {}
-        self._curies: dict[str, tuple[str, str | None]] = {}
         self._paths: dict[str, str | None] = {}
-        for predicate in (DCTERMS.isPartOf, HIP.implements, HIP.alignedElement):
-            index.inverse(predicate)  # now, so that forked page writers share them
+        # Graph-wide look-ups, made now so that forked page writers share them.
+        self.facts = SiteFacts(index, ontology if ontology is not None else Graph())
+        self.statements = Statements(self.facts, self.label, self.page_of)
+        self.traces = TraceBuilder(self.facts, self)
+        self.cards = IndicatorCards(self.facts, self, base)
+        self.blocks = Blocks(self.facts, self)
 
     def label(self, node: Node, lang: str) -> str:
         """``label`` remembered: the same targets are linked from many pages."""
         key = (node, lang)
         found = self._labels.get(key)
         if found is None:
-            found = self._labels[key] = label(self.index, node, lang)
+            found = label(self.index, node, lang)
+            if str(node).endswith(found):  # no label: a title, else the readable IRI segment
+                title = self.index.value(node, DCTERMS.title) or self.index.value(
+                    node, HIP.citedTitle
+                )
+                found = str(title) if title is not None else unquote(found)
+            self._labels[key] = found
         return found
 
     def page_of(self, iri: str) -> str | None:
@@ -83,42 +101,12 @@ class PageBuilder:
     def link(self, node: Node, from_page: str, note: str = "") -> Link:
         target = self.page_of(str(node))
         return Link(
-            relative(from_page, target) if target else None,
+            relative(from_page, target) if target and from_page else None,
             self.label(node, "zh"),
             self.label(node, "en"),
             note,
+            str(node) if isinstance(node, URIRef) else "",
         )
-
-    def _curie(self, iri: str) -> tuple[str, str | None]:
-        if iri not in self._curies:
-            self._curies[iri] = self._find_curie(iri)
-        return self._curies[iri]
-
-    def _find_curie(self, iri: str) -> tuple[str, str | None]:
-        for prefix, namespace in PREFIXES.items():
-            if iri.startswith(str(namespace)):
-                local = iri[len(str(namespace)) :]
-                href = f"{ONTOLOGY_PAGE}#{local}" if prefix == "hip" else None
-                return f"{prefix}:{local}", href
-        return iri, None
-
-    def _triples(self, subject: URIRef, path: str) -> tuple[Triple, ...]:
-        rows = []
-        pairs = self.index.forward.get(subject, [])
-        for p, o in sorted(pairs, key=lambda t: (str(t[0]), str(t[1]))):
-            name, doc = self._curie(str(p))
-            doc_href = relative(path, doc) if doc else None
-            if isinstance(o, Literal):
-                rows.append(Triple(name, doc_href, str(o), None, o.language))
-            elif isinstance(o, URIRef):
-                target = self.page_of(str(o))
-                shown, _ = self._curie(str(o))
-                rows.append(
-                    Triple(name, doc_href, shown, relative(path, target) if target else None)
-                )
-            else:
-                rows.append(Triple(name, doc_href, "[ … ]", None))
-        return tuple(rows)
 
     def _excerpt(self, subject: URIRef, path: str) -> Excerpt | None:
         index = self.index
@@ -138,77 +126,63 @@ class PageBuilder:
         )
         return Excerpt(text[max(0, a - 120) : a], text[a:b], text[b : b + 120], a, b, source_link)
 
-    def _alignment_note(self, child: Node, parent: Node) -> str:
-        index = self.index
-        for alignment in index.subjects(HIP.alignedElement, child):
-            if parent in index.objects(alignment, HIP.alignedTo):
-                evidence = index.value(alignment, HIP.evidence)
-                note = index.value(alignment, HIP.reviewNote)
-                return " — ".join(str(x) for x in (evidence, note) if x is not None)
-        return ""
-
     def resource(self, subject: URIRef, described: dict[str, object]) -> ResourcePage:
         """The page of ``subject``; ``described`` is its description as JSON-LD data."""
         g, path = self.index, page_path(str(subject), self.base) or ""
-        crumbs: list[Link] = []
+        ancestors: list[Node] = []
         parent = g.value(subject, DCTERMS.isPartOf)
-        while isinstance(parent, URIRef) and len(crumbs) < 12:
-            crumbs.insert(0, self.link(parent, path))
+        while isinstance(parent, URIRef) and len(ancestors) < 12:
+            ancestors.insert(0, parent)
             parent = g.value(parent, DCTERMS.isPartOf)
-        children = sorted(
-            g.subjects(DCTERMS.isPartOf, subject),
-            key=lambda c: (_order(g, c), str(c)),
-        )
-        roles = []
-        for assignment in sorted(g.objects(subject, HIP.roleAssignment), key=str):
-            role = str(g.value(assignment, HIP.role) or "").rsplit("/", 1)[-1]
-            stated = g.value(assignment, HIP.stated)
-            how = "stated" if isinstance(stated, Literal) and stated.toPython() else "inherited"
-            body = g.value(assignment, HIP.assignedOrganization)
-            if body is not None:
-                roles.append(self.link(body, path, f"{role} ({how})"))
+        types = g.objects(subject, RDF.type)
+        children = self.blocks.parts(subject)
+        if SKOS.ConceptScheme in types:  # a scheme lists its concepts
+            concepts = set(children) | set(g.subjects(SKOS.inScheme, subject))
+            children = sorted(concepts, key=lambda c: (_order(g, c), str(c)))
         notes = tuple(
-            sorted(
-                str(o)
-                for p in (HIP.inferenceNote, RDFS.comment, HIP.localInitiativeReason)
-                for o in g.objects(subject, p)
-            )
+            (str(o), getattr(o, "language", None) or "")
+            for p in (HIP.inferenceNote, RDFS.comment, HIP.localInitiativeReason, HIP.reviewNote)
+            for o in sorted(g.objects(subject, p), key=str)
         )
         text = g.value(subject, HIP.text)
         notation = g.value(subject, SKOS.notation)
+        is_document = subject in self.facts.documents
+        is_body = ORG.Organization in types
+        previous, following = self.blocks.siblings(subject, path)
+        cite_zh, cite_en = self.blocks.cite(subject, ancestors)
         return ResourcePage(
             path=path,
             root=relative(path, "index.html").removesuffix("index.html") or "./",
             title_zh=self.label(subject, "zh"),
             title_en=self.label(subject, "en"),
             iri=str(subject),
-            types=tuple(
-                self._type_link(t, path) for t in sorted(g.objects(subject, RDF.type), key=str)
-            ),
+            types=tuple(self._type_link(t, path) for t in sorted(types, key=str)),
             notation=str(notation) if notation is not None else "",
             text=str(text) if text is not None else "",
             notes=notes,
-            breadcrumbs=tuple(crumbs),
+            breadcrumbs=tuple(self.link(a, path) for a in ancestors),
             children=tuple(self.link(c, path) for c in children),
-            implements=tuple(
-                self.link(p, path, self._alignment_note(subject, p))
-                for p in sorted(g.objects(subject, HIP.implements), key=str)
-            ),
-            implemented_by=tuple(
-                self.link(c, path, self._alignment_note(c, subject))
-                for c in sorted(g.subjects(HIP.implements, subject), key=str)
-            ),
-            roles=tuple(roles),
+            trace=self.traces.trace(subject, path),
+            indicator=self.cards.card(subject, path) if HIP.Indicator in types else None,
+            document_info=self.blocks.document_info(subject, path) if is_document else (),
+            cite_zh=cite_zh,
+            cite_en=cite_en,
+            previous=previous,
+            next=following,
+            roles=self.blocks.roles(subject, path),
+            held=self.blocks.held(subject, path) if is_body else (),
+            mentions=self.blocks.mentions(subject, path, of_body=is_body),
             excerpt=self._excerpt(subject, path),
-            triples=self._triples(subject, path),
+            triples=self.statements.table(subject, path),
             jsonld=script_safe_json(described),
             ttl_href=relative(path, page_path(str(subject), self.base, "ttl") or ""),
             jsonld_href=relative(path, page_path(str(subject), self.base, "jsonld") or ""),
         )
 
     def _type_link(self, node: Node, path: str) -> Link:
-        name, doc = self._curie(str(node))
-        return Link(relative(path, doc) if doc else None, name, name)
+        name, doc = self.statements.curie(str(node))
+        zh, en = self.facts.terms.get(str(node), (name, name))
+        return Link(relative(path, doc) if doc else None, zh, en, note=name)
 
     def outline(self, document: URIRef, path: str) -> tuple[OutlineNode, ...]:
         g = self.index
@@ -226,6 +200,7 @@ class PageBuilder:
         return grow(document)
 
     def table(self, result: ResultTable, path: str) -> Table:
+        """Query results by name: labels linked to their pages, web addresses as links."""
         rows = []
         for row in result.rows:
             cells = []
@@ -235,22 +210,48 @@ class PageBuilder:
                 if target:
                     node = URIRef(value)
                     cells.append(
-                        Link(
-                            relative(path, target),
-                            self.label(node, "zh"),
-                            self.label(node, "en"),
-                        )
+                        Link(relative(path, target), self.label(node, "zh"), self.label(node, "en"))
                     )
+                elif value in self.facts.terms:
+                    zh, en = self.facts.terms[value]
+                    cells.append(Link(None, zh, en))
+                elif value.startswith(("http://", "https://")):
+                    cells.append(Link(value, value, value, iri=value))
                 else:
                     shown = value.removeprefix(HIP_NS)
                     cells.append(Link(None, shown, shown))
             rows.append(tuple(cells))
-        return Table(result.vars, tuple(rows))
+        return Table(tuple(column_link(v) for v in result.vars), tuple(rows))
 
     def query_result(
-        self, name: str, title: str, zh: str, en: str, text: str, result: ResultTable, path: str
+        self,
+        name: str,
+        title: str,
+        zh: str,
+        en: str,
+        text: str,
+        result: ResultTable,
+        path: str,
+        params: tuple[Param, ...] = (),
     ) -> QueryResult:
-        return QueryResult(name, title, zh, en, text, self.table(result, path))
+        return QueryResult(name, title, zh, en, text, self.table(result, path), params)
+
+
+@functools.cache
+def _columns() -> dict[str, tuple[str, str]]:
+    path = resource_dir("templates") / "columns.tsv"
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, zh, en = line.split("\t")
+            found[name] = (zh, en)
+    return found
+
+
+def column_link(name: str) -> Link:
+    """A result column's heading in Chinese and English (``templates/columns.tsv``)."""
+    zh, en = _columns().get(name, (name, name))
+    return Link(None, zh, en, note=name)
 
 
 def ontology_terms(ontology: Graph) -> tuple[Term, ...]:

@@ -62,6 +62,9 @@ def _write_chunk(subjects: Sequence[URIRef]) -> int:
         write(page.path, _JOB.template.render(page=page).encode("utf-8"))
         write(page_path(str(subject), base, "ttl") or "", describe(index, subject, "ttl"))
         write(page_path(str(subject), base, "jsonld") or "", jsonld_bytes(described))
+        if page.indicator is not None:
+            csv_path = page_path(str(subject), base, "csv") or ""
+            write(csv_path, page.indicator.csv_text.encode("utf-8"))
     return len(subjects)
 
 
