@@ -59,6 +59,13 @@ def test_index_is_served_with_a_content_security_policy(server: Server) -> None:
     assert "菏泽市“十四五”知识产权保护和运用规划知识图谱".encode() in body
 
 
+def test_an_indicator_csv_is_served_as_csv(server: Server) -> None:
+    path = "/id/heze-ip-plan-14fyp/part-1/objective-3/indicator-table/indicator-1.csv"
+    status, headers, body = fetch(server, path)
+    assert (status, headers["Content-Type"]) == (200, "text/csv; charset=utf-8")
+    assert "每万人口高价值发明专利拥有量" in body.decode()
+
+
 @pytest.mark.parametrize(
     ("accept", "suffix"),
     [

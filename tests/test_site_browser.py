@@ -104,7 +104,7 @@ def test_indicator_page_compares_heze_shandong_and_the_nation(page: Any, served:
         for r in rows.all()
     }
     assert ("山东省“十四五”知识产权保护和运用规划", "10（2025）") in table
-    assert ("知识产权强国建设纲要(2021—2035年)", "12（2025）") in table
+    assert ("知识产权强国建设纲要（2021－2035年）", "12（2025）") in table
     assert ("“十四五”国家知识产权保护和运用规划", "12（2025）") in table
     chart = page.locator("#chart-absolute svg")
     expect(chart).to_be_visible()
@@ -136,7 +136,7 @@ def test_indicator_page_compares_heze_shandong_and_the_nation(page: Any, served:
     assert ("菏泽市“十四五”知识产权保护和运用规划", "baseline", "2020", "0.87") in values
     assert ("菏泽市“十四五”知识产权保护和运用规划", "target", "2025", "1.75") in values
     assert ("山东省“十四五”知识产权保护和运用规划", "target", "2025", "10") in values
-    assert ("知识产权强国建设纲要(2021—2035年)", "target", "2025", "12") in values
+    assert ("知识产权强国建设纲要（2021－2035年）", "target", "2025", "12") in values
     assert page.errors == []
 
 
@@ -173,7 +173,11 @@ def test_administrative_protection_shows_its_chain_to_the_nation(page: Any, serv
     assert page.locator("h1").inner_text().endswith("加强知识产权行政保护")
     expect(page.locator("nav.siblings a[rel=next]")).to_contain_text("强化知识产权司法保护")
     trace = page.locator("#trace")
-    step = trace.locator("ul.tree > li").first
+    # Two national steps (the outline's 9th task and the national plan's 2nd task); the plan's:
+    steps = trace.locator("ul.tree > li")
+    assert steps.count() == 2
+    assert "健全便捷高效、严格公正、公开透明的行政保护体系" in steps.first.inner_text()
+    step = steps.filter(has_text="“十四五”国家知识产权保护和运用规划")
     expect(step.locator(".level").first).to_have_text("国家级", use_inner_text=True)
     assert "加强知识产权司法保护、行政保护、协同保护和源头保护" in step.inner_text()
     assert "“十四五”国家知识产权保护和运用规划" in step.locator(".doc").inner_text()

@@ -35,6 +35,7 @@ CONTENT_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".gz": "application/gzip",
     ".rq": "application/sparql-query; charset=utf-8",
+    ".csv": "text/csv; charset=utf-8",
 }
 # Offered for a resource IRI, in the order that breaks ties (a browser's */* gets HTML).
 DOCUMENT_TYPES = {
