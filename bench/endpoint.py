@@ -20,11 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from heze_ip_kg.backends import OxigraphBackend  # noqa: E402
-from heze_ip_kg.corpus import generate_corpus, write_corpus  # noqa: E402
+from heze_ip_kg.check.validate import validate_graph  # noqa: E402
+from heze_ip_kg.corpus.generate import generate_corpus, write_corpus  # noqa: E402
 from heze_ip_kg.pipeline import build_all, load_project  # noqa: E402
 from heze_ip_kg.publish import publish_site  # noqa: E402
-from heze_ip_kg.validate import validate_graph  # noqa: E402
+from heze_ip_kg.query.backends import OxigraphBackend  # noqa: E402
 from tests.endpoint_mix import run_mix  # noqa: E402
 from tests.server_load import served  # noqa: E402
 

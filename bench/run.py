@@ -30,15 +30,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from servers import oxigraph_binary, oxigraph_server  # noqa: E402
 
-from heze_ip_kg.backends import EndpointBackend, OxigraphBackend, RdflibBackend  # noqa: E402
-from heze_ip_kg.corpus import generate_corpus, write_corpus  # noqa: E402
-from heze_ip_kg.dumps import serialize  # noqa: E402
+from heze_ip_kg.check.validate import validate_graph  # noqa: E402
+from heze_ip_kg.corpus.generate import generate_corpus, write_corpus  # noqa: E402
 from heze_ip_kg.pipeline import build_all, load_project  # noqa: E402
 from heze_ip_kg.progress import Stages  # noqa: E402
 from heze_ip_kg.publish import publish_site  # noqa: E402
-from heze_ip_kg.query import list_queries  # noqa: E402
-from heze_ip_kg.remote import NTRIPLES, load_graph  # noqa: E402
-from heze_ip_kg.validate import validate_graph  # noqa: E402
+from heze_ip_kg.query.backends import EndpointBackend, OxigraphBackend, RdflibBackend  # noqa: E402
+from heze_ip_kg.query.execute import list_queries  # noqa: E402
+from heze_ip_kg.query.remote import NTRIPLES, load_graph  # noqa: E402
+from heze_ip_kg.rdfio.dumps import serialize  # noqa: E402
 
 RAW = ROOT / "bench" / "raw"
 _STATE: dict[str, Any] = {}

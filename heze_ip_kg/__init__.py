@@ -13,12 +13,12 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from heze_ip_kg.build import DocumentSettings, Vocabulary, build_graph
-    from heze_ip_kg.dumps import serialize, write_dumps
+    from heze_ip_kg.build.plan import DocumentSettings, Vocabulary, build_graph
     from heze_ip_kg.errors import HezeIpKgError, InputError
-    from heze_ip_kg.model import Element, ElementKind, Plan
     from heze_ip_kg.parse import parse_plan, read_plan
+    from heze_ip_kg.parse.model import Element, ElementKind, Plan
     from heze_ip_kg.pipeline import Project, build_dataset, load_project
+    from heze_ip_kg.rdfio.dumps import serialize, write_dumps
 
 try:
     __version__ = version("heze-ip-kg")
@@ -28,16 +28,16 @@ except PackageNotFoundError:  # running from a checkout that was never installed
 # Each public name and the module it lives in: loaded on first use, so that importing the
 # package (as the SPARQL workers and the CLI do) loads no stage it does not use.
 _HOMES = {
-    "DocumentSettings": "build",
-    "Vocabulary": "build",
-    "build_graph": "build",
-    "serialize": "dumps",
-    "write_dumps": "dumps",
+    "DocumentSettings": "build.plan",
+    "Vocabulary": "build.plan",
+    "build_graph": "build.plan",
+    "serialize": "rdfio.dumps",
+    "write_dumps": "rdfio.dumps",
     "HezeIpKgError": "errors",
     "InputError": "errors",
-    "Element": "model",
-    "ElementKind": "model",
-    "Plan": "model",
+    "Element": "parse.model",
+    "ElementKind": "parse.model",
+    "Plan": "parse.model",
     "parse_plan": "parse",
     "read_plan": "parse",
     "Project": "pipeline",

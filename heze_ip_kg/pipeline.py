@@ -1,6 +1,6 @@
 """The whole pipeline as a Python API: load the project's data, parse, build, write.
 
-Like ``cli.py`` this module may call every stage; the CLI is a thin layer over it.
+Like ``cli.main`` this module may call every stage; the CLI is a thin layer over it.
 """
 
 from __future__ import annotations
@@ -10,8 +10,13 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from heze_ip_kg.align import Proposal, propose_alignments
-from heze_ip_kg.build import CONCEPT_BASE, DocumentSettings, Vocabulary, build_graph, title_key
+from heze_ip_kg.align.decisions import alignment_graph, known_elements
+from heze_ip_kg.align.proposals import Proposal, propose_alignments
+from heze_ip_kg.build.fulltext import count_parsed_parents, match_parent, overlay_graph
+from heze_ip_kg.build.organizations import SourceText, organization_graph
+from heze_ip_kg.build.parents import build_parent_graph
+from heze_ip_kg.build.plan import CONCEPT_BASE, DocumentSettings, Vocabulary, build_graph, title_key
+from heze_ip_kg.build.responsibility import Mention, responsibility_graph
 from heze_ip_kg.collector import collector_paused
 from heze_ip_kg.curated.alignments import Decision, load_decisions
 from heze_ip_kg.curated.observations import Observation, load_directions, load_observations
@@ -19,20 +24,15 @@ from heze_ip_kg.curated.organizations import load_organizations
 from heze_ip_kg.curated.parents import CuratedParent, FullTextParent, ParentFile, load_parents
 from heze_ip_kg.curated.sources import load_sources
 from heze_ip_kg.curated.tables import load_labels, load_role_patterns, load_units
-from heze_ip_kg.decisions import alignment_graph, known_elements
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.fulltext import count_parsed_parents, match_parent, overlay_graph
-from heze_ip_kg.iri import base_problem
-from heze_ip_kg.model import Plan
-from heze_ip_kg.monitoring import indicator_series, progress_graph
-from heze_ip_kg.namespaces import DEFAULT_BASE, PREFIXES
-from heze_ip_kg.observations import indicator_facts, observation_graph
-from heze_ip_kg.organizations import SourceText, organization_graph
-from heze_ip_kg.parents import build_parent_graph
+from heze_ip_kg.monitor.assessment import indicator_series, progress_graph
+from heze_ip_kg.monitor.observations import indicator_facts, observation_graph
 from heze_ip_kg.parse import read_plan
+from heze_ip_kg.parse.model import Plan
 from heze_ip_kg.progress import Stages, track
 from heze_ip_kg.resources import data_dir, ontology_path
-from heze_ip_kg.responsibility import Mention, responsibility_graph
+from heze_ip_kg.vocab.iri import base_problem
+from heze_ip_kg.vocab.namespaces import DEFAULT_BASE, PREFIXES
 
 
 @dataclass(frozen=True)

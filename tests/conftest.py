@@ -10,11 +10,11 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import XSD
 
-from heze_ip_kg.model import Plan
+from heze_ip_kg.check.validate import validate_graph
 from heze_ip_kg.parse import read_plan
+from heze_ip_kg.parse.model import Plan
 from heze_ip_kg.pipeline import build_all, build_dataset, load_project
 from heze_ip_kg.publish import publish_site
-from heze_ip_kg.validate import validate_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "sources" / "000_5c974d2b1e7beda6.txt"

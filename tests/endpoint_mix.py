@@ -26,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from heze_ip_kg.backends import substitute_params
-from heze_ip_kg.query import Query, list_queries
+from heze_ip_kg.query.backends import substitute_params
+from heze_ip_kg.query.execute import Query, list_queries
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 BAD: dict[str, tuple[dict[str, str], int]] = {

@@ -28,7 +28,7 @@ from types import FrameType
 
 from click.testing import CliRunner, Result
 
-from heze_ip_kg.cli import main as cli
+from heze_ip_kg.cli.main import main as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = [

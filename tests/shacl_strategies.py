@@ -1,6 +1,6 @@
 """Hypothesis strategies: small data graphs and shapes graphs over the fast path's features.
 
-Everything drawn here is something ``heze_ip_kg.fastshacl`` claims to evaluate (its module
+Everything drawn here is something ``heze_ip_kg.check.fastshacl`` claims to evaluate (its module
 docstring), so ``compile_shapes`` must accept every shapes graph; the differential test then
 compares its results with pySHACL's. The vocabulary is tiny on purpose: few nodes, predicates
 and classes make targets, paths and constraints meet often.

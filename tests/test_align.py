@@ -13,12 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 
-from heze_ip_kg.align import normalise, shared_phrases
-from heze_ip_kg.cli import main
+from heze_ip_kg.align.proposals import normalise, shared_phrases
+from heze_ip_kg.cli.main import main
 from heze_ip_kg.curated.alignments import load_decisions
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.namespaces import HIP, RDF, RDFS, enclosing_document
 from heze_ip_kg.pipeline import BuildResult, build_all, load_project
+from heze_ip_kg.vocab.namespaces import HIP, RDF, RDFS, enclosing_document
 from tests.conftest import HEZE, ROOT
 
 ID = "https://w3id.org/heze-ip-kg/id/"

@@ -22,13 +22,13 @@ from unittest import mock
 import pytest
 from rdflib import BNode, Graph
 
-from heze_ip_kg import remote
-from heze_ip_kg.atomic import MARKER, atomic_directory
-from heze_ip_kg.backends import EndpointBackend
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.files.atomic import MARKER, atomic_directory
 from heze_ip_kg.pipeline import build_dataset, load_project
-from heze_ip_kg.query import load_query
-from heze_ip_kg.remote import load_graph
+from heze_ip_kg.query import remote
+from heze_ip_kg.query.backends import EndpointBackend
+from heze_ip_kg.query.execute import load_query
+from heze_ip_kg.query.remote import load_graph
 from tests.servers import Server, oxigraph_server
 
 OTHER_BASE = "https://example.org/other/"

@@ -19,13 +19,13 @@ from click.testing import CliRunner
 from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from heze_ip_kg import remote
-from heze_ip_kg.backends import Backend, EndpointBackend, OxigraphBackend, RdflibBackend
-from heze_ip_kg.cli import main
-from heze_ip_kg.dumps import store_ntriples
+from heze_ip_kg.cli.main import main
 from heze_ip_kg.errors import HezeIpKgError
-from heze_ip_kg.query import Query, list_queries, load_query
-from heze_ip_kg.remote import ServerAuth, load_graph
+from heze_ip_kg.query import remote
+from heze_ip_kg.query.backends import Backend, EndpointBackend, OxigraphBackend, RdflibBackend
+from heze_ip_kg.query.execute import Query, list_queries, load_query
+from heze_ip_kg.query.remote import ServerAuth, load_graph
+from heze_ip_kg.rdfio.dumps import store_ntriples
 from tests.servers import (
     Server,
     free_port,
@@ -100,10 +100,10 @@ def test_catalogue_query_gives_the_expected_rows(backend: Backend, name: str) ->
 
 
 def test_auto_store_picks_oxigraph_for_large_graphs(graph: Graph) -> None:
-    from heze_ip_kg.backends import open_backend
+    from heze_ip_kg.query.backends import open_backend
 
     assert isinstance(open_backend(graph), RdflibBackend)
-    with mock.patch("heze_ip_kg.backends.AUTO_OXIGRAPH_TRIPLES", 10):
+    with mock.patch("heze_ip_kg.query.backends.AUTO_OXIGRAPH_TRIPLES", 10):
         assert isinstance(open_backend(graph), OxigraphBackend)
 
 

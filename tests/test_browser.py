@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
+from heze_ip_kg.check.validate import validate_graph
 from heze_ip_kg.publish import publish_site
 from heze_ip_kg.serve import ServerSettings
-from heze_ip_kg.validate import validate_graph
 from tests.serving import running
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -93,9 +93,9 @@ def test_site_from_file_url(page: Any, dist: Path) -> None:
 def test_script_payload_in_a_label_does_not_run(page: Any, tmp_path: Path) -> None:
     from rdflib import Literal, URIRef
 
-    from heze_ip_kg.build import DocumentSettings, build_graph
-    from heze_ip_kg.namespaces import RDFS
+    from heze_ip_kg.build.plan import DocumentSettings, build_graph
     from heze_ip_kg.parse import parse_plan
+    from heze_ip_kg.vocab.namespaces import RDFS
 
     plan = parse_plan("(一)加强保护。\n1.加强行政保护。查处侵权。", name="x.txt")
     graph = build_graph(plan, DocumentSettings("demo"))

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 
-from heze_ip_kg.build import DocumentSettings, build_graph
-from heze_ip_kg.dumps import serialize
-from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, OA, RDF, RDFS, SKOS, XSD
+from heze_ip_kg.build.plan import DocumentSettings, build_graph
 from heze_ip_kg.parse import read_plan
 from heze_ip_kg.pipeline import load_project
+from heze_ip_kg.rdfio.dumps import serialize
+from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, OA, RDF, RDFS, SKOS, XSD
 from tests.conftest import DATA, HEZE, ROOT, SEED
 from tests.isomorphism import same_graph
 from tests.make_variants import variants

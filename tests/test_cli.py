@@ -9,8 +9,8 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from heze_ip_kg.cli import main
-from heze_ip_kg.namespaces import HIP, RDF
+from heze_ip_kg.cli.main import main
+from heze_ip_kg.vocab.namespaces import HIP, RDF
 from tests.conftest import DATA, SEED
 from tests.isomorphism import same_graph
 

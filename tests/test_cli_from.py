@@ -129,7 +129,7 @@ def test_a_replaced_output_keeps_its_mode(tmp_path: Path) -> None:
 def test_the_fast_path_is_the_default_for_a_large_graph() -> None:
     from rdflib import Graph, Literal, URIRef
 
-    from heze_ip_kg.validate import prefer_fast
+    from heze_ip_kg.check.validate import prefer_fast
 
     small, large = Graph(), Graph()
     for n in range(50_001):

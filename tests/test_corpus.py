@@ -10,15 +10,15 @@ from click.testing import CliRunner
 from make_variants import fullwidth
 from rdflib import Literal, URIRef
 
-from heze_ip_kg.backends import OxigraphBackend, RdflibBackend
-from heze_ip_kg.cli import main
-from heze_ip_kg.corpus import generate_corpus, write_corpus
-from heze_ip_kg.namespaces import HIP, RDF
+from heze_ip_kg.check.validate import validate_graph
+from heze_ip_kg.cli.main import main
+from heze_ip_kg.corpus.generate import generate_corpus, write_corpus
 from heze_ip_kg.parse import parse_plan
 from heze_ip_kg.pipeline import build_all, load_project
-from heze_ip_kg.query import list_queries, load_query
+from heze_ip_kg.query.backends import OxigraphBackend, RdflibBackend
+from heze_ip_kg.query.execute import list_queries, load_query
 from heze_ip_kg.resources import data_dir
-from heze_ip_kg.validate import validate_graph
+from heze_ip_kg.vocab.namespaces import HIP, RDF
 
 BASE = "https://w3id.org/heze-ip-kg/id/"
 # rdflib needs minutes for these two at 30 plans (bench/results.md); they are compared at 3 plans.

@@ -22,8 +22,8 @@ import yaml
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
-from heze_ip_kg.cli import main
-from heze_ip_kg.namespaces import DCTERMS, DEFAULT_BASE, HIP, ORG, RDF
+from heze_ip_kg.cli.main import main
+from heze_ip_kg.vocab.namespaces import DCTERMS, DEFAULT_BASE, HIP, ORG, RDF
 from tests.fuzz_data import run as fuzz_data
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,8 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from heze_ip_kg.catalogue import queries_readme, shapes_readme
-from heze_ip_kg.cli import main
+from heze_ip_kg.cli.main import main
+from heze_ip_kg.publish.readmes import queries_readme, shapes_readme
 from tests.conftest import ROOT
 
 

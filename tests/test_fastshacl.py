@@ -12,8 +12,8 @@ from rdflib import Graph
 from rdflib.namespace import SH
 from shacl_strategies import EX, cases
 
-from heze_ip_kg.fastshacl import UnsupportedError, compile_shapes
-from heze_ip_kg.validate import ValidationReport, load_shapes, validate_graph
+from heze_ip_kg.check.fastshacl import UnsupportedError, compile_shapes
+from heze_ip_kg.check.validate import ValidationReport, load_shapes, validate_graph
 
 # HEZE_SHACL_EXAMPLES=5000 for a longer search; by default the same 500 cases every run.
 EXAMPLES = int(os.environ.get("HEZE_SHACL_EXAMPLES", "500"))

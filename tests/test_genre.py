@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from heze_ip_kg.cli import main
-from heze_ip_kg.model import Element, ElementKind, Plan
+from heze_ip_kg.cli.main import main
 from heze_ip_kg.parse import parse_bytes, parse_plan
+from heze_ip_kg.parse.model import Element, ElementKind, Plan
 from heze_ip_kg.parse.numbering import to_chinese
 from tests.conftest import SEED
 

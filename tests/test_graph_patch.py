@@ -1,4 +1,4 @@
-"""The patch that turns a server's copy of a graph into ours (``heze_ip_kg.graph_patch``).
+"""The patch that turns a server's copy of a graph into ours (``heze_ip_kg.query.graph_patch``).
 
 The oracle is an Oxigraph store: the server's document is loaded into it and dumped (so blank
 nodes are relabelled, as a server does), the patch is run there as the SPARQL Update we send,
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from heze_ip_kg.graph_patch import MAX_DEPTH, diff_ntriples
+from heze_ip_kg.query.graph_patch import MAX_DEPTH, diff_ntriples
 
 GRAPH = "https://example.org/g"
 NT = pyoxigraph.RdfFormat.N_TRIPLES

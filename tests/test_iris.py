@@ -8,9 +8,9 @@ import unicodedata
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from heze_ip_kg.build import Vocabulary, cited_document_iri, mint_slug, title_key
-from heze_ip_kg.namespaces import DEFAULT_BASE
+from heze_ip_kg.build.plan import Vocabulary, cited_document_iri, mint_slug, title_key
 from heze_ip_kg.publish.describe import page_path
+from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
 
 # What an IRI minted from text may contain after the base: unreserved characters and %XX.
 MINTED = re.compile(r"^(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})*$")

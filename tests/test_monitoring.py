@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from heze_ip_kg.monitoring import Assessment, Series, assess
-from heze_ip_kg.namespaces import HIP, QB, RDF, XSD
+from heze_ip_kg.monitor.assessment import Assessment, Series, assess
 from heze_ip_kg.pipeline import build_all, load_project
+from heze_ip_kg.vocab.namespaces import HIP, QB, RDF, XSD
 
 ROOT = Path(__file__).resolve().parent.parent
 BASE = "https://w3id.org/heze-ip-kg/id/"

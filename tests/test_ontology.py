@@ -7,8 +7,9 @@ import owlrl
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from heze_ip_kg.namespaces import HIP, ONTOLOGY_IRI, OWL, RDF, RDFS
 from heze_ip_kg.resources import ontology_path
+from heze_ip_kg.vocab.levels import GOVERNMENT_LEVELS, LEVELS
+from heze_ip_kg.vocab.namespaces import HIP, ONTOLOGY_IRI, OWL, RDF, RDFS, SKOS
 
 ERRORS = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 ERROR_TEXT = URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")
@@ -60,3 +61,22 @@ def test_owl_rl_closure_of_ontology_and_data_is_consistent(ontology: Graph, grap
     # The closure did reason: a task is a measure and an ELI subdivision.
     task = next(combined.subjects(RDF.type, HIP.Task))
     assert (task, RDF.type, HIP.Measure) in combined
+
+
+def test_the_levels_module_names_the_ontologys_level_scheme(ontology: Graph) -> None:
+    """``vocab.levels`` and the ``concept/level`` scheme hold the same keys and names."""
+    scheme = URIRef("https://w3id.org/heze-ip-kg/id/concept/level")
+    in_ontology = {
+        str(ontology.value(c, SKOS.notation)): (
+            _label(ontology, c, "zh"),
+            _label(ontology, c, "en"),
+        )
+        for c in ontology.subjects(SKOS.inScheme, scheme)
+    }
+    assert in_ontology == {key: (level.zh, level.en) for key, level in LEVELS.items()}
+    ranks = [level.key for level in sorted(GOVERNMENT_LEVELS, key=lambda level: level.rank)]
+    assert ranks == ["county", "municipal", "provincial", "national"]
+
+
+def _label(graph: Graph, concept: URIRef, lang: str) -> str:
+    return next(str(o) for o in graph.objects(concept, SKOS.prefLabel) if o.language == lang)

@@ -13,14 +13,14 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
-from heze_ip_kg.cli import main
+from heze_ip_kg.check.validate import validate_graph
+from heze_ip_kg.cli.main import main
 from heze_ip_kg.curated.parents import load_parent
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.model import ElementKind, Plan
-from heze_ip_kg.namespaces import DCTERMS, HIP, OA, RDF, RDFS
 from heze_ip_kg.parse import read_plan
+from heze_ip_kg.parse.model import ElementKind, Plan
 from heze_ip_kg.pipeline import build_all, load_project
-from heze_ip_kg.validate import validate_graph
+from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, RDF, RDFS
 from tests.conftest import DATA, ROOT
 from tests.make_variants import outline_variants
 

@@ -13,7 +13,7 @@ from rdflib import Graph, Literal, URIRef
 
 from heze_ip_kg.curated.parents import load_parent, load_parents
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, RDFS
+from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, RDF, RDFS
 from tests.conftest import HEZE, ROOT
 
 ID = "https://w3id.org/heze-ip-kg/id/"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.model import ElementKind, Plan
 from heze_ip_kg.parse import parse_plan, read_plan
+from heze_ip_kg.parse.model import ElementKind, Plan
 from tests.conftest import DATA
 from tests.make_variants import variants
 

@@ -13,9 +13,15 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from heze_ip_kg.backends import OxigraphBackend
-from heze_ip_kg.build import DocumentSettings, build_graph
-from heze_ip_kg.namespaces import (
+from heze_ip_kg.build.plan import DocumentSettings, build_graph
+from heze_ip_kg.check.validate import validate_graph
+from heze_ip_kg.parse import parse_plan
+from heze_ip_kg.pipeline import build_all, load_project
+from heze_ip_kg.publish import SITE_URL, publish_site
+from heze_ip_kg.publish.dataset import DATASET
+from heze_ip_kg.publish.describe import description, page_path
+from heze_ip_kg.query.backends import OxigraphBackend
+from heze_ip_kg.vocab.namespaces import (
     DCAT,
     DCTERMS,
     EU_DATA_THEME,
@@ -28,12 +34,6 @@ from heze_ip_kg.namespaces import (
     SCHEMA,
     VOID,
 )
-from heze_ip_kg.parse import parse_plan
-from heze_ip_kg.pipeline import build_all, load_project
-from heze_ip_kg.publish import SITE_URL, publish_site
-from heze_ip_kg.publish.dataset import DATASET
-from heze_ip_kg.publish.describe import description, page_path
-from heze_ip_kg.validate import validate_graph
 from tests.dcat_ap import dcat_ap_findings
 from tests.isomorphism import same_graph
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset, Graph, URIRef
 
-from heze_ip_kg.backends import OxigraphBackend
 from heze_ip_kg.errors import HezeIpKgError, InputError
-from heze_ip_kg.query import Table, list_queries, load_query, run_query
+from heze_ip_kg.query.backends import OxigraphBackend
+from heze_ip_kg.query.execute import Table, list_queries, load_query, run_query
 from tests.conftest import ROOT
 
 EXPECTED = Path(__file__).resolve().parent / "queries"
@@ -127,7 +127,7 @@ def test_table_as_dataframe(graph: Graph) -> None:
 
 
 def test_missing_parameter_is_a_one_line_error(graph: Graph) -> None:
-    from heze_ip_kg.query import Param, Query
+    from heze_ip_kg.query.execute import Param, Query
 
     query = Query(
         "needs-x",

@@ -11,14 +11,14 @@ import yaml
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
-from heze_ip_kg.cli import main
+from heze_ip_kg.build.organizations import SourceText, organization_graph
+from heze_ip_kg.cli.main import main
 from heze_ip_kg.curated.organizations import load_organizations
 from heze_ip_kg.curated.tables import load_role_patterns
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.namespaces import HIP, OA, RDF
-from heze_ip_kg.organizations import SourceText, organization_graph
 from heze_ip_kg.pipeline import build_all, load_project
-from heze_ip_kg.query import load_query, run_query
+from heze_ip_kg.query.execute import load_query, run_query
+from heze_ip_kg.vocab.namespaces import HIP, OA, RDF
 from tests.conftest import HEZE, ROOT
 
 ID = "https://w3id.org/heze-ip-kg/id/"

@@ -18,10 +18,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
-from heze_ip_kg.dumps import serialize
-from heze_ip_kg.namespaces import HIP
 from heze_ip_kg.publish.describe import description, relative
-from heze_ip_kg.serializers import TripleIndex, describe
+from heze_ip_kg.rdfio.dumps import serialize
+from heze_ip_kg.rdfio.serializers import TripleIndex, describe
+from heze_ip_kg.vocab.namespaces import HIP
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 EX = "https://w3id.org/heze-ip-kg/id/"

@@ -21,14 +21,14 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
-from heze_ip_kg.backends import EndpointBackend, RdflibBackend
-from heze_ip_kg.dumps import serialize
-from heze_ip_kg.namespaces import DCAT, VOID
 from heze_ip_kg.publish import SITE_URL
 from heze_ip_kg.publish.dataset import DATASET, add_endpoint
 from heze_ip_kg.publish.describe import description, page_path, subjects_with_pages
-from heze_ip_kg.query import list_queries
+from heze_ip_kg.query.backends import EndpointBackend, RdflibBackend
+from heze_ip_kg.query.execute import list_queries
+from heze_ip_kg.rdfio.dumps import serialize
 from heze_ip_kg.serve import Server, ServerSettings
+from heze_ip_kg.vocab.namespaces import DCAT, VOID
 from tests.dcat_ap import dcat_ap_findings
 from tests.isomorphism import same_graph
 from tests.server_load import served

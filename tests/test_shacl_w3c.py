@@ -21,9 +21,9 @@ from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from heze_ip_kg.cli import main
-from heze_ip_kg.fastshacl import UnsupportedError, compile_shapes
-from heze_ip_kg.validate import read_shapes
+from heze_ip_kg.check.fastshacl import UnsupportedError, compile_shapes
+from heze_ip_kg.check.validate import read_shapes
+from heze_ip_kg.cli.main import main
 
 SUITE = Path(__file__).resolve().parent / "w3c" / "shacl" / "core"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

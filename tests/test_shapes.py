@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import SH
 
-from heze_ip_kg.cli import main
-from heze_ip_kg.namespaces import HIP
-from heze_ip_kg.validate import load_shapes, validate_graph
+from heze_ip_kg.check.validate import load_shapes, validate_graph
+from heze_ip_kg.cli.main import main
+from heze_ip_kg.vocab.namespaces import HIP
 from tests.conftest import ROOT
 
 FIXTURES = Path(__file__).resolve().parent / "shapes"
@@ -125,7 +125,7 @@ def test_validate_cli_on_the_built_graph_and_on_bad_files(tmp_path: Path) -> Non
 
 
 def test_text_report_names_label_and_span(graph: Graph) -> None:
-    from heze_ip_kg.formatting import format_report
+    from heze_ip_kg.cli.formatting import format_report
 
     damaged = Graph()
     damaged += graph

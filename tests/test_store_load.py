@@ -24,15 +24,15 @@ from click.testing import CliRunner
 from rdflib import RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from heze_ip_kg import remote
-from heze_ip_kg.backends import EndpointBackend
-from heze_ip_kg.cli import main
-from heze_ip_kg.dumps import store_ntriples
+from heze_ip_kg.cli.main import main
 from heze_ip_kg.errors import HezeIpKgError
-from heze_ip_kg.graph_patch import GraphPatch
-from heze_ip_kg.namespaces import OA
-from heze_ip_kg.query import load_query
-from heze_ip_kg.remote import load_graph
+from heze_ip_kg.query import remote
+from heze_ip_kg.query.backends import EndpointBackend
+from heze_ip_kg.query.execute import load_query
+from heze_ip_kg.query.graph_patch import GraphPatch
+from heze_ip_kg.query.remote import load_graph
+from heze_ip_kg.rdfio.dumps import store_ntriples
+from heze_ip_kg.vocab.namespaces import OA
 from tests.servers import Server, oxigraph_server
 from tests.test_backends import expected_rows
 

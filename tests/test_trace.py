@@ -14,10 +14,17 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Graph
 
-from heze_ip_kg.cli import main
+from heze_ip_kg.cli.main import main
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.trace import chain, coverage, implements_view, orphans, render_svg, resolve_element
-from heze_ip_kg.trace import trace_graph as make_trace_graph
+from heze_ip_kg.trace.chains import (
+    chain,
+    coverage,
+    implements_view,
+    orphans,
+    render_svg,
+    resolve_element,
+)
+from heze_ip_kg.trace.chains import trace_graph as make_trace_graph
 from tests.conftest import HEZE
 
 ID = "https://w3id.org/heze-ip-kg/id/"

@@ -16,8 +16,8 @@ from pydantic import PlainValidator, ValidationInfo, field_validator, model_vali
 from rdflib import URIRef
 
 from heze_ip_kg.curated.located import Row, validate_row
-from heze_ip_kg.datafiles import read_sheet
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.files.datafiles import read_sheet
 
 REVIEW_COLUMNS = ("child", "parent", "relation", "status", "evidence", "note")
 Relation = Literal["implements", "local-initiative"]

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, PlainValidator, ValidationInfo
 
 from heze_ip_kg.curated.located import Record, Rows
-from heze_ip_kg.iri import segment_problem, slug_problem
+from heze_ip_kg.vocab.iri import segment_problem, slug_problem
 
 Reliability = Literal["orig", "news", "secondary"]
 # A non-empty text: a name, a phrase.

@@ -31,8 +31,8 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails
 
-from heze_ip_kg.datafiles import LocatedDict, read_yaml
 from heze_ip_kg.errors import InputError
+from heze_ip_kg.files.datafiles import LocatedDict, read_yaml
 
 T = TypeVar("T")
 F = TypeVar("F", bound="CuratedFile")

@@ -20,9 +20,9 @@ from pydantic import AfterValidator, PlainValidator, ValidationInfo, model_valid
 from rdflib import URIRef
 
 from heze_ip_kg.curated.located import Row, validate_row
-from heze_ip_kg.datafiles import read_sheet
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.iri import web_iri_problem
+from heze_ip_kg.files.datafiles import read_sheet
+from heze_ip_kg.vocab.iri import web_iri_problem
 
 COLUMNS = ("indicator", "year", "value", "source", "note")
 OPTIONAL_COLUMNS = ("unit",)

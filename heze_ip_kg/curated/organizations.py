@@ -16,8 +16,9 @@ from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from heze_ip_kg.curated.fields import Name, UrlSource
 from heze_ip_kg.curated.located import CuratedFile, Problem, Record, Rows, load_file, union_tag
+from heze_ip_kg.vocab.levels import BodyLevel
 
-Level = Literal["national", "provincial", "municipal", "county", "non-governmental"]
+Level = BodyLevel
 Kind = Literal[
     "government",
     "department",

@@ -23,8 +23,8 @@ from pydantic import (
 
 from heze_ip_kg.curated.fields import Number, Scalar, Segment, Sources, UrlSource
 from heze_ip_kg.curated.located import CuratedFile, Problem, Record, Rows, validate_file
-from heze_ip_kg.datafiles import read_yaml
-from heze_ip_kg.iri import slug_problem
+from heze_ip_kg.files.datafiles import read_yaml
+from heze_ip_kg.vocab.iri import slug_problem
 
 ElementClass = Literal[
     "GuidingIdea",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import codecs
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal, Self
+from typing import Annotated, ClassVar, Self
 
 from pydantic import AfterValidator, ValidationInfo, model_validator
 
 from heze_ip_kg.curated.fields import Slug
 from heze_ip_kg.curated.located import ROW_DEPTH, CuratedFile, Problem, Record, Rows, load_file
+from heze_ip_kg.vocab.levels import GovernmentLevel
 
 
 def _listed_file(value: str, info: ValidationInfo) -> str:
@@ -33,7 +34,7 @@ class SourceListing(Record):
     file: Annotated[str, AfterValidator(_listed_file)]
     slug: Slug
     encoding: Annotated[str, AfterValidator(_known_encoding)] = "utf-8"
-    level: Literal["national", "provincial", "municipal", "county"] | None = None
+    level: GovernmentLevel | None = None
     url: str | None = None
     synthetic: bool = False
 

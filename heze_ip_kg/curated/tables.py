@@ -15,7 +15,7 @@ import regex
 from pydantic import AfterValidator, PlainValidator, field_validator
 
 from heze_ip_kg.curated.located import Row, validate_row
-from heze_ip_kg.datafiles import read_tsv
+from heze_ip_kg.files.datafiles import read_tsv
 
 Role = Literal["lead", "coordinating", "implementing", "funding", "participating", "mentioned"]
 

@@ -1,14 +1,14 @@
-"""Stage 1: a plan text → a document tree (``model.Plan``). Knows nothing of RDF."""
+"""A plan text → a document tree (``model.Plan``). Knows nothing of RDF."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.limits import read_limited
-from heze_ip_kg.model import Plan, Publication, SourceInfo, Span
+from heze_ip_kg.files.limits import read_limited
 from heze_ip_kg.parse.body import parse_body
 from heze_ip_kg.parse.front import FrontMatter, cited_titles, parse_front
+from heze_ip_kg.parse.model import Plan, Publication, SourceInfo, Span
 from heze_ip_kg.parse.news import strip_end_marks
 from heze_ip_kg.parse.source import Line, decode_source, split_lines
 

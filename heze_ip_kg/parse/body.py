@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.model import Element, ElementKind, ParseWarning, Span
 from heze_ip_kg.parse.kinds import PART_NAMES, Freezer, part_kinds
+from heze_ip_kg.parse.model import Element, ElementKind, ParseWarning, Span
 from heze_ip_kg.parse.numbering import read_numbering, to_chinese
 from heze_ip_kg.parse.source import Line
 from heze_ip_kg.parse.table import is_separator, is_table_line, read_header, read_row

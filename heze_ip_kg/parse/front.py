@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.model import CitedTitle, MetadataField, Notice, Span, title_key
+from heze_ip_kg.parse.model import CitedTitle, MetadataField, Notice, Span, title_key
 from heze_ip_kg.parse.news import (
     headline_title,
     is_abridged_line,

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from decimal import Decimal
 
-from heze_ip_kg.model import ElementKind, IndicatorValues
+from heze_ip_kg.parse.model import ElementKind, IndicatorValues
 from heze_ip_kg.parse.table import PERCENT_UNIT
 from heze_ip_kg.parse.tree import TABLE_RANK, Node
 

@@ -3,8 +3,8 @@ part and parent; then the frozen ``Element`` tree."""
 
 from __future__ import annotations
 
-from heze_ip_kg.model import Element, ElementKind, ParseWarning, PartKind
 from heze_ip_kg.parse.goals import split_goals
+from heze_ip_kg.parse.model import Element, ElementKind, ParseWarning, PartKind
 from heze_ip_kg.parse.tree import Node
 
 # Names given to a part whose heading the text lost, by what it contains.

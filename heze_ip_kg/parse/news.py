@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from heze_ip_kg.model import MetadataField, Span
+from heze_ip_kg.parse.model import MetadataField, Span
 from heze_ip_kg.parse.numbering import read_numbering
 from heze_ip_kg.parse.source import Line
 

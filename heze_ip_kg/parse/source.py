@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.limits import MAX_LINE_LENGTH, MAX_TEXT_LINES
-from heze_ip_kg.model import SourceInfo, Span
+from heze_ip_kg.files.limits import MAX_LINE_LENGTH, MAX_TEXT_LINES
+from heze_ip_kg.parse.model import SourceInfo, Span
 
 BOM = "\ufeff"
 # Characters a plan text never contains: C0/C1 controls other than tab and line ends.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.model import IndicatorValues, Span
+from heze_ip_kg.parse.model import IndicatorValues, Span
 from heze_ip_kg.parse.source import Line
 
 PIPES = "|｜"

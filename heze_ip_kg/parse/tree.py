@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.model import ElementKind, IndicatorValues, ParseWarning, Span
+from heze_ip_kg.parse.model import ElementKind, IndicatorValues, ParseWarning, Span
 from heze_ip_kg.parse.numbering import (
     CN,
     MAX_NUMBER,

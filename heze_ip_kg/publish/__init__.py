@@ -1,7 +1,7 @@
-"""Stage 7: the graph as linked open data — dumps, a static site, VoID/DCAT and pictures.
+"""The graph as linked open data — dumps, a static site, VoID/DCAT and pictures.
 
 Everything goes to a staging folder first, which replaces ``out_dir`` in one atomic swap at the
-end (``heze_ip_kg.atomic``), so an interrupted run leaves the previous publication whole.
+end (``heze_ip_kg.files.atomic``), so an interrupted run leaves the previous publication whole.
 """
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from rdflib import Graph, URIRef
 
-from heze_ip_kg.atomic import atomic_directory
-from heze_ip_kg.backends import Backend
+from heze_ip_kg.check.validate import ValidationReport
 from heze_ip_kg.collector import collector_paused
-from heze_ip_kg.dumps import DUMP_NAME, FORMATS, serialize
-from heze_ip_kg.namespaces import DCTERMS, DEFAULT_BASE, HIP, RDF
+from heze_ip_kg.files.atomic import atomic_directory
 from heze_ip_kg.publish.charts import overview_chart
 from heze_ip_kg.publish.context import (
     IndexPage,
@@ -41,11 +39,13 @@ from heze_ip_kg.publish.navigation import LISTS, Navigation
 from heze_ip_kg.publish.pages import PageBuilder, ontology_terms, script_safe_json
 from heze_ip_kg.publish.resource_pages import write_resource_pages
 from heze_ip_kg.publish.stamp import Stamp, build_stamp
-from heze_ip_kg.query import Query, Table, list_queries, load_query, run_query
+from heze_ip_kg.query.backends import Backend
+from heze_ip_kg.query.execute import Query, Table, list_queries, load_query, run_query
+from heze_ip_kg.rdfio.dumps import DUMP_NAME, FORMATS, serialize
+from heze_ip_kg.rdfio.serializers import TripleIndex
 from heze_ip_kg.resources import ontology_path, resource_dir
-from heze_ip_kg.serializers import TripleIndex
-from heze_ip_kg.trace import implements_view, render_svg, trace_graph
-from heze_ip_kg.validate import ValidationReport
+from heze_ip_kg.trace.chains import implements_view, render_svg, trace_graph
+from heze_ip_kg.vocab.namespaces import DCTERMS, DEFAULT_BASE, HIP, RDF
 
 SITE_URL = "https://w3id.org/heze-ip-kg/"  # where dist/site/ is published: the root serve serves
 MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}

@@ -11,9 +11,9 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, RDF, SKOS
 from heze_ip_kg.publish.context import InfoField, Link, MentionRow, RoleRow
 from heze_ip_kg.publish.facts import Linker, SiteFacts
+from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, RDF, SKOS
 
 PERIOD = re.compile(r"(\d{4})\s*[-—–－~～至]\s*(\d{4})\s*年")
 ROLE_ORDER = ("lead", "participating", "coordinating", "funding", "implementing", "mentioned")

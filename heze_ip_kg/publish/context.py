@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from heze_ip_kg.query import Param
+from heze_ip_kg.query.execute import Param
 
 
 def _help(text: str) -> dict[str, str]:

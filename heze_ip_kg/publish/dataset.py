@@ -13,8 +13,10 @@ from xml.sax.saxutils import escape
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF
 
-from heze_ip_kg.dumps import FORMATS
-from heze_ip_kg.namespaces import (
+from heze_ip_kg.rdfio.dumps import FORMATS
+from heze_ip_kg.rdfio.serializers import TripleIndex, serialize_index
+from heze_ip_kg.resources import resource_dir
+from heze_ip_kg.vocab.namespaces import (
     DCAT,
     DCTERMS,
     DEFAULT_BASE,
@@ -25,8 +27,6 @@ from heze_ip_kg.namespaces import (
     RDF,
     VOID,
 )
-from heze_ip_kg.resources import resource_dir
-from heze_ip_kg.serializers import TripleIndex, serialize_index
 
 DATASET = "https://w3id.org/heze-ip-kg/dataset"
 PUBLISHER = URIRef(DATASET + "#publisher")

@@ -11,7 +11,7 @@ from urllib.parse import quote, unquote
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from heze_ip_kg.namespaces import PREFIXES, RDFS, SKOS
+from heze_ip_kg.vocab.namespaces import PREFIXES, RDFS, SKOS
 
 _QUOTE_SAFE = re.compile(r"[A-Za-z0-9_.~/#-]*")  # what quote(..., safe="/#") leaves as it is
 

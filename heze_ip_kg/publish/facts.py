@@ -14,11 +14,11 @@ from typing import Protocol
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from heze_ip_kg.namespaces import DCTERMS, ELI, HIP, ORG, RDF, RDFS, SKOS
 from heze_ip_kg.publish.context import Link
 from heze_ip_kg.publish.describe import label
+from heze_ip_kg.rdfio.serializers import TripleIndex
 from heze_ip_kg.resources import resource_dir
-from heze_ip_kg.serializers import TripleIndex
+from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, ORG, RDF, RDFS, SKOS
 
 DOCUMENT_TYPES = (HIP.PolicyDocument, HIP.Plan, HIP.Notice)
 # The inverse look-ups the pages make; built in the parent so that forked writers share them.
@@ -38,7 +38,6 @@ INVERSES = (
     ORG.subOrganizationOf,
     RDF.type,
 )
-LEVEL_RANK = {"municipal": 0, "county": 0, "provincial": 1, "national": 2}
 RELATIONS = {"implements": ("实现", "implements"), "local-initiative": ("地方自主", "local")}
 
 
@@ -127,4 +126,4 @@ class SiteFacts:
         return self.documents.get(doc) if doc is not None else None
 
 
-__all__ = ["LEVEL_RANK", "RELATIONS", "DocumentFacts", "Linker", "SiteFacts"]
+__all__ = ["RELATIONS", "DocumentFacts", "Linker", "SiteFacts"]

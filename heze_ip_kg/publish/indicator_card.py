@@ -15,7 +15,6 @@ from decimal import Decimal
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from heze_ip_kg.namespaces import DCTERMS, HIP, OA, RDFS
 from heze_ip_kg.publish.charts import absolute_chart, multiples_chart, number, series_chart
 from heze_ip_kg.publish.context import (
     IndicatorCard,
@@ -25,7 +24,9 @@ from heze_ip_kg.publish.context import (
     ProgressStatus,
 )
 from heze_ip_kg.publish.describe import label, page_path, relative
-from heze_ip_kg.publish.facts import LEVEL_RANK, Linker, SiteFacts
+from heze_ip_kg.publish.facts import Linker, SiteFacts
+from heze_ip_kg.vocab.levels import level_rank
+from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, RDFS
 
 VALUE_PROPERTIES = {HIP.baselineValue, HIP.targetValue, HIP.baselineYear, HIP.targetYear}
 CSV_COLUMNS = (
@@ -136,7 +137,7 @@ class IndicatorCards:
         family = self._family(indicator)
         rows = [self._row(n, own_unit, own_text, path) for n in family]
         first = LevelValue(**{**rows[0].__dict__, "own": True})
-        rest = sorted(rows[1:], key=lambda r: (LEVEL_RANK.get(r.level, 3), r.document.zh))
+        rest = sorted(rows[1:], key=lambda r: (level_rank(r.level, unknown=9), r.document.zh))
         return (first, *rest)
 
     def _progress(self, indicator: Node, path: str) -> ProgressStatus | None:

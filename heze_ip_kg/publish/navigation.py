@@ -16,11 +16,11 @@ from collections import Counter
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from heze_ip_kg.namespaces import HIP, ORG, RDF, SKOS
 from heze_ip_kg.publish.context import Link, ListPage, Section, Table
 from heze_ip_kg.publish.describe import relative
-from heze_ip_kg.publish.facts import LEVEL_RANK
 from heze_ip_kg.publish.pages import PageBuilder, column_link, script_safe_json
+from heze_ip_kg.vocab.levels import level_rank
+from heze_ip_kg.vocab.namespaces import HIP, ORG, RDF, SKOS
 
 STATUS_ORDER = (
     "achieved",
@@ -65,7 +65,9 @@ class Navigation:
 
     def _documents(self) -> list[Node]:
         docs = self.facts.documents.values()
-        ranked = sorted(docs, key=lambda d: (LEVEL_RANK.get(d.level, 9), d.title_zh, str(d.iri)))
+        ranked = sorted(
+            docs, key=lambda d: (level_rank(d.level, unknown=9), d.title_zh, str(d.iri))
+        )
         return [d.iri for d in ranked]
 
     def organisations(self, path: str) -> ListPage:

@@ -11,7 +11,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
 from rdflib.term import Node
 
-from heze_ip_kg.namespaces import DCTERMS, HIP, OA, ORG, PREFIXES, RDF, RDFS, SKOS
 from heze_ip_kg.publish.blocks import Blocks
 from heze_ip_kg.publish.context import (
     Excerpt,
@@ -32,10 +31,11 @@ from heze_ip_kg.publish.facts import SiteFacts
 from heze_ip_kg.publish.indicator_card import IndicatorCards
 from heze_ip_kg.publish.statements import Statements
 from heze_ip_kg.publish.trace_block import TraceBuilder
-from heze_ip_kg.query import Param
-from heze_ip_kg.query import Table as ResultTable
+from heze_ip_kg.query.execute import Param
+from heze_ip_kg.query.execute import Table as ResultTable
+from heze_ip_kg.rdfio.serializers import TripleIndex
 from heze_ip_kg.resources import resource_dir
-from heze_ip_kg.serializers import TripleIndex
+from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, ORG, PREFIXES, RDF, RDFS, SKOS
 
 ONTOLOGY_PAGE = "ontology/index.html"
 HIP_NS = str(PREFIXES["hip"])

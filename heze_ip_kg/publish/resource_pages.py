@@ -20,7 +20,7 @@ from rdflib import URIRef
 from heze_ip_kg.progress import counter
 from heze_ip_kg.publish.describe import page_path
 from heze_ip_kg.publish.pages import PageBuilder
-from heze_ip_kg.serializers import describe, jsonld, jsonld_bytes
+from heze_ip_kg.rdfio.serializers import describe, jsonld, jsonld_bytes
 
 CHUNK = 500  # resources per task: large enough to amortise the hand-off, small for balance
 

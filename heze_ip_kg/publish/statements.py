@@ -12,10 +12,10 @@ from collections.abc import Callable
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from heze_ip_kg.namespaces import PREFIXES
 from heze_ip_kg.publish.context import Triple
 from heze_ip_kg.publish.describe import relative
 from heze_ip_kg.publish.facts import SiteFacts
+from heze_ip_kg.vocab.namespaces import PREFIXES
 
 ONTOLOGY_PAGE = "ontology/index.html"
 MAX_BLOCK_DEPTH = 3

@@ -11,9 +11,9 @@ from __future__ import annotations
 from rdflib import Literal
 from rdflib.term import Node
 
-from heze_ip_kg.namespaces import DCTERMS, ELI, HIP
 from heze_ip_kg.publish.context import Remark, Trace, TraceStep
 from heze_ip_kg.publish.facts import RELATIONS, Linker, SiteFacts
+from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP
 
 MAX_DEPTH = 6
 MAX_DOWN = 120  # steps shown downwards (a national goal may be taken up by hundreds of plans)

@@ -21,9 +21,8 @@ from typing import Any
 
 import uvicorn
 
-from heze_ip_kg.dumps import DUMP_NAME
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.namespaces import DEFAULT_BASE
+from heze_ip_kg.rdfio.dumps import DUMP_NAME
 from heze_ip_kg.serve import DEFAULT_WORKERS
 from heze_ip_kg.serve.connection import GuardedH11Protocol
 from heze_ip_kg.serve.endpoint import answer_sparql
@@ -31,6 +30,7 @@ from heze_ip_kg.serve.exchange import ClientGoneError, Exchange, Message, Receiv
 from heze_ip_kg.serve.pool import QueryLimits, QueryPool
 from heze_ip_kg.serve.site import Site
 from heze_ip_kg.serve.sparql_syntax import DEFAULT_MAX_DEPTH
+from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
 
 LOOPBACK_NAMES = ("localhost",)
 MAX_TARGET_BYTES = 65_536  # the longest request target (path and query string) answered
@@ -161,9 +161,9 @@ def _served_void(site: Path, url: str) -> bytes:
     """``void.ttl`` as published, with this server's endpoint unless it names a public one."""
     from rdflib import Graph, URIRef
 
-    from heze_ip_kg.dumps import serialize
-    from heze_ip_kg.namespaces import VOID
     from heze_ip_kg.publish.dataset import DATASET, add_endpoint
+    from heze_ip_kg.rdfio.dumps import serialize
+    from heze_ip_kg.vocab.namespaces import VOID
 
     published = (site / "dumps" / "void.ttl").read_bytes()
     void = Graph().parse(data=published, format="turtle")

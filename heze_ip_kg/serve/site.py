@@ -17,10 +17,10 @@ import posixpath
 import urllib.parse
 from pathlib import Path
 
-from heze_ip_kg.namespaces import DEFAULT_BASE
 from heze_ip_kg.publish.describe import page_path
 from heze_ip_kg.serve.exchange import Exchange
 from heze_ip_kg.serve.negotiation import negotiate
+from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -171,7 +171,7 @@ def _is_dir(path: Path) -> bool:
 def _convert(turtle: bytes, fmt: str) -> bytes:
     from rdflib import Graph
 
-    from heze_ip_kg.dumps import serialize
+    from heze_ip_kg.rdfio.dumps import serialize
 
     return serialize(Graph().parse(data=turtle, format="turtle"), fmt)
 

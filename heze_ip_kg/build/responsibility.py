@@ -1,0 +1,285 @@
+"""Who is responsible for each measure: mentions of bodies, stated roles, inherited roles.
+
+Mentions are found with the gazetteer of ``data/organizations.yaml`` (longest alias wins) plus
+patterns that surface unknown candidates (…部门, …机关, …中心 …), which are kept as unresolved
+mentions for review. Roles come from the sentences that state them (``data/role-patterns.tsv``);
+the 保障措施 sentences state the plan-level roles. A task or project whose text states no lead or
+coordinating body inherits them from the plan level, marked ``hip:stated false``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import get_args
+
+import regex
+from rdflib import BNode, Graph, Literal, URIRef
+
+from heze_ip_kg.build.organizations import add_span, org_iri
+from heze_ip_kg.build.plan import CONCEPT_BASE
+from heze_ip_kg.curated.organizations import Gazetteer
+from heze_ip_kg.curated.tables import Role, RolePattern
+from heze_ip_kg.errors import InputError
+from heze_ip_kg.files.limits import PATTERN_SECONDS
+from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, RDF, RDFS, enclosing_document
+
+ROLES: tuple[Role, ...] = get_args(Role)
+PLAN_LEVEL_ROLES = ("lead", "coordinating", "implementing", "funding")
+INHERITED_ROLES = ("lead", "coordinating")
+MEASURES = (HIP.Task, HIP.KeyProject)
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+# 组织 followed by 领导/实施/开展 is the verb "organise", not a body.
+_CANDIDATE_SUFFIX = re.compile(
+    r"(?:部门|机关|中心|协会|法庭|法院|机构|组织(?!领导|实施|开展|协调)|小组|委员会|联盟|商会)"
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MASK = "\u3007"  # stands in for a reviewed non-body phrase, so nothing inside it matches
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A body named in an element's text, with its offsets in the source."""
+
+    element: URIRef
+    surface: str
+    org_id: str | None
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+
+
+@dataclass(frozen=True)
+class StatedRole:
+    """A role a sentence states, with the sentence's offsets in the source."""
+
+    element: URIRef
+    org_id: str
+    role: str
+    pattern: str
+    sentence: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Element:
+    iri: URIRef
+    text: str
+    start: int
+    cls: URIRef
+    document: URIRef
+    source: URIRef
+
+
+def _elements(graph: Graph) -> Iterator[_Element]:
+    for iri, text in sorted(graph.subject_objects(HIP.text)):
+        if not isinstance(iri, URIRef):
+            continue
+        target = graph.value(iri, HIP.source)
+        selector = graph.value(target, OA.hasSelector)
+        start = graph.value(selector, OA.start)
+        source = graph.value(target, OA.hasSource)
+        document = iri
+        for _ in range(10):
+            parent = graph.value(document, DCTERMS.isPartOf)
+            if not isinstance(parent, URIRef):
+                break
+            document = parent
+        cls = graph.value(iri, RDF.type)
+        if not isinstance(start, Literal) or not isinstance(source, URIRef):
+            continue
+        if not isinstance(cls, URIRef):
+            continue
+        yield _Element(iri, str(text), int(start.toPython()), cls, document, source)
+
+
+def find_mentions(gazetteer: Gazetteer, iri: URIRef, text: str, offset: int) -> list[Mention]:
+    """Known bodies (longest alias first) and unknown candidates in ``text``."""
+    masked = text
+    for phrase in gazetteer.non_bodies:
+        masked = masked.replace(phrase, _MASK * len(phrase))
+    by_alias = gazetteer.by_alias()
+    sentences = [(m.start(), m.end()) for m in _SENTENCE.finditer(text)]
+
+    def sentence_of(pos: int) -> tuple[int, int]:
+        return next(((a, b) for a, b in sentences if a <= pos < b), (0, len(text)))
+
+    found: list[Mention] = []
+    covered = [False] * len(text)
+    for match in gazetteer.alias_pattern.finditer(masked):
+        i, j, alias = match.start(), match.end(), match.group()
+        a, b = sentence_of(i)
+        found.append(
+            Mention(iri, alias, by_alias[alias], offset + i, offset + j, offset + a, offset + b)
+        )
+        for k in range(i, j):
+            covered[k] = True
+    for match in _CANDIDATE_SUFFIX.finditer(masked):
+        if any(covered[match.start() : match.end()]):
+            continue
+        start = match.start()
+        while (
+            start > 0
+            and match.start() - start < 6
+            and _CJK.match(masked[start - 1])
+            and not covered[start - 1]
+        ):
+            start -= 1
+        while start < match.start() and masked[start] == "等":  # the tail of a listed body
+            start += 1
+        if start == match.start():
+            continue
+        a, b = sentence_of(start)
+        found.append(
+            Mention(
+                iri,
+                text[start : match.end()],
+                None,
+                offset + start,
+                offset + match.end(),
+                offset + a,
+                offset + b,
+            )
+        )
+    return sorted(found, key=lambda m: m.start)
+
+
+def stated_roles(
+    gazetteer: Gazetteer, patterns: list[RolePattern], mention: Mention, source_text: str
+) -> StatedRole | None:
+    """The first role a pattern states for this mention in its sentence, if any."""
+    if mention.org_id is None:
+        return None
+    kind = gazetteer.get(mention.org_id).kind
+    sentence = source_text[mention.sentence_start : mention.sentence_end]
+    for pattern in patterns:
+        if pattern.kinds is not None and kind not in pattern.kinds:
+            continue
+        for match in _matches(pattern, mention.surface, sentence):
+            if mention.sentence_start + match.start("org") == mention.start:
+                return StatedRole(
+                    mention.element,
+                    mention.org_id,
+                    pattern.role,
+                    pattern.id,
+                    sentence,
+                    mention.sentence_start,
+                    mention.sentence_end,
+                )
+    return None
+
+
+def _matches(pattern: RolePattern, surface: str, sentence: str) -> list[regex.Match[str]]:
+    """Every match of ``pattern`` in ``sentence``, found in at most ``PATTERN_SECONDS``.
+
+    A curated pattern can backtrack catastrophically (``(?:[^。]|[^。])*X`` takes 2^n steps on
+    n characters); the ``regex`` module stops it at the time limit, and the build with it.
+    """
+    try:
+        return list(pattern.regex(surface).finditer(sentence, timeout=PATTERN_SECONDS))
+    except TimeoutError:
+        raise InputError(
+            f"pattern {pattern.id!r} ran past {PATTERN_SECONDS:g} s on one sentence "
+            "(catastrophic backtracking?)",
+            file=pattern.file,
+            line=pattern.line,
+        ) from None
+
+
+def _role_node(
+    graph: Graph, subject: URIRef, org_id: str, role: str, base: str, stated: bool
+) -> URIRef:
+    node = URIRef(f"{subject}/role/{role}/{org_id}")
+    graph.add((subject, HIP.roleAssignment, node))
+    graph.add((node, RDF.type, HIP.RoleAssignment))
+    graph.add((node, HIP.assignedTo, subject))
+    graph.add((node, HIP.assignedOrganization, org_iri(org_id, base)))
+    graph.add((node, HIP.role, URIRef(CONCEPT_BASE + "role/" + role)))
+    graph.add((node, HIP.stated, Literal(stated)))
+    graph.add((node, RDFS.label, Literal(f"{role}: {org_id}")))
+    return node
+
+
+def responsibility_graph(
+    graph: Graph,
+    gazetteer: Gazetteer,
+    patterns: list[RolePattern],
+    texts: dict[URIRef, str],
+    base: str,
+    *,
+    into: Graph | None = None,
+) -> tuple[Graph, list[Mention]]:
+    """Mentions, stated and inherited roles for every element with text; and the unresolved.
+
+    The triples go to ``into`` when given (``graph`` itself, say), else to a new graph.
+    """
+    out = Graph() if into is None else into
+    unresolved: list[Mention] = []
+    plan_roles: dict[tuple[URIRef, str], URIRef] = {}
+    stated_by_element: dict[URIRef, set[str]] = {}
+    for element in _elements(graph):
+        source_text = texts.get(element.source, "")
+        for mention in find_mentions(gazetteer, element.iri, element.text, element.start):
+            node = URIRef(f"{element.iri}/mention/{mention.start}")
+            out.add((node, RDF.type, HIP.Mention))
+            out.add((node, HIP.mentionIn, element.iri))
+            out.add((node, HIP.surfaceForm, Literal(mention.surface, lang="zh")))
+            out.add((node, HIP.resolved, Literal(mention.org_id is not None)))
+            add_span(out, node, element.source, mention.start, mention.end)
+            if mention.org_id is None:
+                unresolved.append(mention)
+                continue
+            out.add((node, HIP.mentionOf, org_iri(mention.org_id, base)))
+            out.add((element.iri, HIP.mentions, org_iri(mention.org_id, base)))
+            sentence = stated_roles(gazetteer, patterns, mention, source_text)
+            name = "mentioned" if sentence is None else sentence.role
+            plan_level = element.cls == HIP.Safeguard and name in PLAN_LEVEL_ROLES
+            subject = element.document if plan_level else element.iri
+            assignment = _role_node(out, subject, mention.org_id, name, base, True)
+            stated_by_element.setdefault(subject, set()).add(name)
+            if plan_level:
+                plan_roles[(subject, name)] = assignment
+            start, end = (
+                (sentence.start, sentence.end)
+                if sentence
+                else (mention.sentence_start, mention.sentence_end)
+            )
+            add_span(out, assignment, element.source, start, end)
+            citation = BNode("r" + hashlib.sha1(str(assignment).encode()).hexdigest()[:20])
+            out.add((assignment, HIP.citation, citation))
+            out.add((citation, RDF.type, HIP.SourceCitation))
+            out.add((citation, HIP.aboutProperty, HIP.role))
+            out.add((citation, HIP.quote, Literal(source_text[start:end], lang="zh")))
+            out.add((citation, DCTERMS.source, element.source))
+    documents = {str(d): d for d, _ in plan_roles}
+    for cls in MEASURES:
+        measures = sorted(m for m in graph.subjects(RDF.type, cls) if isinstance(m, URIRef))
+        for measure in measures:
+            document = enclosing_document(str(measure), documents)
+            if document is None:
+                continue
+            for role in INHERITED_ROLES:
+                if role in stated_by_element.get(measure, set()):
+                    continue
+                origin = plan_roles.get((document, role))
+                if origin is None:
+                    continue
+                org = out.value(origin, HIP.assignedOrganization)
+                org_id = str(org).rsplit("/", 1)[-1]
+                node = _role_node(out, measure, org_id, role, base, False)
+                out.add((node, HIP.inheritedFrom, origin))
+    return out, unresolved
+
+
+__all__ = [
+    "ROLES",
+    "Mention",
+    "StatedRole",
+    "find_mentions",
+    "responsibility_graph",
+    "stated_roles",
+]

@@ -1,0 +1,2 @@
+"""SHACL validation and the check queries (``validate``), with the fast SHACL
+path (``fastshacl``)."""

@@ -1,0 +1,123 @@
+"""``trace``, ``coverage`` and ``responsibility``: chains up to the nation, how much of each parent
+a child takes up, and who holds each measure.
+
+Registered on the ``heze-ip-kg`` group by ``cli.main``; a thin layer over ``trace.chains`` and the
+catalogue query ``report-responsibility-chain``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import click
+import networkx as nx
+
+from heze_ip_kg.cli.formatting import format_table
+from heze_ip_kg.cli.options import fail_cleanly, graph_options, project_graph
+from heze_ip_kg.errors import InputError
+from heze_ip_kg.files.atomic import atomic_write
+from heze_ip_kg.query.execute import Table, load_query, run_query
+from heze_ip_kg.trace.chains import chain, implements_view, render_svg, resolve_element, trace_graph
+from heze_ip_kg.trace.chains import coverage as coverage_table
+
+
+@click.command()
+@click.argument("element")
+@click.option(
+    "--svg",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the chain as an SVG picture here.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["tree", "json"]),
+    default="tree",
+    show_default=True,
+    help="A tree for people, JSON for programs.",
+)
+@graph_options
+@fail_cleanly
+def trace(
+    element: str, svg: Path | None, fmt: str, from_: Path | None, data: Path | None, base: str
+) -> None:
+    """Print the chain from ELEMENT (IRI, path, label or notation) up to the nation."""
+    graph = project_graph(from_, data, base)
+    start = resolve_element(graph, element, base)
+    dg = trace_graph(graph)
+    found = chain(dg, start)
+    if fmt == "json":
+        click.echo(json.dumps(dataclasses.asdict(found), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(found.lines()))
+    if svg is not None:
+        nodes = (
+            {start} | {n for n in nx.descendants(implements_view(dg), start)}
+            if start in implements_view(dg)
+            else {start}
+        )
+        atomic_write(svg, render_svg(dg, nodes, f"{found.label}：实现链").encode("utf-8"))
+
+
+@click.command()
+@click.option("--child", default=None, help="IRI of the child document (default: the Heze plan).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--svg",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also draw the whole cross-level implements graph as SVG here.",
+)
+@graph_options
+@fail_cleanly
+def coverage(
+    child: str | None,
+    fmt: str,
+    svg: Path | None,
+    from_: Path | None,
+    data: Path | None,
+    base: str,
+) -> None:
+    """Print how much of each parent document the child takes up, by element class."""
+    graph = project_graph(from_, data, base)
+    click.echo(format_table(coverage_table(graph, child), fmt, base), nl=False)
+    if svg is not None:
+        dg = trace_graph(graph)
+        picture = render_svg(dg, implements_view(dg).nodes, "菏泽 → 山东 → 国家：实现关系")
+        atomic_write(svg, picture.encode("utf-8"))
+
+
+@click.command()
+@click.argument("measure", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
+@graph_options
+@fail_cleanly
+def responsibility(
+    measure: str | None, fmt: str, from_: Path | None, data: Path | None, base: str
+) -> None:
+    """Print the responsibility chain of MEASURE (IRI, path, label or notation), or of all."""
+    graph = project_graph(from_, data, base)
+    table = run_query(load_query("report-responsibility-chain"), graph)
+    if measure is not None:
+        wanted = resolve_element(graph, measure, base)
+        table = Table(table.vars, tuple(r for r in table.rows if r[0] == wanted))
+        if not table.rows:
+            raise InputError(f"{measure!r} is not a task or key project with a chain")
+    click.echo(format_table(table, fmt, base), nl=False)

@@ -1,0 +1,2 @@
+"""The SPARQL catalogue (``execute``) on rdflib or Oxigraph (``backends``), and
+loading into a SPARQL server (``remote``, ``graph_patch``)."""

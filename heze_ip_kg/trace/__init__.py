@@ -1,0 +1,1 @@
+"""The cross-level graph in networkx — chains up to the nation, coverage, SVG."""
