@@ -12,11 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from heze_ip_kg import pipeline
 from heze_ip_kg.cli.main import main
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus
 from heze_ip_kg.files import keyed
-from heze_ip_kg.publish.incremental import PublishRun, publish_project
+from heze_ip_kg.publish.incremental import PublishRun, build_key, publish_project
 from heze_ip_kg.publish.stamp import Stamp
+from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
 
 STAMP = Stamp("0.0.0+test", "2026-01-01", "SOURCE_DATE_EPOCH")
 FULL = ("build", "validate", "publish")
@@ -119,3 +121,32 @@ def test_cli_publish_reports_an_unchanged_run(corpus: Path, tmp_path: Path) -> N
     assert second.exit_code == 0, second.output
     assert "unchanged since the recorded run with the same inputs" in second.stderr
     assert list((tmp_path / "cache" / keyed.ENTRIES).glob("*.json"))
+
+
+def test_graph_commands_read_the_recorded_dump_as_from(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    _publish(corpus, dist, cache)
+    dump = dist / "heze-ip-kg.nt"
+    assert keyed.find_dump(cache, build_key(corpus, DEFAULT_BASE)) == dump.resolve()
+    runner = CliRunner()
+    query = ["query", "report-indicators", "--format", "csv", "--data", str(corpus)]
+    query += ["--param", f"plan={DEFAULT_BASE}synthetic-city-0001"]
+    given = runner.invoke(main, [*query, "--from", str(dump)])
+    assert given.exit_code == 0, given.output
+    assert given.stdout.count("\n") > 2  # the header and rows
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built from the sources although the cache names a dump")
+
+    monkeypatch.setattr(pipeline, "build_all", no_build)
+    cached = runner.invoke(main, [*query, "--cache", str(cache)])
+    assert cached.exit_code == 0, cached.output
+    assert cached.stdout == given.stdout  # the same rows, read from the same file
+
+    _change_plan(corpus)  # another build key: nothing recorded for it, so the command builds
+    assert keyed.find_dump(cache, build_key(corpus, DEFAULT_BASE)) is None
+    rebuilt = runner.invoke(main, [*query, "--cache", str(cache)])
+    assert rebuilt.exit_code != 0
+    assert "built from the sources" in str(rebuilt.exception)

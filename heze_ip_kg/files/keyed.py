@@ -27,6 +27,7 @@ from heze_ip_kg.files.atomic import MARKER, atomic_write
 from heze_ip_kg.resources import resource_dir
 
 ENTRIES = "publications"  # folder of the cache holding one manifest per key
+BUILDS = "builds"  # folder of the cache naming, per build key, a dump that holds that build
 _CODE_FOLDERS = ("ontology", "shapes", "queries")  # read by the code at run time
 _SKIPPED = {"__pycache__", "_data"}  # _data: a wheel's copy of the folders hashed above
 
@@ -62,7 +63,10 @@ def code_digest() -> str:
 
 
 def input_key(data: Path, options: dict[str, str]) -> str:
-    """The key of an output made by this code from the folder ``data`` with ``options``."""
+    """The key of an output made by this code from the folder ``data`` with ``options``.
+
+    The key of a build (the graph alone) has ``{"base": base}`` as its options.
+    """
     digest = hashlib.sha256(f"code\0{code_digest()}\0".encode())
     _hash_folder(digest, data, "data")
     digest.update(json.dumps(options, sort_keys=True, ensure_ascii=False).encode())
@@ -103,6 +107,24 @@ def lookup(cache_dir: Path, key: str, folder: Path) -> dict[str, object] | None:
     return facts if isinstance(facts, dict) else None
 
 
+def record_dump(cache_dir: Path, key: str, dump: Path, stat: list[int]) -> None:
+    """Remember that the file ``dump``, as ``stat`` describes it (a ``manifest`` entry), holds
+    the graph built with the inputs of ``key``."""
+    entry = {"dump": str(dump.resolve()), "stat": stat}
+    atomic_write(cache_dir / BUILDS / f"{key}.json", json.dumps(entry, sort_keys=True).encode())
+
+
+def find_dump(cache_dir: Path, key: str) -> Path | None:
+    """The dump recorded for ``key``, if it is still the very file that was recorded."""
+    try:
+        entry = json.loads((cache_dir / BUILDS / f"{key}.json").read_bytes())
+        dump = Path(entry["dump"])
+        st = dump.stat()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return dump if entry.get("stat") == [st.st_size, st.st_mtime_ns, st.st_ino] else None
+
+
 def write_or_keep(target: Path, payload: bytes, previous: Path | None) -> bool:
     """Write ``payload`` to ``target``, or link ``previous`` there if it holds the same bytes.
 
@@ -120,4 +142,13 @@ def write_or_keep(target: Path, payload: bytes, previous: Path | None) -> bool:
     return True
 
 
-__all__ = ["code_digest", "input_key", "lookup", "manifest", "record", "write_or_keep"]
+__all__ = [
+    "code_digest",
+    "find_dump",
+    "input_key",
+    "lookup",
+    "manifest",
+    "record",
+    "record_dump",
+    "write_or_keep",
+]

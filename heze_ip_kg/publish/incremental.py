@@ -3,7 +3,9 @@
 A run is keyed by the hash of its inputs (``files.keyed.input_key``: the code, the data folder,
 the options and the footer's stamp). With a cache folder, a run whose key was recorded and whose
 output folder is still exactly what that run wrote does nothing; any other run builds, validates
-and publishes, keeping every output file whose bytes did not change, and records its key.
+and publishes, keeping every output file whose bytes did not change, and records its key —
+and, under the key of the build alone (code, data folder, base), the N-Triples dump it wrote:
+the file the graph commands then read as if given ``--from`` (``cli.options.graph_options``).
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from heze_ip_kg.check.validate import prefer_fast, validate_graph
-from heze_ip_kg.files.keyed import input_key, lookup, record
+from heze_ip_kg.files.keyed import input_key, lookup, record, record_dump
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.publish import SITE_URL, PublishSummary, publish_site
 from heze_ip_kg.publish.stamp import Stamp, build_stamp
 from heze_ip_kg.query.backends import OxigraphBackend
+from heze_ip_kg.rdfio.dumps import DUMP_NAME
 from heze_ip_kg.resources import data_dir
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
 
@@ -90,8 +93,17 @@ def publish_project(
             "warnings": list(result.warnings),
         }
         record(cache, key, summary.files, facts)
+        # The N-Triples dump is the build itself: what ``--from`` reads in place of building.
+        # Its manifest entry was taken before the swap, so it is this run's file or none.
+        dump = f"{DUMP_NAME}.nt"
+        record_dump(cache, build_key(data, base), out_dir / dump, summary.files[dump])
     stages = ("build", "validate", "publish")
     return PublishRun(summary, report.conforms, result.warnings, stages, key)
+
+
+def build_key(data: Path, base: str) -> str:
+    """The key of the graph built from ``data`` with ``base`` by this code."""
+    return input_key(data, {"base": base})
 
 
 def _int(value: object) -> int:
@@ -102,4 +114,4 @@ def _list(value: object) -> list[object]:
     return value if isinstance(value, list) else []
 
 
-__all__ = ["PublishRun", "publish_project"]
+__all__ = ["PublishRun", "build_key", "publish_project"]
