@@ -46,12 +46,13 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # Not part of test: the pipeline on 1, 30, 300 and 1,000 synthetic plans, then the endpoint
-# under 50 mixed clients; writes bench/results.md.
+# under 50 mixed clients, then a one-plan change republished at 300 plans; writes bench/results.md.
 # (About an hour on 2 cores: plain pySHACL alone may take 15 minutes at 300 plans.)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes 1,30,300,1000 --ref-timeout 60 --shacl-timeout 900
 	$(BIN)/python bench/endpoint.py --clients 50 --seconds 60
 	$(BIN)/python bench/endpoint.py --clients 50 --seconds 60 --plans 300
+	$(BIN)/python bench/incremental.py --plans 300
 
 # Not part of test (which runs a sample of each): 10,000 mutated plan texts through `parse`, and
 # 1,000 damaged curated-file folders through `build`; fails on any crash or hang.

@@ -133,8 +133,33 @@ def server_options(command: F) -> F:
 
 def graph_options(command: F) -> F:
     """``--from FILE`` (a graph ``build`` or ``publish`` wrote), with ``--data`` and ``--base``
-    for building one when it is not given."""
+    for building one when it is not given, and ``--cache DIR``: without ``--from``, the dump
+    a ``publish --cache DIR`` recorded for the same code, data folder and base, if still
+    there and unchanged, is used as if it were given with ``--from`` (one way to read a built
+    graph, docs/incremental.md)."""
+    run = command
+
+    @wraps(run)
+    def resolved(*args: Any, cache: Path | None, **kwargs: Any) -> Any:
+        if kwargs["from_"] is None and cache is not None:
+            from heze_ip_kg.files.keyed import find_dump
+            from heze_ip_kg.publish.incremental import build_key
+            from heze_ip_kg.resources import data_dir
+
+            data = kwargs["data"] or data_dir()
+            kwargs["from_"] = find_dump(cache, build_key(data, kwargs["base"]))
+        return run(*args, **kwargs)
+
+    command = resolved  # type: ignore[assignment]
     command = data_options(command)
+    command = click.option(
+        "--cache",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        envvar="HEZE_IP_KG_CACHE",
+        help="Without --from: read the graph that publish --cache DIR wrote from the same code, "
+        "data and base, if its dump is unchanged (or set HEZE_IP_KG_CACHE).",
+    )(command)
     return click.option(
         "--from",
         "from_",

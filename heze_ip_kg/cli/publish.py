@@ -6,14 +6,12 @@ from pathlib import Path
 
 import click
 
-from heze_ip_kg.check.validate import prefer_fast, validate_graph
 from heze_ip_kg.cli.options import data_options, fail_cleanly, fast_option, folder_option
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.files.atomic import atomic_write
-from heze_ip_kg.pipeline import build_all, load_project
-from heze_ip_kg.publish import SITE_URL, publish_site
+from heze_ip_kg.publish import SITE_URL
+from heze_ip_kg.publish.incremental import publish_project
 from heze_ip_kg.publish.readmes import queries_readme, shapes_readme
-from heze_ip_kg.query.backends import OxigraphBackend
 from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.serve import DEFAULT_WORKERS
 from heze_ip_kg.vocab.iri import base_problem, web_iri_problem
@@ -41,6 +39,15 @@ from heze_ip_kg.vocab.iri import base_problem, web_iri_problem
     default=None,
     help="Processes writing the resource pages (default: one per CPU, at most 8).",
 )
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="HEZE_IP_KG_CACHE",
+    help="Folder recording what each run wrote, by the hash of its inputs (code, data folder, "
+    "options): a run with the same inputs into an untouched OUTPUT then does nothing "
+    "(or set HEZE_IP_KG_CACHE; docs/incremental.md).",
+)
 @fast_option
 @data_options
 @fail_cleanly
@@ -49,6 +56,7 @@ def publish(
     site_url: str,
     sparql_endpoint: str | None,
     workers: int | None,
+    cache: Path | None,
     fast: bool | None,
     data: Path | None,
     base: str,
@@ -56,7 +64,8 @@ def publish(
     """Build, validate and write dumps, void.ttl and the browsable site into OUTPUT.
 
     Validation and the catalogue queries run on an embedded Oxigraph store above 50,000
-    triples (the same results, far faster), or as --fast / --plain say.
+    triples (the same results, far faster), or as --fast / --plain say. A file whose bytes
+    did not change since the last publication into OUTPUT is kept, not rewritten.
     """
     problem = base_problem(site_url)
     if problem:
@@ -64,26 +73,28 @@ def publish(
     problem = web_iri_problem(sparql_endpoint) if sparql_endpoint is not None else None
     if problem:
         raise InputError(f"--sparql-endpoint {sparql_endpoint!r}: {problem}")
-    result = build_all(load_project(data, base=base))
-    for warning in result.warnings:
-        click.echo(f"heze-ip-kg: warning: {warning}", err=True)
-    backend = OxigraphBackend(result.graph) if prefer_fast(result.graph, fast) else None
-    report = validate_graph(result.graph, fast=fast, backend=backend)
-    summary_ = publish_site(
-        result.graph,
+    run = publish_project(
         output,
-        report,
+        data=data,
         base=base,
         site_url=site_url,
         sparql_endpoint=sparql_endpoint,
-        texts={str(t.iri): t.text for t in result.texts},
-        backend=backend,
+        fast=fast,
         workers=workers,
+        cache=cache,
     )
+    for warning in run.warnings:
+        click.echo(f"heze-ip-kg: warning: {warning}", err=True)
+    summary_ = run.summary
+    if run.stages:
+        done = f"{summary_.written} files written, {summary_.kept} unchanged"
+    else:
+        done = "unchanged since the recorded run with the same inputs"
     click.echo(
-        f"published {summary_.pages} pages and {summary_.triples} triples to {output}", err=True
+        f"published {summary_.pages} pages and {summary_.triples} triples to {output} ({done})",
+        err=True,
     )
-    click.echo(f"validation: {'conforms' if report.conforms else 'does not conform'}", err=True)
+    click.echo(f"validation: {'conforms' if run.conforms else 'does not conform'}", err=True)
 
 
 @click.command()

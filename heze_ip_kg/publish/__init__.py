@@ -2,10 +2,13 @@
 
 Everything goes to a staging folder first, which replaces ``out_dir`` in one atomic swap at the
 end (``heze_ip_kg.files.atomic``), so an interrupted run leaves the previous publication whole.
+A file whose bytes equal the previous publication's is linked from it, not written again
+(``heze_ip_kg.files.keyed``): the output is the same, and unchanged files keep their inodes.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +18,8 @@ from rdflib import Graph, URIRef
 
 from heze_ip_kg.check.validate import ValidationReport
 from heze_ip_kg.collector import collector_paused
-from heze_ip_kg.files.atomic import atomic_directory
+from heze_ip_kg.files.atomic import MARKER, atomic_directory
+from heze_ip_kg.files.keyed import Manifest, manifest, write_or_keep
 from heze_ip_kg.publish.charts import overview_chart
 from heze_ip_kg.publish.context import (
     IndexPage,
@@ -57,11 +61,14 @@ STATIC = ("site.css", "site.js")
 
 @dataclass(frozen=True)
 class PublishSummary:
-    """What was written."""
+    """What was written: pages, triples, and files written anew or kept from before."""
 
     out_dir: Path
     pages: int
     triples: int
+    written: int = 0
+    kept: int = 0
+    files: Manifest | None = None  # what was written, when asked for (``files.keyed``)
 
 
 def environment() -> Environment:
@@ -199,6 +206,7 @@ def publish_site(
     backend: Backend | None = None,
     workers: int | None = None,
     stamp: Stamp | None = None,
+    listing: bool = False,
 ) -> PublishSummary:
     """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap).
 
@@ -206,6 +214,8 @@ def publish_site(
     same rows), else on rdflib over ``graph``. Resource pages are written by ``workers``
     processes (default: one per CPU, see ``resource_pages``); the output does not depend on it.
     ``stamp`` is the footer's version and date (by default from the checkout: ``build_stamp``).
+    With ``listing``, the summary holds the manifest of the files as written, taken before the
+    swap (so a concurrent run's output is never taken for this one's).
     """
 
     with collector_paused():
@@ -220,6 +230,7 @@ def publish_site(
             backend,
             workers,
             stamp or build_stamp(),
+            listing,
         )
 
 
@@ -234,6 +245,7 @@ def _publish(
     backend: Backend | None,
     workers: int | None,
     stamp: Stamp,
+    listing: bool,
 ) -> PublishSummary:
     def select(query: Query) -> Table:
         return backend.select(query) if backend is not None else run_query(query, graph)
@@ -250,13 +262,21 @@ def _publish(
     ontology = Graph().parse(ontology_path())
     builder = PageBuilder(index, base, texts, source_paths, ontology)
     pages: list[str] = []
+    real = Path(os.path.realpath(out_dir))
+    previous = real if (real / MARKER).is_file() else None  # a folder publish wrote before
+    counts = [0, 0]  # files written, files kept (by this process)
     with atomic_directory(out_dir) as staging:
         site = staging / "site"
 
-        def write(path: str, payload: bytes | str) -> None:
-            target = site / path
+        def put(path: str, payload: bytes | str) -> None:
+            """Write ``path`` (under the output folder), or keep the previous file."""
+            target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(payload.encode("utf-8") if isinstance(payload, str) else payload)
+            data = payload.encode("utf-8") if isinstance(payload, str) else payload
+            counts[0 if write_or_keep(target, data, previous and previous / path) else 1] += 1
+
+        def write(path: str, payload: bytes | str) -> None:
+            put(f"site/{path}", payload)
 
         subjects = builder.subjects
         examples = [URIRef(base + HEZE), URIRef(base + HEZE + "/part-2/task-area-1/task-1")]
@@ -265,7 +285,7 @@ def _publish(
         )
         if sparql_endpoint is not None:
             void = add_endpoint(void, sparql_endpoint)
-        (staging / "void.ttl").write_bytes(serialize(void, "ttl"))
+        put("void.ttl", serialize(void, "ttl"))
         write("dumps/void.ttl", serialize(void, "ttl"))
         template = env.get_template("resource.html")
         pages += [builder.page_of(str(s)) or "" for s in subjects]  # before the fork: shared
@@ -277,7 +297,11 @@ def _publish(
             # This process writes the rest while the workers write the resource pages (after
             # them it would run alone, one core busy): the dumps, at the top of dist/ and (hard
             # links to the same files) inside the site, then every other page.
-            write_dump_files(index, DUMP_NAME, staging, site / "dumps")
+            new, same = write_dump_files(
+                index, DUMP_NAME, staging, site / "dumps", previous=previous
+            )
+            counts[0] += new
+            counts[1] += same
             for iri, path in source_paths.items():
                 write(path, texts[iri])
             for name in STATIC:
@@ -333,11 +357,21 @@ def _publish(
             write_page("search.html", SearchPage("search.html", "", "搜索", "Search"))
             write("search-index.js", navigation.search_index())
 
-        write_resource_pages(builder, template, subjects, site, workers, meanwhile=meanwhile)
+        resources = write_resource_pages(
+            builder,
+            template,
+            subjects,
+            site,
+            workers,
+            meanwhile=meanwhile,
+            previous=previous and previous / "site",
+        )
         pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
         pages.append("search.html")
         write("sitemap.xml", sitemap(site_url, pages))
-    return PublishSummary(out_dir, len(pages), len(graph))
+        files = manifest(staging) if listing else None
+    written, kept = counts[0] + resources.written, counts[1] + resources.kept
+    return PublishSummary(out_dir, len(pages), len(graph), written, kept, files)
 
 
 __all__ = ["SITE_URL", "Page", "PublishSummary", "environment", "label", "publish_site"]

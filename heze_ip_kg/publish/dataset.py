@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF
 
+from heze_ip_kg.files.keyed import write_or_keep
 from heze_ip_kg.rdfio.dumps import FORMATS
 from heze_ip_kg.rdfio.serializers import TripleIndex, serialize_index
 from heze_ip_kg.resources import resource_dir
@@ -56,23 +57,29 @@ def gzip_bytes(payload: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def write_dump_files(index: TripleIndex, name: str, folder: Path, *links: Path) -> None:
+def write_dump_files(
+    index: TripleIndex, name: str, folder: Path, *links: Path, previous: Path | None = None
+) -> tuple[int, int]:
     """``name.{ttl,nt,jsonld}`` and their ``.gz`` in ``folder``; hard links to them in ``links``.
 
-    Links rather than copies: a large corpus's dumps are large, and written once.
+    Links rather than copies: a large corpus's dumps are large, and written once. A dump equal
+    to the one in ``previous`` is linked from there. Returns (files written, files kept).
     """
+    counts = [0, 0]
     for ext in FORMATS:
         payload = serialize_index(index, ext)
         files = {f"{name}.{ext}": payload, f"{name}.{ext}.gz": gzip_bytes(payload)}
         for file, data in files.items():
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / file).write_bytes(data)
+            old = previous / file if previous is not None else None
+            counts[0 if write_or_keep(folder / file, data, old) else 1] += 1
             for other in links:
                 other.mkdir(parents=True, exist_ok=True)
                 try:
                     os.link(folder / file, other / file)
                 except OSError:  # a file system without hard links
                     shutil.copyfile(folder / file, other / file)
+    return counts[0], counts[1]
 
 
 def dump_url(site_url: str, file: str) -> str:

@@ -4,19 +4,21 @@ At 300 plans that is 55,000 resources and 165,000 files, about a millisecond of 
 work is spread over worker processes (forked, so they share the graph's index without copying it
 up front); each writes whole files of its own, and the output is the same whatever the number of
 workers. Where ``fork`` is unavailable, or one worker is asked for, it runs in this process.
+A file equal to the previous publication's is linked from it, not written (``files.keyed``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Template
 from rdflib import URIRef
 
+from heze_ip_kg.files.keyed import write_or_keep
 from heze_ip_kg.progress import counter
 from heze_ip_kg.publish.describe import page_path
 from heze_ip_kg.publish.pages import PageBuilder
@@ -30,6 +32,15 @@ class _Job:
     builder: PageBuilder
     template: Template
     site: Path
+    previous: Path | None  # the previous publication's site folder, if any
+
+
+@dataclass(frozen=True)
+class Written:
+    """Resource files written anew, and those kept (linked) from the previous publication."""
+
+    written: int = 0
+    kept: int = 0
 
 
 _JOB: _Job | None = None  # set before forking; the workers inherit it
@@ -45,16 +56,19 @@ def default_workers() -> int:
     return max(1, min(8, available))
 
 
-def _write_chunk(subjects: Sequence[URIRef]) -> int:
+def _write_chunk(subjects: Sequence[URIRef]) -> tuple[int, int, int]:
+    """Write the files of ``subjects``; return (subjects, files written, files kept)."""
     assert _JOB is not None
     builder, index, base = _JOB.builder, _JOB.builder.index, _JOB.builder.base
+    counts = [0, 0]
 
     def write(path: str, payload: bytes) -> None:
         target = _JOB.site / path
         if target.parent not in _FOLDERS:
             target.parent.mkdir(parents=True, exist_ok=True)
             _FOLDERS.add(target.parent)
-        target.write_bytes(payload)
+        previous = _JOB.previous / path if _JOB.previous is not None else None
+        counts[0 if write_or_keep(target, payload, previous) else 1] += 1
 
     for subject in subjects:
         described = jsonld(index, index.description_roots(subject))
@@ -65,7 +79,7 @@ def _write_chunk(subjects: Sequence[URIRef]) -> int:
         if page.indicator is not None:
             csv_path = page_path(str(subject), base, "csv") or ""
             write(csv_path, page.indicator.csv_text.encode("utf-8"))
-    return len(subjects)
+    return len(subjects), counts[0], counts[1]
 
 
 def _chunks(subjects: Sequence[URIRef]) -> Iterator[Sequence[URIRef]]:
@@ -80,36 +94,40 @@ def write_resource_pages(
     site: Path,
     workers: int | None = None,
     meanwhile: Callable[[], None] | None = None,
-) -> None:
+    previous: Path | None = None,
+) -> Written:
     """Write the page, ``.ttl`` and ``.jsonld`` of every subject under ``site``.
 
-    ``meanwhile`` is run in this process while the workers write (once, in any case).
+    ``meanwhile`` is run in this process while the workers write (once, in any case). A file
+    equal to the one at the same path under ``previous`` is linked from there.
     """
     global _JOB
     workers = default_workers() if workers is None else max(1, workers)
     progress = counter("pages")
-    done = 0
-    _JOB = _Job(builder, template, site)
+    done, written, kept = 0, 0, 0
+    _JOB = _Job(builder, template, site, previous)
     _FOLDERS.clear()
     try:
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
             if meanwhile is not None:
                 meanwhile()
-            for chunk in _chunks(subjects):
-                done += _write_chunk(chunk)
+            chunks: Iterable[tuple[int, int, int]] = map(_write_chunk, _chunks(subjects))
+            for count, new, same in chunks:
+                done, written, kept = done + count, written + new, kept + same
                 if progress:
                     progress(done, len(subjects))
-            return
+            return Written(written, kept)
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            written_chunks = pool.imap_unordered(_write_chunk, _chunks(subjects))
+            chunks = pool.imap_unordered(_write_chunk, _chunks(subjects))
             if meanwhile is not None:
                 meanwhile()
-            for written in written_chunks:
-                done += written
+            for count, new, same in chunks:
+                done, written, kept = done + count, written + new, kept + same
                 if progress:
                     progress(done, len(subjects))
+        return Written(written, kept)
     finally:
         _JOB = None
 
 
-__all__ = ["default_workers", "write_resource_pages"]
+__all__ = ["Written", "default_workers", "write_resource_pages"]

@@ -1,0 +1,117 @@
+"""Publishing a project's data as the ``publish`` command does, skipping what has not changed.
+
+A run is keyed by the hash of its inputs (``files.keyed.input_key``: the code, the data folder,
+the options and the footer's stamp). With a cache folder, a run whose key was recorded and whose
+output folder is still exactly what that run wrote does nothing; any other run builds, validates
+and publishes, keeping every output file whose bytes did not change, and records its key —
+and, under the key of the build alone (code, data folder, base), the N-Triples dump it wrote:
+the file the graph commands then read as if given ``--from`` (``cli.options.graph_options``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from heze_ip_kg.check.validate import prefer_fast, validate_graph
+from heze_ip_kg.files.keyed import input_key, lookup, record, record_dump
+from heze_ip_kg.pipeline import build_all, load_project
+from heze_ip_kg.publish import SITE_URL, PublishSummary, publish_site
+from heze_ip_kg.publish.stamp import Stamp, build_stamp
+from heze_ip_kg.query.backends import OxigraphBackend
+from heze_ip_kg.rdfio.dumps import DUMP_NAME
+from heze_ip_kg.resources import data_dir
+from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
+
+
+@dataclass(frozen=True)
+class PublishRun:
+    """What a ``publish_project`` run did: the stages it ran and what it wrote or kept."""
+
+    summary: PublishSummary
+    conforms: bool
+    warnings: tuple[str, ...]
+    stages: tuple[str, ...]  # ("build", "validate", "publish"), or () when nothing changed
+    key: str
+
+
+def publish_project(
+    out_dir: Path,
+    *,
+    data: Path | None = None,
+    base: str = DEFAULT_BASE,
+    site_url: str = SITE_URL,
+    sparql_endpoint: str | None = None,
+    fast: bool | None = None,
+    workers: int | None = None,
+    cache: Path | None = None,
+    stamp: Stamp | None = None,
+) -> PublishRun:
+    """Build, validate and publish the project in ``data`` into ``out_dir``.
+
+    With ``cache`` (a folder), a run with the inputs of the last recorded one, into a folder
+    nobody has changed since, returns at once with ``stages == ()``.
+    """
+    data = data or data_dir()
+    stamp = stamp or build_stamp()
+    options = {
+        "base": base,
+        "site_url": site_url,
+        "sparql_endpoint": sparql_endpoint or "",
+        "fast": str(fast),
+        "stamp": repr(stamp),
+    }
+    key = input_key(data, options)
+    if cache is not None:
+        facts = lookup(cache, key, out_dir)
+        if facts is not None:
+            pages, triples = _int(facts.get("pages")), _int(facts.get("triples"))
+            summary = PublishSummary(out_dir, pages, triples)
+            warnings = tuple(str(w) for w in _list(facts.get("warnings")))
+            return PublishRun(summary, facts.get("conforms") is True, warnings, (), key)
+    result = build_all(load_project(data, base=base))
+    backend = OxigraphBackend(result.graph) if prefer_fast(result.graph, fast) else None
+    report = validate_graph(result.graph, fast=fast, backend=backend)
+    summary = publish_site(
+        result.graph,
+        out_dir,
+        report,
+        base=base,
+        site_url=site_url,
+        sparql_endpoint=sparql_endpoint,
+        texts={str(t.iri): t.text for t in result.texts},
+        backend=backend,
+        workers=workers,
+        stamp=stamp,
+        listing=cache is not None,
+    )
+    if summary.files is not None and cache is not None:
+        facts = {
+            "pages": summary.pages,
+            "triples": summary.triples,
+            "conforms": report.conforms,
+            "warnings": list(result.warnings),
+        }
+        record(cache, key, summary.files, facts)
+        # The N-Triples dump is the build itself: what ``--from`` reads in place of building.
+        # Its manifest entry was taken before the swap, so it is this run's file or none.
+        dump = f"{DUMP_NAME}.nt"
+        record_dump(cache, build_key(data, base), out_dir / dump, summary.files[dump])
+    stages = ("build", "validate", "publish")
+    return PublishRun(summary, report.conforms, result.warnings, stages, key)
+
+
+def build_key(data: Path, base: str) -> str:
+    """The key of the graph built from ``data`` with ``base`` by this code."""
+    return input_key(data, {"base": base})
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) else 0
+
+
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+__all__ = ["PublishRun", "build_key", "publish_project"]

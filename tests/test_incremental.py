@@ -1,0 +1,152 @@
+"""Incremental publishing: after one plan changes, the publication equals a full one, byte for byte.
+
+A synthetic corpus of five city plans (with their province and the nation) is published with a
+cache; the runs after it report, through ``PublishRun``, which stages ran and how many files
+were written or kept — counts, not timings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from heze_ip_kg import pipeline
+from heze_ip_kg.cli.main import main
+from heze_ip_kg.corpus.generate import generate_corpus, write_corpus
+from heze_ip_kg.files import keyed
+from heze_ip_kg.publish.incremental import PublishRun, build_key, publish_project
+from heze_ip_kg.publish.stamp import Stamp
+from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
+
+STAMP = Stamp("0.0.0+test", "2026-01-01", "SOURCE_DATE_EPOCH")
+FULL = ("build", "validate", "publish")
+CHANGED = "synthetic-city-0003.txt"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _publish(data: Path, out: Path, cache: Path | None) -> PublishRun:
+    return publish_project(out, data=data, fast=True, workers=2, cache=cache, stamp=STAMP)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    write_corpus(generate_corpus(5, seed=2), data)
+    return data
+
+
+def _change_plan(data: Path) -> None:
+    """Edit one sentence of one city plan (a change of text, offsets and triples)."""
+    path = data / "sources" / CHANGED
+    text = path.read_text(encoding="utf-8")
+    assert "进一步" in text
+    path.write_text(text.replace("进一步", "更进一步", 1), encoding="utf-8")
+
+
+def test_incremental_publish_equals_full_publish(corpus: Path, tmp_path: Path) -> None:
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    first = _publish(corpus, dist, cache)
+    assert first.stages == FULL
+    assert first.summary.kept == 0
+    assert first.summary.written > 1000
+    before = _files(dist)
+
+    again = _publish(corpus, dist, cache)
+    assert again.stages == ()  # same inputs, untouched output: no stage runs
+    assert (again.summary.pages, again.summary.triples) == (
+        first.summary.pages,
+        first.summary.triples,
+    )
+    assert again.conforms == first.conforms
+    assert _files(dist) == before
+
+    _change_plan(corpus)
+    incremental = _publish(corpus, dist, cache)
+    assert incremental.stages == FULL
+    assert incremental.key != first.key
+    # Only what depends on the changed plan is written; the rest is kept from the last run.
+    assert 0 < incremental.summary.written < incremental.summary.kept
+    assert incremental.summary.written + incremental.summary.kept == first.summary.written
+    changed = _files(dist)
+    assert changed != before
+    assert changed[f"site/sources/{CHANGED}"] == (corpus / "sources" / CHANGED).read_bytes()
+
+    fresh = _publish(corpus, tmp_path / "fresh", None)
+    assert fresh.summary.kept == 0
+    expected = _files(tmp_path / "fresh")
+    assert sorted(changed) == sorted(expected)  # the same file list
+    different = [name for name in expected if changed[name] != expected[name]]
+    assert different == []
+
+
+def test_a_touched_output_or_new_code_is_not_taken_as_current(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    first = _publish(corpus, dist, cache)
+    index = dist / "site" / "index.html"
+    original = index.read_bytes()
+    index.write_bytes(original + b"<!-- edited by hand -->")
+
+    repaired = _publish(corpus, dist, cache)
+    assert repaired.stages == FULL  # the output no longer matches what the cache recorded
+    assert repaired.summary.written == 1  # the edited page, rewritten; nothing else
+    assert index.read_bytes() == original
+    assert _publish(corpus, dist, cache).stages == ()
+
+    monkeypatch.setattr(keyed, "code_digest", lambda: "another version of the code")
+    recoded = _publish(corpus, dist, cache)
+    assert recoded.stages == FULL
+    assert recoded.key != first.key
+    assert recoded.summary.written == 0  # the same output, all of it kept
+
+
+def test_cli_publish_reports_an_unchanged_run(corpus: Path, tmp_path: Path) -> None:
+    args = ["publish", "--fast", "--data", str(corpus), "-o", str(tmp_path / "dist")]
+    args += ["--cache", str(tmp_path / "cache")]
+    runner = CliRunner()
+    first = runner.invoke(main, args, env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert first.exit_code == 0, first.output
+    assert "0 unchanged" in first.stderr
+    second = runner.invoke(main, args, env={"SOURCE_DATE_EPOCH": "1767225600"})
+    assert second.exit_code == 0, second.output
+    assert "unchanged since the recorded run with the same inputs" in second.stderr
+    assert list((tmp_path / "cache" / keyed.ENTRIES).glob("*.json"))
+
+
+def test_graph_commands_read_the_recorded_dump_as_from(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    _publish(corpus, dist, cache)
+    dump = dist / "heze-ip-kg.nt"
+    assert keyed.find_dump(cache, build_key(corpus, DEFAULT_BASE)) == dump.resolve()
+    runner = CliRunner()
+    query = ["query", "report-indicators", "--format", "csv", "--data", str(corpus)]
+    query += ["--param", f"plan={DEFAULT_BASE}synthetic-city-0001"]
+    given = runner.invoke(main, [*query, "--from", str(dump)])
+    assert given.exit_code == 0, given.output
+    assert given.stdout.count("\n") > 2  # the header and rows
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built from the sources although the cache names a dump")
+
+    monkeypatch.setattr(pipeline, "build_all", no_build)
+    cached = runner.invoke(main, [*query, "--cache", str(cache)])
+    assert cached.exit_code == 0, cached.output
+    assert cached.stdout == given.stdout  # the same rows, read from the same file
+
+    _change_plan(corpus)  # another build key: nothing recorded for it, so the command builds
+    assert keyed.find_dump(cache, build_key(corpus, DEFAULT_BASE)) is None
+    rebuilt = runner.invoke(main, [*query, "--cache", str(cache)])
+    assert rebuilt.exit_code != 0
+    assert "built from the sources" in str(rebuilt.exception)
