@@ -7,7 +7,13 @@ from pathlib import Path
 import click
 
 from heze_ip_kg.check.validate import prefer_fast, validate_graph
-from heze_ip_kg.cli.options import data_options, fail_cleanly, fast_option, folder_option
+from heze_ip_kg.cli.options import (
+    data_options,
+    fail_cleanly,
+    fast_option,
+    folder_option,
+    project_metadata,
+)
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.files.atomic import atomic_write
 from heze_ip_kg.pipeline import build_all, load_project
@@ -64,6 +70,7 @@ def publish(
     problem = web_iri_problem(sparql_endpoint) if sparql_endpoint is not None else None
     if problem:
         raise InputError(f"--sparql-endpoint {sparql_endpoint!r}: {problem}")
+    metadata = project_metadata(data)  # what the dataset is: its folder's, checked first
     result = build_all(load_project(data, base=base))
     for warning in result.warnings:
         click.echo(f"heze-ip-kg: warning: {warning}", err=True)
@@ -79,6 +86,7 @@ def publish(
         texts={str(t.iri): t.text for t in result.texts},
         backend=backend,
         workers=workers,
+        metadata=metadata,
     )
     click.echo(
         f"published {summary_.pages} pages and {summary_.triples} triples to {output}", err=True

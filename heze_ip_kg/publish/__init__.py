@@ -15,8 +15,9 @@ from rdflib import Graph, URIRef
 
 from heze_ip_kg.check.validate import ValidationReport
 from heze_ip_kg.collector import collector_paused
+from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
 from heze_ip_kg.files.atomic import atomic_directory
-from heze_ip_kg.publish.charts import overview_chart
+from heze_ip_kg.publish.charts import level_legend, overview_chart
 from heze_ip_kg.publish.context import (
     IndexPage,
     Link,
@@ -43,15 +44,12 @@ from heze_ip_kg.query.backends import Backend
 from heze_ip_kg.query.execute import Query, Table, list_queries, load_query, run_query
 from heze_ip_kg.rdfio.dumps import DUMP_NAME, FORMATS, serialize
 from heze_ip_kg.rdfio.serializers import TripleIndex
-from heze_ip_kg.resources import ontology_path, resource_dir
+from heze_ip_kg.resources import data_dir, ontology_path, resource_dir
 from heze_ip_kg.trace.chains import implements_view, render_svg, trace_graph
 from heze_ip_kg.vocab.namespaces import DCTERMS, DEFAULT_BASE, HIP, RDF
 
 SITE_URL = "https://w3id.org/heze-ip-kg/"  # where dist/site/ is published: the root serve serves
 MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
-TITLE_ZH = "菏泽市“十四五”知识产权保护和运用规划知识图谱"
-TRACE_TITLE = "菏泽 → 山东 → 国家：实现关系 · Heze → Shandong → nation"
-HEZE = "heze-ip-plan-14fyp"
 STATIC = ("site.css", "site.js")
 
 
@@ -80,18 +78,18 @@ def _index(
     builder: PageBuilder,
     graph: Graph,
     report: ValidationReport,
-    base: str,
+    metadata: DatasetMetadata,
     schema: str,
-    select: Callable[[Query], Table],
+    select: Callable[[Query, Mapping[str, str]], Table],
 ) -> IndexPage:
     path = "index.html"
-    heze = URIRef(base + HEZE)
+    main = URIRef(builder.base + metadata.main_document)
     navigation = Navigation(builder)
     index = builder.index
     indicators = sorted(
         (
             i
-            for i in index.subjects(HIP.inDocument, heze)
+            for i in index.subjects(HIP.inDocument, main)
             if HIP.Indicator in index.objects(i, RDF.type)
         ),
         key=lambda i: (str(index.value(i, HIP.order) or 0).zfill(6), str(i)),
@@ -113,22 +111,24 @@ def _index(
         Link("dumps/void.ttl", "void.ttl (VoID + DCAT)", "void.ttl (VoID + DCAT)"),
         Link("sitemap.xml", "sitemap.xml", "sitemap.xml"),
     ]
-    chart = overview_chart([builder.cards.rows(i, path) for i in indicators])
+    chart = overview_chart(
+        [builder.cards.rows(i, path) for i in indicators],
+        metadata.pictures.indicators,
+        level_legend(metadata),
+    )
     return IndexPage(
         path=path,
         root="",
-        title_zh=TITLE_ZH,
-        title_en="Knowledge graph of the Heze 14th-FYP IP plan",
-        description_zh="本数据集将《菏泽市“十四五”知识产权保护和运用规划》（菏政办字〔2022〕52号）的"
-        "政策结构表示为 RDF，并逐要素关联山东省和国家的上级文件。",
-        description_en="This dataset represents the policy structure of the Heze 14th-FYP IP plan "
-        "(菏政办字〔2022〕52号) as RDF, linked element by element to its Shandong "
-        "and national parent documents.",
+        title_zh=metadata.title.zh,
+        title_en=metadata.title.en,
+        description_zh=metadata.description.zh,
+        description_en=metadata.description.en,
         documents=tuple(builder.link(d, path) for d in documents),
         sources=tuple(Link(s, s, s) for s in sources),
-        outline=builder.outline(heze, path),
-        indicators=builder.table(select(load_query("report-indicators")), path),
-        coverage=builder.table(select(load_query("report-coverage")), path),
+        outline=builder.outline(main, path),
+        # The catalogue's own defaults name the project's plan: these are the main document's.
+        indicators=builder.table(select(load_query("report-indicators"), {"plan": main}), path),
+        coverage=builder.table(select(load_query("report-coverage"), {"child": main}), path),
         validation=status,
         dumps=tuple(dumps),
         pictures=(
@@ -147,6 +147,18 @@ def _index(
     )
 
 
+def _examples(builder: PageBuilder, metadata: DatasetMetadata) -> list[URIRef]:
+    """void.ttl's example resources: the main document and its first task."""
+    main = URIRef(builder.base + metadata.main_document)
+    index = builder.index
+    tasks = sorted(
+        str(t)
+        for t in index.subjects(HIP.inDocument, main)
+        if HIP.Task in index.objects(t, RDF.type)
+    )
+    return [main, *(URIRef(t) for t in tasks[:1])]
+
+
 def source_pages(graph: Graph) -> list[str]:
     """The official web pages the graph's source texts were taken from."""
     return sorted(
@@ -158,21 +170,21 @@ def source_pages(graph: Graph) -> list[str]:
     )
 
 
-def _schema_org(graph: Graph, site_url: str) -> str:
+def _schema_org(graph: Graph, site_url: str, metadata: DatasetMetadata) -> str:
     """The schema.org ``Dataset`` of the index page (what search engines read)."""
     data = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
         "@id": DATASET,
-        "name": "Knowledge graph of the Heze 14th-FYP IP plan / " + TITLE_ZH,
-        "description": "The Heze 14th-FYP IP plan as RDF, linked to its Shandong and national "
-        f"parents: {len(graph)} triples (VoID: {dump_url(site_url, 'void.ttl')}).",
-        "license": "https://creativecommons.org/licenses/by/4.0/",
+        "name": f"{metadata.title.en} / {metadata.title.zh}",
+        "description": f"{metadata.description.en} {len(graph)} triples "
+        f"(VoID: {dump_url(site_url, 'void.ttl')}).",
+        "license": metadata.licence.url,
         "isAccessibleForFree": True,
         "url": site_url,
         "inLanguage": ["zh", "en"],
-        "temporalCoverage": "2021/2035",
-        "keywords": ["知识产权", "十四五规划", "intellectual property", "14th Five-Year Plan"],
+        "temporalCoverage": f"{metadata.period.start}/{metadata.period.end}",
+        "keywords": [*metadata.keywords.zh, *metadata.keywords.en],
         "distribution": [
             {
                 "@type": "DataDownload",
@@ -199,8 +211,12 @@ def publish_site(
     backend: Backend | None = None,
     workers: int | None = None,
     stamp: Stamp | None = None,
+    metadata: DatasetMetadata | None = None,
 ) -> PublishSummary:
     """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap).
+
+    What the dataset is (title, licence, main document, colours) comes from ``metadata``, by
+    default the project's ``data/metadata.yaml`` (``load_metadata`` reads another folder's).
 
     Catalogue queries run on ``backend`` when given (e.g. the embedded Oxigraph store, the
     same rows), else on rdflib over ``graph``. Resource pages are written by ``workers``
@@ -220,6 +236,7 @@ def publish_site(
             backend,
             workers,
             stamp or build_stamp(),
+            metadata or load_metadata(data_dir() / METADATA_FILE),
         )
 
 
@@ -234,12 +251,16 @@ def _publish(
     backend: Backend | None,
     workers: int | None,
     stamp: Stamp,
+    metadata: DatasetMetadata,
 ) -> PublishSummary:
-    def select(query: Query) -> Table:
-        return backend.select(query) if backend is not None else run_query(query, graph)
+    def select(query: Query, params: Mapping[str, str] | None = None) -> Table:
+        if backend is not None:
+            return backend.select(query, params)
+        return run_query(query, graph, params)
 
     env = environment()
     env.globals["stamp"] = stamp
+    env.globals["meta"] = metadata
     names = {
         str(s): str(graph.value(s, HIP.fileName))
         for s in graph.subjects(RDF.type, HIP.SourceText)
@@ -248,7 +269,7 @@ def _publish(
     source_paths = {iri: f"sources/{name}" for iri, name in names.items()}
     index = TripleIndex(graph)
     ontology = Graph().parse(ontology_path())
-    builder = PageBuilder(index, base, texts, source_paths, ontology)
+    builder = PageBuilder(index, base, texts, source_paths, ontology, level_legend(metadata))
     pages: list[str] = []
     with atomic_directory(out_dir) as staging:
         site = staging / "site"
@@ -259,9 +280,14 @@ def _publish(
             target.write_bytes(payload.encode("utf-8") if isinstance(payload, str) else payload)
 
         subjects = builder.subjects
-        examples = [URIRef(base + HEZE), URIRef(base + HEZE + "/part-2/task-area-1/task-1")]
         void = dataset_description(
-            graph, site_url, DUMP_NAME, examples, source_pages(graph), base=base
+            graph,
+            site_url,
+            DUMP_NAME,
+            _examples(builder, metadata),
+            source_pages(graph),
+            metadata,
+            base=base,
         )
         if sparql_endpoint is not None:
             void = add_endpoint(void, sparql_endpoint)
@@ -282,6 +308,10 @@ def _publish(
                 write(path, texts[iri])
             for name in STATIC:
                 write(f"static/{name}", (resource_dir("templates") / "static" / name).read_bytes())
+            write(
+                "static/levels.css",
+                env.get_template("levels.css.j2").render(levels=metadata.levels()),
+            )
             write("ontology/heze-ip.ttl", ontology_path().read_bytes())
             write_page(
                 "ontology.html",
@@ -313,13 +343,19 @@ def _publish(
             ):
                 write_page(template_name, QueriesPage(path, root, zh, en, queries=results))
             dg = trace_graph(graph, select)
-            write("pictures/trace.svg", render_svg(dg, implements_view(dg).nodes, TRACE_TITLE))
-            home = _index(builder, graph, report, base, _schema_org(graph, site_url), select)
+            picture = render_svg(
+                dg, implements_view(dg).nodes, metadata.pictures.trace.both, metadata.box_fills()
+            )
+            write("pictures/trace.svg", picture)
+            schema = _schema_org(graph, site_url, metadata)
+            home = _index(builder, graph, report, metadata, schema, select)
             write_page("index.html", home)
             if home.chart is not None:
                 write(
                     "pictures/indicators.svg",
-                    env.get_template("chart.svg.j2").render(chart=home.chart),
+                    env.get_template("chart.svg.j2").render(
+                        chart=home.chart, levels=metadata.levels()
+                    ),
                 )
             navigation = Navigation(builder)
             listed = [
