@@ -111,6 +111,11 @@ def test_a_synthetic_corpus_publishes_its_own_title_not_hezes(synthetic: Path) -
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="id/synthetic-city-0001/part-1/' in home
     assert "合成：市、省与国家的主要指标基期值和目标值" in home
+    # The catalogue runs on it too (the queries' own defaults name the Heze plan).
+    queries = (site / "queries" / "index.html").read_text(encoding="utf-8")
+    main = f"<code>{SYNTHETIC_BASE}synthetic-city-0001</code>"
+    assert queries.count(f"<code>plan</code> = {main}") == 2
+    assert queries.count(f"<code>child</code> = {main}") == 5
 
 
 def test_void_uri_space_and_examples_follow_base(synthetic: Path) -> None:

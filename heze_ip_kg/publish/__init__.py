@@ -41,7 +41,14 @@ from heze_ip_kg.publish.pages import PageBuilder, ontology_terms, script_safe_js
 from heze_ip_kg.publish.resource_pages import write_resource_pages
 from heze_ip_kg.publish.stamp import Stamp, build_stamp
 from heze_ip_kg.query.backends import Backend
-from heze_ip_kg.query.execute import Query, Table, list_queries, load_query, run_query
+from heze_ip_kg.query.execute import (
+    Query,
+    Table,
+    about_document,
+    list_queries,
+    load_query,
+    run_query,
+)
 from heze_ip_kg.rdfio.dumps import DUMP_NAME, FORMATS, serialize
 from heze_ip_kg.rdfio.serializers import TripleIndex
 from heze_ip_kg.resources import data_dir, ontology_path, resource_dir
@@ -80,7 +87,7 @@ def _index(
     report: ValidationReport,
     metadata: DatasetMetadata,
     schema: str,
-    select: Callable[[Query, Mapping[str, str]], Table],
+    select: Callable[[Query], Table],
 ) -> IndexPage:
     path = "index.html"
     main = URIRef(builder.base + metadata.main_document)
@@ -126,9 +133,12 @@ def _index(
         documents=tuple(builder.link(d, path) for d in documents),
         sources=tuple(Link(s, s, s) for s in sources),
         outline=builder.outline(main, path),
-        # The catalogue's own defaults name the project's plan: these are the main document's.
-        indicators=builder.table(select(load_query("report-indicators"), {"plan": main}), path),
-        coverage=builder.table(select(load_query("report-coverage"), {"child": main}), path),
+        indicators=builder.table(
+            select(about_document(load_query("report-indicators"), str(main))), path
+        ),
+        coverage=builder.table(
+            select(about_document(load_query("report-coverage"), str(main))), path
+        ),
         validation=status,
         dumps=tuple(dumps),
         pictures=(
@@ -253,10 +263,8 @@ def _publish(
     stamp: Stamp,
     metadata: DatasetMetadata,
 ) -> PublishSummary:
-    def select(query: Query, params: Mapping[str, str] | None = None) -> Table:
-        if backend is not None:
-            return backend.select(query, params)
-        return run_query(query, graph, params)
+    def select(query: Query) -> Table:
+        return backend.select(query) if backend is not None else run_query(query, graph)
 
     env = environment()
     env.globals["stamp"] = stamp
@@ -323,7 +331,11 @@ def _publish(
                     terms=ontology_terms(ontology),
                 ),
             )
-            catalogue = [q for q in list_queries() if q.name != "report-graph-size"]
+            # The catalogue runs on the main document (its defaults name the Heze plan).
+            main = base + metadata.main_document
+            catalogue = [
+                about_document(q, main) for q in list_queries() if q.name != "report-graph-size"
+            ]
             results = tuple(
                 builder.query_result(
                     q.name,
