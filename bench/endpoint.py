@@ -22,9 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 from heze_ip_kg.check.validate import validate_graph  # noqa: E402
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus  # noqa: E402
+from heze_ip_kg.curated.metadata import METADATA_FILE, load_metadata  # noqa: E402
 from heze_ip_kg.pipeline import build_all, load_project  # noqa: E402
 from heze_ip_kg.publish import publish_site  # noqa: E402
 from heze_ip_kg.query.backends import OxigraphBackend  # noqa: E402
+from heze_ip_kg.resources import data_dir  # noqa: E402
 from tests.endpoint_mix import run_mix  # noqa: E402
 from tests.server_load import served  # noqa: E402
 
@@ -58,6 +60,7 @@ def main() -> None:
             validate_graph(result.graph, fast=None, backend=backend),
             texts={str(t.iri): t.text for t in result.texts},
             backend=backend,
+            metadata=load_metadata((data or data_dir()) / METADATA_FILE),
         )
         del backend
         with served(dist) as (url, _):

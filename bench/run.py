@@ -32,6 +32,7 @@ from servers import oxigraph_binary, oxigraph_server  # noqa: E402
 
 from heze_ip_kg.check.validate import validate_graph  # noqa: E402
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus  # noqa: E402
+from heze_ip_kg.curated.metadata import METADATA_FILE, load_metadata  # noqa: E402
 from heze_ip_kg.pipeline import build_all, load_project  # noqa: E402
 from heze_ip_kg.progress import Stages  # noqa: E402
 from heze_ip_kg.publish import publish_site  # noqa: E402
@@ -90,9 +91,15 @@ def _pipeline(n: int, data: Path, publish_max: int, work: Path) -> tuple[dict[st
     out["catalogue"] = _catalogue_timings(backend, n)
     if n <= publish_max:
         site = work / f"dist-{n}"
+        metadata = load_metadata(data / METADATA_FILE)  # the corpus's own title and main plan
         out["publish_s"], summary = _timed(
             lambda: publish_site(
-                graph, site, fast, texts={str(t.iri): t.text for t in result.texts}, backend=backend
+                graph,
+                site,
+                fast,
+                texts={str(t.iri): t.text for t in result.texts},
+                backend=backend,
+                metadata=metadata,
             )
         )
         out["pages"] = summary.pages

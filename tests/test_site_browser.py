@@ -406,6 +406,8 @@ def test_the_same_site_works_from_file_urls(page: Any, site: Path) -> None:
     expect(page.locator("#chart-series svg")).to_be_visible()
     page.goto((site / ADMINISTRATIVE).as_uri())
     expect(page.locator("#trace .level").first).to_have_text("国家级", use_inner_text=True)
+    # The national badge in metadata.yaml's colour (#8f4a10), from static/levels.css.
+    expect(page.locator("#trace .level").first).to_have_css("background-color", "rgb(143, 74, 16)")
     page.goto((site / "search.html").as_uri() + "?q=专利导航")
     expect(page.locator("#search-summary")).to_contain_text("条结果")
     shot(page, "site-file-search")

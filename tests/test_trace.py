@@ -138,7 +138,7 @@ def test_svg_pictures_show_chinese_labels(tmp_path: Path, dg: nx.DiGraph) -> Non
 def test_svg_escapes_labels(dg: nx.DiGraph) -> None:
     hostile = dg.copy()
     hostile.nodes[INDICATOR]["label"] = "<script>alert(1)</script>"
-    picture = render_svg(hostile, [INDICATOR], "t & <b>")
+    picture = render_svg(hostile, [INDICATOR], "t & <b>", {})
     assert "<script>" not in picture
     assert "&lt;script&gt;" in picture
     ET.fromstring(picture.encode())

@@ -12,8 +12,10 @@ from typing import Any, NoReturn, TypeVar
 import click
 from rdflib import Graph
 
+from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
 from heze_ip_kg.errors import HezeIpKgError, OutputError
 from heze_ip_kg.rdfio.dumps import read_graphs
+from heze_ip_kg.resources import data_dir
 from heze_ip_kg.vocab.iri import base_problem
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
 
@@ -169,6 +171,11 @@ def graph_options(command: F) -> F:
     )(command)
 
 
+def project_metadata(data: Path | None) -> DatasetMetadata:
+    """The ``metadata.yaml`` of ``--data`` (default: the project's ``data/``)."""
+    return load_metadata((data or data_dir()) / METADATA_FILE)
+
+
 def project_graph(from_: Path | None, data: Path | None, base: str) -> Graph:
     """The graph ``--from`` names, or the project's graph built from its sources."""
     if from_ is not None:
@@ -178,4 +185,11 @@ def project_graph(from_: Path | None, data: Path | None, base: str) -> Graph:
     return build_all(load_project(data, base=base)).graph
 
 
-__all__ = ["data_options", "exit_with", "fail_cleanly", "read_graphs", "server_options"]
+__all__ = [
+    "data_options",
+    "exit_with",
+    "fail_cleanly",
+    "project_metadata",
+    "read_graphs",
+    "server_options",
+]

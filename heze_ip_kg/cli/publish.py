@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from heze_ip_kg.cli.options import data_options, fail_cleanly, fast_option, folder_option
+from heze_ip_kg.cli.options import (
+    data_options,
+    fail_cleanly,
+    fast_option,
+    folder_option,
+    project_metadata,
+)
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.files.atomic import atomic_write
 from heze_ip_kg.publish import SITE_URL
@@ -73,6 +79,7 @@ def publish(
     problem = web_iri_problem(sparql_endpoint) if sparql_endpoint is not None else None
     if problem:
         raise InputError(f"--sparql-endpoint {sparql_endpoint!r}: {problem}")
+    metadata = project_metadata(data)  # what the dataset is: its folder's, checked first
     run = publish_project(
         output,
         data=data,
@@ -82,6 +89,7 @@ def publish(
         fast=fast,
         workers=workers,
         cache=cache,
+        metadata=metadata,
     )
     for warning in run.warnings:
         click.echo(f"heze-ip-kg: warning: {warning}", err=True)

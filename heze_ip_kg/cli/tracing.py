@@ -15,7 +15,7 @@ import click
 import networkx as nx
 
 from heze_ip_kg.cli.formatting import format_table
-from heze_ip_kg.cli.options import fail_cleanly, graph_options, project_graph
+from heze_ip_kg.cli.options import fail_cleanly, graph_options, project_graph, project_metadata
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.files.atomic import atomic_write
 from heze_ip_kg.query.execute import Table, load_query, run_query
@@ -45,6 +45,7 @@ def trace(
     element: str, svg: Path | None, fmt: str, from_: Path | None, data: Path | None, base: str
 ) -> None:
     """Print the chain from ELEMENT (IRI, path, label or notation) up to the nation."""
+    fills = project_metadata(data).box_fills() if svg is not None else {}  # before any output
     graph = project_graph(from_, data, base)
     start = resolve_element(graph, element, base)
     dg = trace_graph(graph)
@@ -59,11 +60,15 @@ def trace(
             if start in implements_view(dg)
             else {start}
         )
-        atomic_write(svg, render_svg(dg, nodes, f"{found.label}：实现链").encode("utf-8"))
+        atomic_write(svg, render_svg(dg, nodes, f"{found.label}：实现链", fills).encode("utf-8"))
 
 
 @click.command()
-@click.option("--child", default=None, help="IRI of the child document (default: the Heze plan).")
+@click.option(
+    "--child",
+    default=None,
+    help="IRI of the child document (default: main_document of the data folder's metadata.yaml).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -89,11 +94,15 @@ def coverage(
     base: str,
 ) -> None:
     """Print how much of each parent document the child takes up, by element class."""
+    metadata = project_metadata(data) if child is None or svg is not None else None
     graph = project_graph(from_, data, base)
+    if child is None and metadata is not None:
+        child = base + metadata.main_document
     click.echo(format_table(coverage_table(graph, child), fmt, base), nl=False)
-    if svg is not None:
+    if svg is not None and metadata is not None:
         dg = trace_graph(graph)
-        picture = render_svg(dg, implements_view(dg).nodes, "菏泽 → 山东 → 国家：实现关系")
+        title = metadata.pictures.trace.both
+        picture = render_svg(dg, implements_view(dg).nodes, title, metadata.box_fills())
         atomic_write(svg, picture.encode("utf-8"))
 
 

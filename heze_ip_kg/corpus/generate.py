@@ -5,9 +5,10 @@ province per ten cities, at most 31) and one national plan, varied from the Heze
 different numbers of principles, indicators, task areas, tasks, key projects and safeguards,
 different indicator values, and full-width or half-width numbering. It also writes the data
 folder ``load_project`` reads: ``sources/sources.yaml`` (every entry ``synthetic: true``),
-``labels/``, a small gazetteer of synthetic bodies, the role patterns and synthetic alignment
-decisions. Every text, file and document says it is synthetic; nothing here is official, and the
-folder must never be the project's own ``data/``.
+``labels/``, a small gazetteer of synthetic bodies, the role patterns, synthetic alignment
+decisions and the ``metadata.yaml`` its publication is titled by (``corpus.metadata``). Every
+text, file and document says it is synthetic; nothing here is official, and the folder must
+never be the project's own ``data/``.
 
 The same ``n`` and ``seed`` give byte-identical files.
 """
@@ -26,6 +27,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from heze_ip_kg.corpus.metadata import synthetic_metadata
 from heze_ip_kg.corpus.plans import PlanGenerator, SyntheticPlan, numbering_style
 from heze_ip_kg.errors import InputError, OutputError
 from heze_ip_kg.parse.numbering import to_chinese
@@ -110,6 +112,7 @@ def generate_corpus(n: int, *, seed: int = 0) -> Corpus:
         )
         add(city, context)
     files.update(_support_files(plans, gen.bank))
+    files["metadata.yaml"] = synthetic_metadata(plans, SYNTHETIC_NOTE)
     return Corpus(tuple(plans), files)
 
 

@@ -18,6 +18,11 @@ import yaml
 from heze_ip_kg.parse.numbering import to_chinese
 from heze_ip_kg.resources import resource_dir
 
+# Every synthetic plan is a 14th Five-Year Plan (2021–2025): its indicators run from the year
+# before it to its last.
+BASE_YEAR = 2020
+TARGET_YEAR = 2025
+
 
 @dataclass(frozen=True)
 class Item:
@@ -226,8 +231,8 @@ class PlanGenerator:
             "cited": cited,
             "scope": scope,
             "principles": principles,
-            "base_year": 2020,
-            "target_year": 2025,
+            "base_year": BASE_YEAR,
+            "target_year": TARGET_YEAR,
             "table_title": f"{name}“十四五”知识产权发展主要指标",
             "indicators": indicators,
             "areas": areas,
@@ -244,4 +249,13 @@ def numbering_style(fullwidth: bool) -> dict[str, str]:
     return {"open": "(", "close": ")", "dot": ".", "colon": ":"}
 
 
-__all__ = ["Area", "Indicator", "Item", "PlanGenerator", "SyntheticPlan", "numbering_style"]
+__all__ = [
+    "BASE_YEAR",
+    "TARGET_YEAR",
+    "Area",
+    "Indicator",
+    "Item",
+    "PlanGenerator",
+    "SyntheticPlan",
+    "numbering_style",
+]

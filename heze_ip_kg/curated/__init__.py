@@ -4,6 +4,7 @@
 ``file:line`` errors); ``fields`` the field types several files share; one module per kind of file:
 ``parents`` (``data/parents/*.yaml``), ``organizations`` (``data/organizations.yaml``), ``sources``
 (``data/sources/sources.yaml``), ``tables`` (``data/labels/*.tsv``, ``data/role-patterns.tsv``),
-``alignments`` (``data/alignments/*.csv``) and ``observations`` (``data/observations/*.csv``,
-``data/indicator-directions.csv``).
+``alignments`` (``data/alignments/*.csv``), ``observations`` (``data/observations/*.csv``,
+``data/indicator-directions.csv``) and ``metadata`` (``data/metadata.yaml``, what a publication
+says the dataset is).
 """

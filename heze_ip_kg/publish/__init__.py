@@ -9,53 +9,53 @@ A file whose bytes equal the previous publication's is linked from it, not writt
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from heze_ip_kg.check.validate import ValidationReport
 from heze_ip_kg.collector import collector_paused
+from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
 from heze_ip_kg.files.atomic import MARKER, atomic_directory
 from heze_ip_kg.files.keyed import Manifest, manifest, write_or_keep
-from heze_ip_kg.publish.charts import overview_chart
+from heze_ip_kg.publish.charts import level_legend
 from heze_ip_kg.publish.context import (
-    IndexPage,
-    Link,
     OntologyPage,
     Page,
     QueriesPage,
     SearchPage,
 )
 from heze_ip_kg.publish.dataset import (
-    DATASET,
     add_endpoint,
     dataset_description,
-    dump_url,
     sitemap,
     write_dump_files,
 )
 from heze_ip_kg.publish.describe import label
+from heze_ip_kg.publish.home import example_resources, index_page, schema_org, source_pages
 from heze_ip_kg.publish.html import HELPERS
 from heze_ip_kg.publish.navigation import LISTS, Navigation
-from heze_ip_kg.publish.pages import PageBuilder, ontology_terms, script_safe_json
+from heze_ip_kg.publish.pages import PageBuilder, ontology_terms
 from heze_ip_kg.publish.resource_pages import write_resource_pages
 from heze_ip_kg.publish.stamp import Stamp, build_stamp
 from heze_ip_kg.query.backends import Backend
-from heze_ip_kg.query.execute import Query, Table, list_queries, load_query, run_query
-from heze_ip_kg.rdfio.dumps import DUMP_NAME, FORMATS, serialize
+from heze_ip_kg.query.execute import (
+    Query,
+    Table,
+    about_document,
+    list_queries,
+    run_query,
+)
+from heze_ip_kg.rdfio.dumps import DUMP_NAME, serialize
 from heze_ip_kg.rdfio.serializers import TripleIndex
-from heze_ip_kg.resources import ontology_path, resource_dir
+from heze_ip_kg.resources import data_dir, ontology_path, resource_dir
 from heze_ip_kg.trace.chains import implements_view, render_svg, trace_graph
-from heze_ip_kg.vocab.namespaces import DCTERMS, DEFAULT_BASE, HIP, RDF
+from heze_ip_kg.vocab.namespaces import DEFAULT_BASE, HIP, RDF
 
 SITE_URL = "https://w3id.org/heze-ip-kg/"  # where dist/site/ is published: the root serve serves
-MEDIA_TYPES = {"ttl": "text/turtle", "nt": "application/n-triples", "jsonld": "application/ld+json"}
-TITLE_ZH = "菏泽市“十四五”知识产权保护和运用规划知识图谱"
-TRACE_TITLE = "菏泽 → 山东 → 国家：实现关系 · Heze → Shandong → nation"
-HEZE = "heze-ip-plan-14fyp"
 STATIC = ("site.css", "site.js")
 
 
@@ -83,117 +83,6 @@ def environment() -> Environment:
     return env
 
 
-def _index(
-    builder: PageBuilder,
-    graph: Graph,
-    report: ValidationReport,
-    base: str,
-    schema: str,
-    select: Callable[[Query], Table],
-) -> IndexPage:
-    path = "index.html"
-    heze = URIRef(base + HEZE)
-    navigation = Navigation(builder)
-    index = builder.index
-    indicators = sorted(
-        (
-            i
-            for i in index.subjects(HIP.inDocument, heze)
-            if HIP.Indicator in index.objects(i, RDF.type)
-        ),
-        key=lambda i: (str(index.value(i, HIP.order) or 0).zfill(6), str(i)),
-    )
-    documents = sorted(builder.index.subjects(RDF.type, HIP.Plan), key=str)
-    sources = source_pages(graph)
-    violations, warnings = len(report.by_severity("Violation")), len(report.by_severity("Warning"))
-    status = (
-        "SHACL: "
-        + ("conforms 符合" if report.conforms else "does not conform 不符合")
-        + f" · {violations} violation(s), {warnings} warning(s)"
-    )
-    dumps = [
-        Link(f"dumps/{DUMP_NAME}.{ext}{gz}", f"{DUMP_NAME}.{ext}{gz}", f"{DUMP_NAME}.{ext}{gz}")
-        for ext in FORMATS
-        for gz in ("", ".gz")
-    ]
-    dumps += [
-        Link("dumps/void.ttl", "void.ttl (VoID + DCAT)", "void.ttl (VoID + DCAT)"),
-        Link("sitemap.xml", "sitemap.xml", "sitemap.xml"),
-    ]
-    chart = overview_chart([builder.cards.rows(i, path) for i in indicators])
-    return IndexPage(
-        path=path,
-        root="",
-        title_zh=TITLE_ZH,
-        title_en="Knowledge graph of the Heze 14th-FYP IP plan",
-        description_zh="本数据集将《菏泽市“十四五”知识产权保护和运用规划》（菏政办字〔2022〕52号）的"
-        "政策结构表示为 RDF，并逐要素关联山东省和国家的上级文件。",
-        description_en="This dataset represents the policy structure of the Heze 14th-FYP IP plan "
-        "(菏政办字〔2022〕52号) as RDF, linked element by element to its Shandong "
-        "and national parent documents.",
-        documents=tuple(builder.link(d, path) for d in documents),
-        sources=tuple(Link(s, s, s) for s in sources),
-        outline=builder.outline(heze, path),
-        indicators=builder.table(select(load_query("report-indicators")), path),
-        coverage=builder.table(select(load_query("report-coverage")), path),
-        validation=status,
-        dumps=tuple(dumps),
-        pictures=(
-            Link("pictures/trace.svg", "跨层级实现关系图", "Cross-level implements graph"),
-            *(
-                [Link("pictures/indicators.svg", "指标比较", "Indicator comparison")]
-                if chart
-                else []
-            ),
-        ),
-        triples=len(graph),
-        schema_jsonld=schema,
-        progress=navigation.progress_summary(path),
-        chart=chart,
-        lists=tuple(Link(href, zh, en) for href, zh, en in LISTS),
-    )
-
-
-def source_pages(graph: Graph) -> list[str]:
-    """The official web pages the graph's source texts were taken from."""
-    return sorted(
-        {
-            str(o)
-            for s in graph.subjects(RDF.type, HIP.SourceText)
-            for o in graph.objects(s, DCTERMS.source)
-        }
-    )
-
-
-def _schema_org(graph: Graph, site_url: str) -> str:
-    """The schema.org ``Dataset`` of the index page (what search engines read)."""
-    data = {
-        "@context": "https://schema.org/",
-        "@type": "Dataset",
-        "@id": DATASET,
-        "name": "Knowledge graph of the Heze 14th-FYP IP plan / " + TITLE_ZH,
-        "description": "The Heze 14th-FYP IP plan as RDF, linked to its Shandong and national "
-        f"parents: {len(graph)} triples (VoID: {dump_url(site_url, 'void.ttl')}).",
-        "license": "https://creativecommons.org/licenses/by/4.0/",
-        "isAccessibleForFree": True,
-        "url": site_url,
-        "inLanguage": ["zh", "en"],
-        "temporalCoverage": "2021/2035",
-        "keywords": ["知识产权", "十四五规划", "intellectual property", "14th Five-Year Plan"],
-        "distribution": [
-            {
-                "@type": "DataDownload",
-                "name": f"{DUMP_NAME}.{ext}{gz}",
-                "encodingFormat": "application/gzip" if gz else media,
-                "contentUrl": dump_url(site_url, f"{DUMP_NAME}.{ext}{gz}"),
-            }
-            for ext, media in MEDIA_TYPES.items()
-            for gz in ("", ".gz")
-        ],
-    }
-    return script_safe_json(data)
-
-
 def publish_site(
     graph: Graph,
     out_dir: Path,
@@ -207,8 +96,12 @@ def publish_site(
     workers: int | None = None,
     stamp: Stamp | None = None,
     listing: bool = False,
+    metadata: DatasetMetadata | None = None,
 ) -> PublishSummary:
     """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap).
+
+    What the dataset is (title, licence, main document, colours) comes from ``metadata``, by
+    default the project's ``data/metadata.yaml`` (``load_metadata`` reads another folder's).
 
     Catalogue queries run on ``backend`` when given (e.g. the embedded Oxigraph store, the
     same rows), else on rdflib over ``graph``. Resource pages are written by ``workers``
@@ -231,6 +124,7 @@ def publish_site(
             workers,
             stamp or build_stamp(),
             listing,
+            metadata or load_metadata(data_dir() / METADATA_FILE),
         )
 
 
@@ -246,12 +140,14 @@ def _publish(
     workers: int | None,
     stamp: Stamp,
     listing: bool,
+    metadata: DatasetMetadata,
 ) -> PublishSummary:
     def select(query: Query) -> Table:
         return backend.select(query) if backend is not None else run_query(query, graph)
 
     env = environment()
     env.globals["stamp"] = stamp
+    env.globals["meta"] = metadata
     names = {
         str(s): str(graph.value(s, HIP.fileName))
         for s in graph.subjects(RDF.type, HIP.SourceText)
@@ -260,7 +156,7 @@ def _publish(
     source_paths = {iri: f"sources/{name}" for iri, name in names.items()}
     index = TripleIndex(graph)
     ontology = Graph().parse(ontology_path())
-    builder = PageBuilder(index, base, texts, source_paths, ontology)
+    builder = PageBuilder(index, base, texts, source_paths, ontology, level_legend(metadata))
     pages: list[str] = []
     real = Path(os.path.realpath(out_dir))
     previous = real if (real / MARKER).is_file() else None  # a folder publish wrote before
@@ -279,9 +175,14 @@ def _publish(
             put(f"site/{path}", payload)
 
         subjects = builder.subjects
-        examples = [URIRef(base + HEZE), URIRef(base + HEZE + "/part-2/task-area-1/task-1")]
         void = dataset_description(
-            graph, site_url, DUMP_NAME, examples, source_pages(graph), base=base
+            graph,
+            site_url,
+            DUMP_NAME,
+            example_resources(builder, metadata),
+            source_pages(graph),
+            metadata,
+            base=base,
         )
         if sparql_endpoint is not None:
             void = add_endpoint(void, sparql_endpoint)
@@ -306,6 +207,10 @@ def _publish(
                 write(path, texts[iri])
             for name in STATIC:
                 write(f"static/{name}", (resource_dir("templates") / "static" / name).read_bytes())
+            write(
+                "static/levels.css",
+                env.get_template("levels.css.j2").render(levels=metadata.levels()),
+            )
             write("ontology/heze-ip.ttl", ontology_path().read_bytes())
             write_page(
                 "ontology.html",
@@ -317,7 +222,11 @@ def _publish(
                     terms=ontology_terms(ontology),
                 ),
             )
-            catalogue = [q for q in list_queries() if q.name != "report-graph-size"]
+            # The catalogue runs on the main document (its defaults name the Heze plan).
+            main = base + metadata.main_document
+            catalogue = [
+                about_document(q, main) for q in list_queries() if q.name != "report-graph-size"
+            ]
             results = tuple(
                 builder.query_result(
                     q.name,
@@ -337,13 +246,19 @@ def _publish(
             ):
                 write_page(template_name, QueriesPage(path, root, zh, en, queries=results))
             dg = trace_graph(graph, select)
-            write("pictures/trace.svg", render_svg(dg, implements_view(dg).nodes, TRACE_TITLE))
-            home = _index(builder, graph, report, base, _schema_org(graph, site_url), select)
+            picture = render_svg(
+                dg, implements_view(dg).nodes, metadata.pictures.trace.both, metadata.box_fills()
+            )
+            write("pictures/trace.svg", picture)
+            schema = schema_org(graph, site_url, metadata)
+            home = index_page(builder, graph, report, metadata, schema, select)
             write_page("index.html", home)
             if home.chart is not None:
                 write(
                     "pictures/indicators.svg",
-                    env.get_template("chart.svg.j2").render(chart=home.chart),
+                    env.get_template("chart.svg.j2").render(
+                        chart=home.chart, levels=metadata.levels()
+                    ),
                 )
             navigation = Navigation(builder)
             listed = [

@@ -1,7 +1,7 @@
 """Charts as geometry (``Chart`` of ``Mark``s); the templates only write them out as SVG.
 
 - ``absolute_chart``: an indicator's baseline and target beside those it implements, in the
-  same unit, on one scale (Heze 0.87 → 1.75 beside Shandong's 10 and the nation's 12);
+  same unit, on one scale (a city's 0.87 → 1.75 beside its province's 10 and the nation's 12);
 - ``multiples_chart``: target ÷ baseline where both are known (the second view);
 - ``series_chart``: baseline, the planned path to the target, the target line, observations.
 
@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
+from heze_ip_kg.curated.metadata import DatasetMetadata, Text
 from heze_ip_kg.publish.context import Chart, LevelValue, Mark, Remark
+from heze_ip_kg.vocab.levels import LEVELS
 
 WIDTH = 480
 VALUE_ROOM = 190  # right of the longest bar: "0.87 → 1.75 (2020 → 2025)"
@@ -82,13 +84,18 @@ def _bars(rows: Sequence[LevelValue], y: float, marks: list[Mark]) -> float:
     return y
 
 
-LEGEND = (
+BAR_LEGEND = (
     Remark("深色长条：目标值", "Dark bar: target"),
     Remark("浅色细条：基期值", "Light thin bar: baseline"),
-    Remark(
-        "蓝：市级　绿：省级　橙：国家级", "Blue: municipal; green: provincial; orange: national"
-    ),
 )
+
+
+def level_legend(metadata: DatasetMetadata) -> tuple[Remark, ...]:
+    """The bar charts' legend: the two bars, then each level's colour (``metadata.yaml``)."""
+    levels = metadata.levels()
+    zh = "　".join(f"{c.name.zh}：{LEVELS[level].zh}" for level, c in levels)
+    en = "; ".join(f"{c.name.en}: {LEVELS[level].en}" for level, c in levels)
+    return (*BAR_LEGEND, Remark(zh, en[:1].upper() + en[1:]))
 
 
 def comparable(rows: Sequence[LevelValue]) -> list[LevelValue]:
@@ -97,7 +104,11 @@ def comparable(rows: Sequence[LevelValue]) -> list[LevelValue]:
 
 
 def absolute_chart(
-    rows: Sequence[LevelValue], unit_zh: str, unit_en: str, id: str = "chart-absolute"
+    rows: Sequence[LevelValue],
+    unit_zh: str,
+    unit_en: str,
+    legend: tuple[Remark, ...],
+    id: str = "chart-absolute",
 ) -> Chart | None:
     """Bars of target and baseline values in the page indicator's unit, on one scale."""
     shown = comparable(rows)
@@ -114,11 +125,13 @@ def absolute_chart(
         desc_zh="；".join(f"{r.level_zh} {r.document.zh}：{value_text(r)[0]}" for r in shown),
         desc_en="; ".join(f"{r.level_en} {r.document.en}: {value_text(r)[1]}" for r in shown),
         marks=tuple(marks),
-        legend=LEGEND,
+        legend=legend,
     )
 
 
-def overview_chart(groups: Sequence[Sequence[LevelValue]]) -> Chart | None:
+def overview_chart(
+    groups: Sequence[Sequence[LevelValue]], title: Text, legend: tuple[Remark, ...]
+) -> Chart | None:
     """A plan's indicators, each beside those it implements in its unit (the home page)."""
     marks: list[Mark] = []
     y = 4.0
@@ -144,12 +157,12 @@ def overview_chart(groups: Sequence[Sequence[LevelValue]]) -> Chart | None:
         id="chart-overview",
         width=WIDTH,
         height=int(y),
-        title_zh="主要指标：菏泽、山东与国家的基期值和目标值",
-        title_en="Main indicators: baselines and targets of Heze, Shandong and the nation",
+        title_zh=title.zh,
+        title_en=title.en,
         desc_zh="。".join(described),
         desc_en="Each indicator of the plan with the indicators it implements, in the same unit.",
         marks=tuple(marks),
-        legend=LEGEND,
+        legend=legend,
     )
 
 
@@ -287,8 +300,10 @@ def series_chart(
 
 
 __all__ = [
+    "BAR_LEGEND",
     "absolute_chart",
     "comparable",
+    "level_legend",
     "multiples_chart",
     "number",
     "overview_chart",

@@ -122,7 +122,9 @@ class IndexPage(Page):
     description_en: str = field(default="", metadata=_help("what the dataset is, in English"))
     documents: tuple[Link, ...] = field(default=(), metadata=_help("the documents in the graph"))
     sources: tuple[Link, ...] = field(default=(), metadata=_help("where the texts come from"))
-    outline: tuple[OutlineNode, ...] = field(default=(), metadata=_help("the Heze plan outline"))
+    outline: tuple[OutlineNode, ...] = field(
+        default=(), metadata=_help("the main document's outline (metadata.yaml)")
+    )
     indicators: Table | None = field(default=None, metadata=_help("the indicator table"))
     coverage: Table | None = field(default=None, metadata=_help("the coverage summary"))
     validation: str = field(default="", metadata=_help("one line on the validation status"))

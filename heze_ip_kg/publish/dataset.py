@@ -13,6 +13,7 @@ from xml.sax.saxutils import escape
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF
 
+from heze_ip_kg.curated.metadata import DatasetMetadata
 from heze_ip_kg.files.keyed import write_or_keep
 from heze_ip_kg.rdfio.dumps import FORMATS
 from heze_ip_kg.rdfio.serializers import TripleIndex, serialize_index
@@ -21,17 +22,20 @@ from heze_ip_kg.vocab.namespaces import (
     DCAT,
     DCTERMS,
     DEFAULT_BASE,
+    EU_DATA_THEME,
     EU_FILE_TYPE,
     EU_LICENCE,
     PREFIXES,
     PROV,
     RDF,
+    SKOS,
     VOID,
+    XSD,
 )
 
 DATASET = "https://w3id.org/heze-ip-kg/dataset"
 PUBLISHER = URIRef(DATASET + "#publisher")
-LICENSE = EU_LICENCE.CC_BY_4_0  # CC BY 4.0 in the EU licence table (templates/dataset.ttl)
+PERIOD = URIRef(DATASET + "#period")
 DUMPS = "dumps/"  # where the dumps and void.ttl sit in the site, and so under the site URL
 # Each dump's file type in the EU file-type table
 # (https://op.europa.eu/en/web/eu-vocabularies/concept-scheme/-/resource?uri=http://publications.europa.eu/resource/authority/file-type)
@@ -118,13 +122,15 @@ def dataset_description(
     dump_name: str,
     examples: list[URIRef],
     sources: list[str],
+    metadata: DatasetMetadata,
     base: str = DEFAULT_BASE,
 ) -> Graph:
     """VoID and DCAT-AP for the publication at ``site_url`` (the root ``serve`` serves).
 
-    The fixed facts come from ``templates/dataset.ttl``; this adds the landing page, the
-    distributions under ``dumps/``, the triple count, the vocabularies ``graph`` uses, its URI
-    space, ``examples`` and, as ``prov:wasDerivedFrom``, the web pages of the ``sources``.
+    The fixed facts come from ``templates/dataset.ttl``, what the dataset is from ``metadata``;
+    this adds the landing page, the distributions under ``dumps/``, the triple count, the
+    vocabularies ``graph`` uses, its URI space (``base``), ``examples`` and, as
+    ``prov:wasDerivedFrom``, the web pages of the ``sources``.
     """
     out = Graph()
     for prefix, namespace in PREFIXES.items():
@@ -132,6 +138,7 @@ def dataset_description(
     out.bind("foaf", FOAF)
     out.parse(resource_dir("templates") / "dataset.ttl", format="turtle")
     dataset = URIRef(DATASET)
+    licence = _add_metadata(out, metadata)
     landing = URIRef(site_url)
     out.add((dataset, DCAT.landingPage, landing))
     out.add((landing, RDF.type, FOAF.Document))
@@ -163,8 +170,36 @@ def dataset_description(
                 zh, en = zh + "，gzip 压缩", en + ", gzip-compressed"
             out.add((distribution, DCTERMS.description, Literal(zh + "。", lang="zh")))
             out.add((distribution, DCTERMS.description, Literal(en + ".", lang="en")))
-            out.add((distribution, DCTERMS.license, LICENSE))
+            out.add((distribution, DCTERMS.license, licence))
     return out
+
+
+def _add_metadata(out: Graph, metadata: DatasetMetadata) -> URIRef:
+    """The facts of ``metadata.yaml`` about the dataset; returns the licence's IRI."""
+    dataset = URIRef(DATASET)
+    for text, predicate in (
+        (metadata.title, DCTERMS.title),
+        (metadata.description, DCTERMS.description),
+    ):
+        out.add((dataset, predicate, Literal(text.zh, lang="zh")))
+        out.add((dataset, predicate, Literal(text.en, lang="en")))
+    # DCAT-AP wants the licence from the EU licence table, typed as its range shape requires.
+    licence = EU_LICENCE[metadata.licence.eu]
+    out.add((dataset, DCTERMS.license, licence))
+    out.add((licence, RDF.type, DCTERMS.LicenseDocument))
+    out.add((PUBLISHER, FOAF.name, Literal(metadata.publisher.en, lang="en")))
+    out.add((PERIOD, DCAT.startDate, Literal(str(metadata.period.start), datatype=XSD.gYear)))
+    out.add((PERIOD, DCAT.endDate, Literal(str(metadata.period.end), datatype=XSD.gYear)))
+    for lang in ("zh", "en"):
+        for keyword in getattr(metadata.keywords, lang):
+            out.add((dataset, DCAT.keyword, Literal(keyword, lang=lang)))
+    for code, name in metadata.themes.items():
+        # A theme is a skos:Concept, and DCAT-AP requires its table's label.
+        theme = EU_DATA_THEME[code]
+        out.add((dataset, DCAT.theme, theme))
+        out.add((theme, RDF.type, SKOS.Concept))
+        out.add((theme, SKOS.prefLabel, Literal(name, lang="en")))
+    return licence
 
 
 def add_endpoint(description: Graph, endpoint_url: str) -> Graph:
@@ -174,6 +209,7 @@ def add_endpoint(description: Graph, endpoint_url: str) -> Graph:
         out.bind(prefix, namespace)
     out += description
     dataset, endpoint = URIRef(DATASET), URIRef(endpoint_url)
+    licence = description.value(dataset, DCTERMS.license)
     out.add((dataset, VOID.sparqlEndpoint, endpoint))
     service = URIRef(endpoint_url + "#service")
     out.add((service, RDF.type, DCAT.DataService))
@@ -183,12 +219,12 @@ def add_endpoint(description: Graph, endpoint_url: str) -> Graph:
     out.add((service, DCAT.servesDataset, dataset))
     out.add((service, DCTERMS.conformsTo, SPARQL_PROTOCOL))
     out.add((SPARQL_PROTOCOL, RDF.type, DCTERMS.Standard))
-    out.add((service, DCTERMS.license, LICENSE))
+    if licence is not None:
+        out.add((service, DCTERMS.license, licence))
     out.add((service, DCTERMS.publisher, PUBLISHER))
     out.add((service, DCAT.keyword, Literal("SPARQL")))
     for theme in description.objects(dataset, DCAT.theme):
         out.add((service, DCAT.theme, theme))
-    out.add((LICENSE, RDF.type, DCTERMS.LicenseDocument))
     return out
 
 

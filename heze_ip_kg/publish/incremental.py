@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from heze_ip_kg.check.validate import prefer_fast, validate_graph
+from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
 from heze_ip_kg.files.keyed import input_key, lookup, record, record_dump
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.publish import SITE_URL, PublishSummary, publish_site
@@ -46,6 +47,7 @@ def publish_project(
     workers: int | None = None,
     cache: Path | None = None,
     stamp: Stamp | None = None,
+    metadata: DatasetMetadata | None = None,
 ) -> PublishRun:
     """Build, validate and publish the project in ``data`` into ``out_dir``.
 
@@ -53,6 +55,7 @@ def publish_project(
     nobody has changed since, returns at once with ``stages == ()``.
     """
     data = data or data_dir()
+    metadata = metadata or load_metadata(data / METADATA_FILE)  # checked before any work
     stamp = stamp or build_stamp()
     options = {
         "base": base,
@@ -84,6 +87,7 @@ def publish_project(
         workers=workers,
         stamp=stamp,
         listing=cache is not None,
+        metadata=metadata,
     )
     if summary.files is not None and cache is not None:
         facts = {

@@ -22,6 +22,7 @@ from heze_ip_kg.publish.context import (
     Link,
     ObservationRow,
     ProgressStatus,
+    Remark,
 )
 from heze_ip_kg.publish.describe import label, page_path, relative
 from heze_ip_kg.publish.facts import Linker, SiteFacts
@@ -53,8 +54,11 @@ def _url(node: Node) -> Link:
 class IndicatorCards:
     """Indicator cards for one publication."""
 
-    def __init__(self, facts: SiteFacts, linker: Linker, base: str) -> None:
+    def __init__(
+        self, facts: SiteFacts, linker: Linker, base: str, legend: tuple[Remark, ...]
+    ) -> None:
         self.facts = facts
+        self.legend = legend  # the bars' and the levels' colours (charts.level_legend)
         self.index = facts.index
         self.linker = linker
         self.base = base
@@ -188,7 +192,7 @@ class IndicatorCards:
         csv_path = page_path(str(indicator), self.base, "csv") or ""
         return IndicatorCard(
             rows=rows,
-            absolute=absolute_chart(rows, own.unit_zh, own.unit_en),
+            absolute=absolute_chart(rows, own.unit_zh, own.unit_en, self.legend),
             multiples=multiples_chart(rows),
             series=series_chart(
                 (own.baseline, own.baseline_year),

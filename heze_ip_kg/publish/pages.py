@@ -12,11 +12,13 @@ from rdflib.namespace import OWL
 from rdflib.term import Node
 
 from heze_ip_kg.publish.blocks import Blocks
+from heze_ip_kg.publish.charts import BAR_LEGEND
 from heze_ip_kg.publish.context import (
     Excerpt,
     Link,
     OutlineNode,
     QueryResult,
+    Remark,
     ResourcePage,
     Table,
     Term,
@@ -62,6 +64,7 @@ class PageBuilder:
         texts: Mapping[str, str],
         source_files: Mapping[str, str],
         ontology: Graph | None = None,
+        legend: tuple[Remark, ...] = BAR_LEGEND,
     ) -> None:
         self.index = index
         self.base = base
@@ -75,7 +78,7 @@ class PageBuilder:
         self.facts = SiteFacts(index, ontology if ontology is not None else Graph())
         self.statements = Statements(self.facts, self.label, self.page_of)
         self.traces = TraceBuilder(self.facts, self)
-        self.cards = IndicatorCards(self.facts, self, base)
+        self.cards = IndicatorCards(self.facts, self, base, legend)
         self.blocks = Blocks(self.facts, self)
 
     def label(self, node: Node, lang: str) -> str:

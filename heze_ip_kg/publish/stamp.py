@@ -1,4 +1,4 @@
-"""The footer's dataset version, build date and licence: from the inputs, never the clock.
+"""The footer's dataset version and build date: from the inputs, never the clock.
 
 The date is ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention), else the date
 of the checkout's last commit, else none; the version is the package's, with that commit's
@@ -15,8 +15,6 @@ from pathlib import Path
 
 from heze_ip_kg import __version__
 
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-
 
 @dataclass(frozen=True)
 class Stamp:
@@ -25,8 +23,6 @@ class Stamp:
     version: str
     date: str  # YYYY-MM-DD, or "" when nothing fixes it
     date_source: str  # "SOURCE_DATE_EPOCH", "commit" or ""
-    licence: str = "CC BY 4.0"
-    licence_url: str = LICENCE_URL
 
 
 def _commit(folder: Path) -> tuple[str, str]:
@@ -57,4 +53,4 @@ def build_stamp(folder: Path | None = None) -> Stamp:
     return Stamp(version, day, "commit" if day else "")
 
 
-__all__ = ["LICENCE_URL", "Stamp", "build_stamp"]
+__all__ = ["Stamp", "build_stamp"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -126,6 +126,23 @@ def load_query(name: str) -> Query:
         known = ", ".join(p.stem for p in sorted(query_dir().glob("*.rq")))
         raise InputError(f"unknown query {name!r}; known: {known}")
     return _parse_header(name, path.read_text(encoding="utf-8"))
+
+
+# Parameters that name the document a catalogue query is about (its defaults name the Heze plan).
+DOCUMENT_PARAMS = ("child", "plan")
+
+
+def about_document(query: Query, document: str) -> Query:
+    """``query`` with ``document`` as the default of its document parameters (``DOCUMENT_PARAMS``).
+
+    >>> about_document(load_query("report-outline"), "https://example.org/id/p").params[0].default
+    'https://example.org/id/p'
+    """
+    params = tuple(
+        replace(p, default=document) if p.name in DOCUMENT_PARAMS and p.type == "iri" else p
+        for p in query.params
+    )
+    return replace(query, params=params)
 
 
 def bind_params(query: Query, params: Mapping[str, str]) -> dict[str, Identifier]:
@@ -238,9 +255,11 @@ def run_query(query: Query, graph: Graph, params: Mapping[str, str] | None = Non
 
 
 __all__ = [
+    "DOCUMENT_PARAMS",
     "Param",
     "Query",
     "Table",
+    "about_document",
     "bind_params",
     "list_queries",
     "load_query",

@@ -5,7 +5,7 @@ The edges come from ``queries/trace-edges.rq``; node labels and levels are read 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -163,6 +163,9 @@ def orphans(dg: nx.DiGraph, document: str) -> list[str]:
     )
 
 
+NO_LEVEL_FILL = "#f2f2f2"  # a box whose level has no colour in metadata.yaml
+
+
 @dataclass(frozen=True)
 class SvgNode:
     """A box in the picture."""
@@ -172,6 +175,7 @@ class SvgNode:
     x: int
     y: int
     level: str
+    fill: str
 
 
 @dataclass(frozen=True)
@@ -184,8 +188,11 @@ class SvgEdge:
     y2: int
 
 
-def render_svg(dg: nx.DiGraph, nodes: Iterable[str], title: str) -> str:
-    """An SVG picture of ``nodes`` and the implements edges among them, one column per level."""
+def render_svg(dg: nx.DiGraph, nodes: Iterable[str], title: str, fills: Mapping[str, str]) -> str:
+    """An SVG picture of ``nodes`` and the implements edges among them, one column per level.
+
+    ``fills`` colours the boxes of each level (``metadata.yaml``); other boxes are grey.
+    """
     up = implements_view(dg)
     chosen = sorted(set(nodes) & set(dg.nodes))
     columns: dict[str, list[str]] = {}
@@ -210,7 +217,9 @@ def render_svg(dg: nx.DiGraph, nodes: Iterable[str], title: str) -> str:
         for row, node in enumerate(sorted(columns[document])):
             x, y = 20 + col * (width + gap_x), top + row * (height + gap_y)
             place[node] = (x, y)
-            boxes.append(SvgNode(node, dg.nodes[node]["label"], x, y, dg.nodes[node]["level"]))
+            level = dg.nodes[node]["level"]
+            fill = fills.get(level, NO_LEVEL_FILL)
+            boxes.append(SvgNode(node, dg.nodes[node]["label"], x, y, level, fill))
     edges = [
         SvgEdge(
             place[u][0] + width, place[u][1] + height // 2, place[v][0], place[v][1] + height // 2
