@@ -120,7 +120,7 @@ def test_validate_cli_on_the_built_graph_and_on_bad_files(tmp_path: Path) -> Non
     broken.write_text("<a> <b> ", encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", str(broken)])
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"heze-ip-kg: error: {broken}: cannot read RDF")
+    assert result.stderr.startswith(f"heze-ip-kg: error: {broken}:1: not valid Turtle")
     assert CliRunner().invoke(main, ["validate", str(tmp_path / "missing.ttl")]).exit_code == 2
 
 
