@@ -32,3 +32,14 @@ def test_a_public_name_still_works_on_first_use() -> None:
     )
     assert "heze_ip_kg.parse" in modules
     assert "pyshacl" not in modules
+
+
+def test_every_public_name_resolves_to_its_stage() -> None:
+    import heze_ip_kg
+
+    for name in heze_ip_kg.__all__:
+        value = getattr(heze_ip_kg, name)
+        assert name == "__version__" or value.__name__ == name, name
+    from heze_ip_kg import load_query, run_query  # what the README's Python example imports
+
+    assert run_query.__module__ == load_query.__module__ == "heze_ip_kg.query.execute"

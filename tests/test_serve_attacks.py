@@ -335,8 +335,7 @@ def test_a_client_that_stops_reading_is_dropped(published: tuple[Path, Graph]) -
         client.settimeout(300)
         received = len(client.recv(4096))  # the answer is computed and being sent: stop reading
         # Each round leaves the client silent for three send timeouts, then drains what arrived:
-        # on a loaded machine the server may act late, never wrongly (a drained round lets it go
-        # on).
+        # a loaded server may act late, never wrongly (a drained round lets it go on).
         closed = False
         for _ in range(10):
             time.sleep(3 * settings.send_timeout)

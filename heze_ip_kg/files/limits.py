@@ -1,9 +1,9 @@
-"""The bounds on what heze-ip-kg reads, in one place (README, "Limits"; docs/security.md).
+"""The bounds on what heze-ip-kg reads, in one place (docs/hardening.md, "Bounds";
+docs/security.md).
 
-Each bound is far above what a real input needs — the Heze plan is 15 KB in 67 lines, the
-deepest curated YAML file 7 levels, a curated pattern takes microseconds on a sentence — and low
-enough that a hostile input is refused at once, naming its place, instead of exhausting memory
-or time.
+Each bound is far above what a real input needs (docs/hardening.md compares them with the real
+inputs) and low enough that a hostile input is refused at once, naming its place, instead of
+exhausting memory or time.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from typing import BinaryIO
 from heze_ip_kg.errors import InputError
 
 MIB = 1024 * 1024
-# A plan text or curated file: about 500 times the Heze plan, ten times the longest national
-# plan. Only this much (and one byte) is read, so /dev/zero or an endless pipe is refused at once.
+# A plan text or curated file: hundreds of times the Heze plan, several times the longest
+# national plan. Only this much (and one byte) is read, so /dev/zero or an endless pipe is
+# refused at once.
 MAX_INPUT_BYTES = 16 * MIB
-# Non-blank lines of a plan text. Each becomes an element or part of one, and an element costs
-# about 25 KB once in a graph: 50,000 dense lines parse to Turtle in about 1.2 GB and 25 s.
+# Non-blank lines of a plan text. Each becomes an element or part of one, so memory and time
+# grow with them (docs/hardening.md, "Bounds").
 MAX_TEXT_LINES = 50_000
 # Characters on one line of a plan text.
 MAX_LINE_LENGTH = 100_000

@@ -59,7 +59,7 @@ def gzip_bytes(payload: bytes) -> bytes:
 def write_dump_files(index: TripleIndex, name: str, folder: Path, *links: Path) -> None:
     """``name.{ttl,nt,jsonld}`` and their ``.gz`` in ``folder``; hard links to them in ``links``.
 
-    Links rather than copies: at 300 plans the dumps are ~1 GB, written once.
+    Links rather than copies: a large corpus's dumps are large, and written once.
     """
     for ext in FORMATS:
         payload = serialize_index(index, ext)

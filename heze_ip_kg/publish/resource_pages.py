@@ -33,7 +33,7 @@ class _Job:
 
 
 _JOB: _Job | None = None  # set before forking; the workers inherit it
-_FOLDERS: set[Path] = set()  # folders this process has made (a mkdir costs ~0.15 ms here)
+_FOLDERS: set[Path] = set()  # folders this process has made (a mkdir is a system call per page)
 
 
 def default_workers() -> int:

@@ -2,10 +2,9 @@
 
 With a Graph Store Protocol endpoint the graph is replaced in one transaction. When the target
 graph is empty or absent and the server is Oxigraph, the triples go to Oxigraph's bulk loader
-(``POST`` with ``no_transaction``): at 300 synthetic plans, 19-21 s with our serialisation (34 s
-on a busy machine), where a transactional ``PUT`` into an empty graph took 77 s and ``oxigraph
-load`` 12-13 s. The bulk loader commits nothing unless the whole body arrives and parses, so a
-failed load still leaves the graph empty, as it was.
+(``POST`` with ``no_transaction``), much faster than a transactional ``PUT`` (bench/results.md
+compares it with ``oxigraph load``). The bulk loader commits nothing unless the whole body
+arrives and parses, so a failed load still leaves the graph empty, as it was.
 
 A non-empty graph on Oxigraph is replaced by sending only what changed: the server's copy is
 fetched (while we write ours), compared with ours as two sets of triples

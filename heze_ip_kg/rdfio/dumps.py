@@ -34,7 +34,7 @@ def store_ntriples(graph: Graph) -> bytes:
     An embedded store needs no order, and sorting was half its load time in the benchmark; dumps
     that people download stay sorted (:func:`serialize`), and so does what a server is sent
     (Oxigraph server takes sorted input markedly faster). A graph alone in rdflib's ``Memory``
-    store is written by walking the store's subject index: about half the time of rdflib's
+    store is written by walking the store's subject index, faster than rdflib's
     N-Triples writer (which iterates the triples' set, with their contexts, one by one), and
     the triples of a subject together load faster too. Any other graph goes through rdflib's
     writer. An IRI that N-Triples cannot hold is a ``ValueError`` naming it (rdflib refuses it

@@ -1,7 +1,7 @@
 """Fast, deterministic Turtle, N-Triples and JSON-LD writers over an index of the graph.
 
-rdflib's serialisers cost ~3 ms per small graph (a namespace manager, a trie of prefixes and a
-pass of preprocessing each time), which made publishing 55,000 resource pages take minutes. Here
+rdflib's serialisers set up a namespace manager, a trie of prefixes and a pass of preprocessing
+for every graph, which made them the bulk of publishing a large corpus's resource pages. Here
 one :class:`TripleIndex` is built per graph and every description, page or dump is written from
 it directly. Output order is fixed: subjects, predicates and objects sorted by their text. Every
 subject gets a block of its own: the pipeline mints no blank nodes (``vocab.owned``), and a blank
@@ -272,7 +272,7 @@ def jsonld(index: TripleIndex, roots: Iterable[Node] | None = None) -> dict[str,
 
 def jsonld_bytes(data: Mapping[str, Any]) -> bytes:
     """JSON-LD text with one node per line: readable, and written by json's C encoder
-    (``indent`` would switch to its pure-Python one, ten times slower on a dump)."""
+    (``indent`` would switch to its pure-Python one, several times slower on a dump)."""
     keys = [k for k in data if k != "@graph"]
     head = ",\n".join(f"{json.dumps(k)}: {json.dumps(data[k], ensure_ascii=False)}" for k in keys)
     nodes = ",\n".join(json.dumps(node, ensure_ascii=False) for node in data.get("@graph", []))

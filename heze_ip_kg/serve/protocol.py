@@ -26,7 +26,7 @@ UPDATE_KEYWORDS = UPDATE_WORDS
 FORM = "application/x-www-form-urlencoded"
 QUERY_BODY = "application/sparql-query"
 UPDATE_BODY = "application/sparql-update"
-CHECK_SECONDS = 2.0  # reading a 64 K query takes well under 0.3 s; past this it is refused
+CHECK_SECONDS = 2.0  # far above what reading the largest query allowed takes; past it, refused
 STATUS = {"malformed": 400, "depth": 400, "time": 400, "update": 403, "service": 403}
 
 
