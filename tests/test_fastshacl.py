@@ -181,6 +181,7 @@ def test_the_projects_shapes_run_on_the_fast_path() -> None:
         "MeasureCoordinationShape",
         "MeasureLeadShape",
         "MentionShape",
+        "NamedProvenanceShape",
         "ObservationShape",
         "ObservationUniqueShape",
         "ObservationUnitShape",

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from heze_ip_kg.build.plan import DocumentSettings, build_graph
 from heze_ip_kg.check.validate import validate_graph
@@ -28,6 +28,8 @@ from heze_ip_kg.vocab.namespaces import (
     EU_FILE_TYPE,
     EU_LANGUAGE,
     EU_LICENCE,
+    HIP,
+    OA,
     PROV,
     RDF,
     RDFS,
@@ -77,9 +79,11 @@ def test_dumps_and_gzip_variants(published: tuple[Path, Graph]) -> None:
 
 
 def test_every_resource_has_a_page(published: tuple[Path, Graph]) -> None:
+    """A node another owns (``…/task-2#source``) is on its owner's page, as a client that drops
+    the fragment finds it."""
     out, graph = published
     nodes = {
-        n
+        URIRef(str(n).split("#", 1)[0])
         for triple in graph
         for n in triple
         if isinstance(n, URIRef) and str(n).startswith(BASE) and str(n) != BASE
@@ -149,6 +153,25 @@ def test_every_page_jsonld_ttl_and_jsonld_match_the_description(
         assert same_graph(Graph().parse(data=block, format="json-ld"), expected), ttl
         beside = Graph().parse(ttl.with_suffix(".jsonld"), format="json-ld")
         assert same_graph(beside, expected), ttl
+
+
+def test_the_published_graph_has_no_blank_nodes(published: tuple[Path, Graph]) -> None:
+    """The dumps and a resource's own description name every node (``vocab.owned``)."""
+    out, graph = published
+    assert (out / "heze-ip-kg.nt").read_bytes() == (out / "site/dumps/heze-ip-kg.nt").read_bytes()
+    assert b"_:" not in (out / "heze-ip-kg.nt").read_bytes()
+    for name, fmt in [("nt", "nt"), ("ttl", "turtle"), ("jsonld", "json-ld")]:
+        dump = Graph().parse(out / "site" / "dumps" / f"heze-ip-kg.{name}", format=fmt)
+        assert len(dump) == len(graph), name
+        assert not [t for triple in dump for t in triple if isinstance(t, BNode)], name
+    task = next(s for s in graph.subjects(RDF.type, HIP.Task) if str(s).startswith(BASE))
+    page = out / "site" / str(page_path(str(task), BASE, "ttl"))
+    described = Graph().parse(page, format="turtle")
+    assert not [t for triple in described for t in triple if isinstance(t, BNode)]
+    target = described.value(task, HIP.source)
+    assert target == URIRef(f"{task}#source")
+    assert described.value(target, OA.hasSelector) == URIRef(f"{task}#source/selector")
+    assert described.value(URIRef(f"{task}#source/selector"), OA.start) is not None
 
 
 def test_void_counts_the_dump_and_lists_its_distributions(published: tuple[Path, Graph]) -> None:

@@ -7,16 +7,16 @@ its reliability. (The file's model and loader: ``heze_ip_kg.curated.organization
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from heze_ip_kg.build.plan import CONCEPT_BASE
 from heze_ip_kg.curated.organizations import Gazetteer, QuoteSource, Source
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, ORG, RDF, RDFS, SKOS, XSD
+from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, ORG, RDF, RDFS, SKOS
+from heze_ip_kg.vocab.owned import add_citation
 
 
 @dataclass(frozen=True)
@@ -41,20 +41,6 @@ def locate_quote(quote: str, sources: list[SourceText], where: str) -> tuple[Sou
     raise InputError(f"{where}: quote not found in any source text: {quote[:30]!r}")
 
 
-def add_span(graph: Graph, subject: URIRef | BNode, source: URIRef, start: int, end: int) -> None:
-    """Attach a Web Annotation text position to ``subject`` (deterministic blank nodes)."""
-    key = f"{subject}|{start}|{end}"
-    target = BNode("s" + hashlib.sha1(key.encode()).hexdigest()[:20])
-    selector = BNode("t" + hashlib.sha1(key.encode()).hexdigest()[:20])
-    graph.add((subject, HIP.source, target))
-    graph.add((target, RDF.type, OA.SpecificResource))
-    graph.add((target, OA.hasSource, source))
-    graph.add((target, OA.hasSelector, selector))
-    graph.add((selector, RDF.type, OA.TextPositionSelector))
-    graph.add((selector, OA.start, Literal(start, datatype=XSD.integer)))  # as build.py says
-    graph.add((selector, OA.end, Literal(end, datatype=XSD.integer)))
-
-
 def _cite(
     graph: Graph,
     subject: URIRef,
@@ -65,23 +51,24 @@ def _cite(
     note: str | None = None,
 ) -> None:
     for source in sources:
-        said = source.quote if isinstance(source, QuoteSource) else source.url
-        node = BNode("o" + hashlib.sha1(f"{subject}|{prop}|{said}".encode()).hexdigest()[:20])
-        graph.add((subject, HIP.citation, node))
-        graph.add((node, RDF.type, HIP.SourceCitation))
-        graph.add((node, HIP.aboutProperty, prop))
         if isinstance(source, QuoteSource):
             text, at = locate_quote(source.quote, texts, where)
-            graph.add((node, HIP.quote, Literal(source.quote, lang="zh")))
-            graph.add((node, DCTERMS.source, text.iri))
-            graph.add((node, HIP.reliability, URIRef(CONCEPT_BASE + "reliability/orig")))
-            add_span(graph, node, text.iri, at, at + len(source.quote))
+            span = (text.iri, at, at + len(source.quote))
+            add_citation(
+                graph,
+                subject,
+                prop,
+                source=text.iri,
+                quote=source.quote,
+                reliability="orig",
+                note=note,
+                span=span,
+            )
         else:
-            graph.add((node, DCTERMS.source, URIRef(source.url)))
-            reliability = URIRef(CONCEPT_BASE + "reliability/" + source.reliability)
-            graph.add((node, HIP.reliability, reliability))
-        if note:
-            graph.add((node, RDFS.comment, Literal(" ".join(note.split()), lang="en")))
+            url = URIRef(source.url)
+            add_citation(
+                graph, subject, prop, source=url, reliability=source.reliability, note=note
+            )
 
 
 _GENERIC = Literal("A class of bodies the text names generically.", lang="en")
@@ -120,7 +107,6 @@ def organization_graph(gazetteer: Gazetteer, texts: list[SourceText], base: str)
 
 __all__ = [
     "SourceText",
-    "add_span",
     "locate_quote",
     "org_iri",
     "organization_graph",

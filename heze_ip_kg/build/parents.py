@@ -10,11 +10,10 @@ facts not found. (A parent with a full text goes through ``parse`` and ``build``
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from heze_ip_kg.build.plan import (
     CONCEPT_BASE,
@@ -27,6 +26,7 @@ from heze_ip_kg.build.plan import cited_document_iri as _cited_iri
 from heze_ip_kg.curated.fields import UrlSource
 from heze_ip_kg.curated.parents import Count, CuratedParent, DescribedElement, ParentDocument
 from heze_ip_kg.vocab.namespaces import DCTERMS, DEFAULT_BASE, ELI, HIP, RDF, RDFS, SKOS, XSD
+from heze_ip_kg.vocab.owned import add_citation
 
 CLASSES = {
     "Plan": HIP.Plan,
@@ -49,10 +49,6 @@ FACT_PROPERTIES = {
     "plan_type": DCTERMS.type,
     "english_title": DCTERMS.alternative,
 }
-
-
-def _bnode(*keys: str) -> BNode:
-    return BNode("c" + hashlib.sha1("|".join(keys).encode()).hexdigest()[:20])
 
 
 def _words(note: str) -> str:
@@ -78,17 +74,15 @@ class ParentBuilder:
         note: str | None = None,
     ) -> None:
         for source in sources:
-            node = _bnode(str(subject), str(prop), source.url, quote or "")
-            self.graph.add((subject, HIP.citation, node))
-            self.graph.add((node, RDF.type, HIP.SourceCitation))
-            self.graph.add((node, HIP.aboutProperty, prop))
-            self.graph.add((node, DCTERMS.source, URIRef(source.url)))
-            reliability = URIRef(CONCEPT_BASE + "reliability/" + source.reliability)
-            self.graph.add((node, HIP.reliability, reliability))
-            if quote:
-                self.graph.add((node, HIP.quote, Literal(quote, lang="zh")))
-            if note:
-                self.graph.add((node, RDFS.comment, Literal(_words(note), lang="en")))
+            add_citation(
+                self.graph,
+                subject,
+                prop,
+                source=URIRef(source.url),
+                quote=quote,
+                reliability=source.reliability,
+                note=note,
+            )
 
     def build(self) -> Graph:
         g, doc, parent = self.graph, self.doc, self.parent

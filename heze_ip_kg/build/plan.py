@@ -3,16 +3,15 @@
 IRIs are minted as ``vocab.minting`` says (``{parent}/{kind}-{n}``); a caller may pin some
 elements to other IRIs (a parent document's elements keep the IRIs its curated file gave them
 before its full text arrived). Every element points to its
-span in the source text through a Web Annotation ``oa:TextPositionSelector``; the blank nodes
-that carry spans get labels derived from the element's IRI, so dumps are byte-identical.
+span in the source text through a Web Annotation ``oa:TextPositionSelector``, written as
+``vocab.owned`` writes every span: nodes named under the element's IRI (``…/task-2#source``).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from heze_ip_kg.parse.front import parse_date
 from heze_ip_kg.parse.model import Element, ElementKind, Plan, Span
@@ -30,7 +29,8 @@ from heze_ip_kg.vocab.minting import (
     title_key,
     unit_iri,
 )
-from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, OA, PREFIXES, RDF, RDFS, SKOS, XSD
+from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, PREFIXES, RDF, RDFS, SKOS, XSD
+from heze_ip_kg.vocab.owned import add_citation, add_span
 
 KIND_CLASSES: dict[ElementKind, URIRef] = {
     ElementKind.PREAMBLE: HIP.Preamble,
@@ -84,10 +84,6 @@ def element_paths(plan: Plan) -> list[tuple[str, Element]]:
     return found
 
 
-def _bnode(*keys: str) -> BNode:
-    return BNode("b" + hashlib.sha1("|".join(keys).encode()).hexdigest()[:20])
-
-
 class _Builder:
     def __init__(
         self,
@@ -107,7 +103,7 @@ class _Builder:
         self.doc = document_iri(settings.slug, settings.base)
         self.source = URIRef(f"{self.doc}/source")
 
-    def add(self, s: URIRef | BNode, p: URIRef, o: URIRef | BNode | Literal) -> None:
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
         self.graph.add((s, p, o))
 
     def label(self, subject: URIRef, zh: str, kind: ElementKind | None = None) -> None:
@@ -118,18 +114,8 @@ class _Builder:
             en = f"[no curated translation] {name}: {zh}"
         self.add(subject, RDFS.label, Literal(en, lang="en"))
 
-    def span(self, subject: URIRef | BNode, span: Span, key: str = "") -> None:
-        target = _bnode(str(subject), "source", key)
-        selector = _bnode(str(subject), "selector", key)
-        self.add(subject, HIP.source, target)
-        self.add(target, RDF.type, OA.SpecificResource)
-        self.add(target, OA.hasSource, self.source)
-        self.add(target, OA.hasSelector, selector)
-        self.add(selector, RDF.type, OA.TextPositionSelector)
-        # xsd:integer, not the Web Annotation range's xsd:nonNegativeInteger: the stores keep
-        # derived integer types as xsd:integer, and the value (never negative) meets the range.
-        self.add(selector, OA.start, Literal(span.start, datatype=XSD.integer))
-        self.add(selector, OA.end, Literal(span.end, datatype=XSD.integer))
+    def span(self, subject: URIRef, span: Span) -> None:
+        add_span(self.graph, subject, self.source, span.start, span.end)
 
     def build(self) -> Graph:
         self._source()
@@ -181,7 +167,7 @@ class _Builder:
             self.add(doc, DCTERMS.title, Literal(plan.title, lang="zh"))
             self.label(doc, plan.title)
         if plan.title_span:
-            self.span(doc, plan.title_span, "title")
+            self.span(doc, plan.title_span)
         if plan.title_inferred_from:
             zh, en = _TITLE_FROM.get(plan.title_inferred_from, (plan.title_inferred_from,) * 2)
             self.add(
@@ -200,12 +186,8 @@ class _Builder:
             self.add(doc, ELI.based_on, parent)
             self.add(parent, RDF.type, HIP.PolicyDocument)
             self.add(parent, HIP.citedTitle, Literal(cited.title, lang="zh"))
-            citation = _bnode(str(doc), "based_on", cited.title)
-            self.add(doc, HIP.citation, citation)
-            self.add(citation, RDF.type, HIP.SourceCitation)
-            self.add(citation, HIP.aboutProperty, ELI.based_on)
-            self.add(citation, HIP.quote, Literal(f"《{cited.title}》", lang="zh"))
-            self.span(citation, cited.span)
+            span = (self.source, cited.span.start, cited.span.end)
+            add_citation(self.graph, doc, ELI.based_on, quote=f"《{cited.title}》", span=span)
 
     def _notice(self) -> None:
         notice, plan = self.plan.notice, self.plan

@@ -9,22 +9,22 @@ coordinating body inherits them from the plan level, marked ``hip:stated false``
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import get_args
 
 import regex
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
-from heze_ip_kg.build.organizations import add_span, org_iri
+from heze_ip_kg.build.organizations import org_iri
 from heze_ip_kg.build.plan import CONCEPT_BASE
 from heze_ip_kg.curated.organizations import Gazetteer
 from heze_ip_kg.curated.tables import Role, RolePattern
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.files.limits import PATTERN_SECONDS
 from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, RDF, RDFS, enclosing_document
+from heze_ip_kg.vocab.owned import add_citation, add_span
 
 ROLES: tuple[Role, ...] = get_args(Role)
 PLAN_LEVEL_ROLES = ("lead", "coordinating", "implementing", "funding")
@@ -248,13 +248,10 @@ def responsibility_graph(
                 if sentence
                 else (mention.sentence_start, mention.sentence_end)
             )
-            add_span(out, assignment, element.source, start, end)
-            citation = BNode("r" + hashlib.sha1(str(assignment).encode()).hexdigest()[:20])
-            out.add((assignment, HIP.citation, citation))
-            out.add((citation, RDF.type, HIP.SourceCitation))
-            out.add((citation, HIP.aboutProperty, HIP.role))
-            out.add((citation, HIP.quote, Literal(source_text[start:end], lang="zh")))
-            out.add((citation, DCTERMS.source, element.source))
+            # One assignment may be stated by several sentences: a span and a citation each.
+            add_span(out, assignment, element.source, start, end, f"source-{start}-{end}")
+            quote = source_text[start:end]
+            add_citation(out, assignment, HIP.role, source=element.source, quote=quote)
     documents = {str(d): d for d, _ in plan_roles}
     for cls in MEASURES:
         measures = sorted(m for m in graph.subjects(RDF.type, cls) if isinstance(m, URIRef))

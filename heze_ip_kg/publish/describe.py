@@ -12,12 +12,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from heze_ip_kg.vocab.namespaces import PREFIXES, RDFS, SKOS
+from heze_ip_kg.vocab.owned import is_owned
 
 _QUOTE_SAFE = re.compile(r"[A-Za-z0-9_.~/#-]*")  # what quote(..., safe="/#") leaves as it is
 
 
 def description(graph: Graph, subject: URIRef) -> Graph:
-    """The resource's concise bounded description: its triples and its blank nodes' triples."""
+    """The resource's description: its triples and those of the nodes it owns (and of any blank
+    nodes below it, in a graph that has them)."""
     out = Graph()
     for prefix, namespace in PREFIXES.items():
         out.bind(prefix, namespace)
@@ -30,7 +32,7 @@ def description(graph: Graph, subject: URIRef) -> Graph:
         seen.add(node)
         for p, o in graph.predicate_objects(node):
             out.add((node, p, o))
-            if isinstance(o, BNode):
+            if isinstance(o, BNode) or is_owned(o, subject):
                 todo.append(o)
     return out
 

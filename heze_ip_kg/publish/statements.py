@@ -16,6 +16,7 @@ from heze_ip_kg.publish.context import Triple
 from heze_ip_kg.publish.describe import relative
 from heze_ip_kg.publish.facts import SiteFacts
 from heze_ip_kg.vocab.namespaces import PREFIXES
+from heze_ip_kg.vocab.owned import is_owned
 
 ONTOLOGY_PAGE = "ontology/index.html"
 MAX_BLOCK_DEPTH = 3
@@ -60,7 +61,7 @@ class Statements:
         return found
 
     def table(self, subject: Node, path: str, depth: int = 0) -> tuple[Triple, ...]:
-        """Every statement of ``subject`` in predicate order, blank nodes as blocks."""
+        """Every statement of ``subject`` in predicate order, the nodes it owns as blocks."""
         rows = []
         pairs = self.index.forward.get(subject, [])
         for p, o in sorted(pairs, key=lambda t: (str(t[0]), str(t[1]))):
@@ -68,9 +69,9 @@ class Statements:
             href = relative(path, doc) if doc else None
             if isinstance(o, Literal):
                 rows.append(Triple(name, href, str(o), None, o.language, zh, en))
-            elif isinstance(o, URIRef):
+            elif isinstance(o, URIRef) and not is_owned(o, subject):
                 rows.append(self._named(name, href, zh, en, o, path))
-            elif isinstance(o, BNode) and depth < MAX_BLOCK_DEPTH:
+            elif isinstance(o, URIRef | BNode) and depth < MAX_BLOCK_DEPTH:
                 block = self.table(o, path, depth + 1)
                 rows.append(Triple(name, href, "", None, None, zh, en, block=block))
             else:

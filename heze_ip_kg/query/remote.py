@@ -7,14 +7,16 @@ compares it with ``oxigraph load``). The bulk loader commits nothing unless the 
 arrives and parses, so a failed load still leaves the graph empty, as it was.
 
 A non-empty graph on Oxigraph is replaced by sending only what changed: the server's copy is
-fetched (while we write ours), compared with ours (:mod:`heze_ip_kg.query.graph_patch`), and the
-difference goes as one SPARQL Update to the update endpoint (``/update`` beside ``/store``
-unless given), which Oxigraph applies in one transaction. Replacing a graph with its next
+fetched (while we write ours), compared with ours as two sets of triples
+(:mod:`heze_ip_kg.query.graph_patch`: our graph has no blank nodes), and the difference goes as
+one SPARQL Update (``DELETE DATA`` of the removed triples, ``INSERT DATA`` of the added ones) to
+the update endpoint (``/update`` beside ``/store`` unless given), which Oxigraph applies in one
+transaction. Replacing a graph with its next
 release costs about what loading it into an empty graph does — a small part of the ``PUT`` that
 deletes and inserts every triple in one transaction (bench/results.md) — and the same graph
-again writes nothing. Where no
-patch can describe the change (blank nodes shared or in cycles), or it would write as much as
-a ``PUT``, and on other servers, the graph goes as one ``PUT``.
+again writes nothing. Where either side has blank nodes (no set of lines names their triples),
+or the patch would write as much as a ``PUT``, and on other servers, the graph goes as one
+``PUT``.
 
 Replacing a graph with an unrelated one stays slow on Oxigraph whichever way: every triple is
 deleted and inserted in one transaction. ``bulk=True`` (Oxigraph only) loads the new triples
@@ -23,14 +25,14 @@ clears the graph before its bulk loader starts, so a failed load leaves the grap
 error says so.
 
 Without a Graph Store endpoint, the triples go by SPARQL Update into a staging graph, chunk by
-chunk, and only a final ``MOVE`` replaces the target. Either way a load that fails part-way
+chunk (a graph with blank nodes, not ours, in one chunk, so that each stays one node), and only
+a final ``MOVE`` replaces the target. Either way a load that fails part-way
 leaves the previous named graph as it was.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -48,7 +50,6 @@ from heze_ip_kg.rdfio.dumps import serialize, store_ntriples
 
 Progress = Callable[[int, int], None]
 NTRIPLES = "application/n-triples"
-_BNODE = re.compile(r"_:[A-Za-z0-9]+")
 
 
 @dataclass(frozen=True)
@@ -123,48 +124,14 @@ def _probe(url: str, auth: ServerAuth | None, timeout: float) -> _Target:
             return _Target(True, err.headers.get("Server", ""))  # no such graph
 
 
-def triple_groups(graph: Graph) -> Iterator[list[str]]:
-    """N-Triples lines grouped so that every blank node stays with the triples that use it.
-
-    Separate ``INSERT DATA`` requests would turn one blank node into several; our blank nodes
-    hang in trees below IRIs, so each group is an IRI subject with everything below it.
-    """
-    lines = serialize(graph, "nt").decode("utf-8").splitlines()
-    by_subject: dict[str, list[str]] = {}
-    for line in lines:
-        by_subject.setdefault(line.split(" ", 1)[0], []).append(line)
-
-    def collect(subject: str, seen: set[str]) -> list[str]:
-        group = list(by_subject.get(subject, []))
-        for line in by_subject.get(subject, []):
-            obj = line.removesuffix(" .").rsplit(" ", 1)[-1]
-            if _BNODE.fullmatch(obj) and obj not in seen:
-                seen.add(obj)
-                group += collect(obj, seen)
-        return group
-
-    used: set[str] = set()
-    for subject in sorted(by_subject):
-        if subject.startswith("_:"):
-            continue
-        seen: set[str] = set()
-        group = collect(subject, seen)
-        used |= seen
-        yield group
-    orphans = [s for s in sorted(by_subject) if s.startswith("_:") and s not in used]
-    if orphans:  # blank-node subjects nothing points to: send them together
-        yield [line for s in orphans for line in by_subject[s]]
-
-
 def _chunks(graph: Graph, size: int) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    for group in triple_groups(graph):
-        if chunk and len(chunk) + len(group) > size:
-            yield chunk
-            chunk = []
-        chunk += group
-    if chunk:
-        yield chunk
+    """N-Triples lines in chunks of ``size``; all in one if the graph has blank nodes (separate
+    requests would turn one blank node into several)."""
+    lines = serialize(graph, "nt").decode("utf-8").splitlines()
+    if any(isinstance(t, BNode) for triple in graph for t in triple):
+        size = max(size, len(lines))
+    for at in range(0, len(lines), size):
+        yield lines[at : at + size]
 
 
 def _store_load(
@@ -224,7 +191,7 @@ def _patched(
         current = fetching.result()
     patch = diff_ntriples(current, ours)
     if patch is None or patch.writes >= current.count(b"\n") + len(graph):
-        return False  # not a tree of blank nodes, or no fewer writes than a PUT's
+        return False  # blank nodes, or no fewer writes than a PUT's
     if not patch.empty:
         body = patch.to_update(graph_iri).encode("utf-8")
         _send(update_url, "POST", body, "application/sparql-update", auth, timeout)
@@ -321,7 +288,7 @@ def load_graph(
     sent = 0
     for chunk in _chunks(graph, chunk_size):
         # INSERT … WHERE {} rather than INSERT DATA: some servers (Virtuoso) refuse blank
-        # nodes in INSERT DATA; a template makes one fresh node per label per request.
+        # nodes in INSERT DATA, which a graph not built here may have.
         body = "\n".join(chunk)
         update(f"INSERT {{ GRAPH <{staging}> {{\n{body}\n}} }} WHERE {{}}")
         sent += len(chunk)
@@ -331,9 +298,4 @@ def load_graph(
     return total
 
 
-def blank_nodes(graph: Graph) -> int:
-    """How many distinct blank nodes ``graph`` has (a load must keep them apart)."""
-    return len({t for triple in graph for t in triple if isinstance(t, BNode)})
-
-
-__all__ = ["ServerAuth", "blank_nodes", "load_graph", "triple_groups"]
+__all__ = ["ServerAuth", "load_graph"]

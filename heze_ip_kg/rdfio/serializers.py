@@ -3,10 +3,10 @@
 rdflib's serialisers set up a namespace manager, a trie of prefixes and a pass of preprocessing
 for every graph, which made them the bulk of publishing a large corpus's resource pages. Here
 one :class:`TripleIndex` is built per graph and every description, page or dump is written from
-it directly. Output order is fixed: subjects, predicates and objects sorted by their text, blank
-nodes by their labels (the pipeline mints them from content hashes, so they are stable). A blank
-node used once is written inline (``[ … ]`` in Turtle, an embedded object in JSON-LD); one used
-twice or more, or in a cycle of blank nodes, keeps its label and gets its own block.
+it directly. Output order is fixed: subjects, predicates and objects sorted by their text. Every
+subject gets a block of its own: the pipeline mints no blank nodes (``vocab.owned``), and a blank
+node of another graph is written by its label. A resource's description takes the nodes it owns
+with it (``{owner}#source``, ``{owner}#source/selector``).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from heze_ip_kg.vocab.namespaces import PREFIXES
+from heze_ip_kg.vocab.owned import is_owned
 
 PredicateObjects = list[tuple[URIRef, Node]]
 _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
@@ -52,22 +53,17 @@ class TripleIndex:
 
     def __init__(self, graph: Graph) -> None:
         forward: dict[Node, PredicateObjects] = {}
-        references: dict[BNode, int] = {}
         # One object per distinct predicate, so look-ups compare by identity: rdflib's __eq__
         # is a Python method, and the pages call it millions of times.
         canonical: dict[Node, URIRef] = {_TYPE: _TYPE}
         for s, p, o in graph:
             p = canonical.setdefault(p, p)  # type: ignore[arg-type]
             forward.setdefault(s, []).append((p, o))
-            if isinstance(o, BNode):
-                references[o] = references.get(o, 0) + 1
         for pairs in forward.values():
             pairs.sort(key=lambda po: (po[0] is not _TYPE, str(po[0]), _term_key(po[1])))
         self.forward = forward
-        self.references = references
         self._canonical = canonical
         self._inverse: dict[URIRef, dict[Node, list[Node]]] = {}
-        self._inline = self._inlined_blank_nodes()
         self.curies: dict[str, tuple[str, str] | None] = {}  # IRI → (prefix, CURIE), see _Writer
 
     def __len__(self) -> int:
@@ -96,57 +92,35 @@ class TripleIndex:
             self._inverse[predicate] = inverse
         return self._inverse[predicate]
 
-    def _inlined_blank_nodes(self) -> set[BNode]:
-        """Blank nodes used exactly once and reachable from a block of their own."""
-        once = {b for b, count in self.references.items() if count == 1}
-        reached: set[BNode] = set()
-        todo = [s for s in self.forward if not (isinstance(s, BNode) and s in once)]
-        while todo:
-            for _, o in self.forward.get(todo.pop(), ()):
-                if isinstance(o, BNode) and o in once and o not in reached:
-                    reached.add(o)
-                    todo.append(o)
-        return reached  # a cycle of blank nodes used once each is not reached: labels
-
     def roots(self) -> list[Node]:
-        """The subjects that get a block of their own in a dump, in output order."""
-        return sorted(
-            (s for s in self.forward if not (isinstance(s, BNode) and s in self._inline)),
-            key=_term_key,
-        )
+        """Every subject, in output order (each gets a block of its own in a dump)."""
+        return sorted(self.forward, key=_term_key)
 
     def closure(self, subject: Node) -> Iterator[tuple[Node, URIRef, Node]]:
-        """The triples of ``subject``'s concise bounded description."""
+        """The triples of ``subject``'s description: its own and those of the nodes it owns
+        (and of blank nodes below it, in a graph that has them)."""
         todo, seen = [subject], {subject}
         while todo:
             node = todo.pop()
             for p, o in self.forward.get(node, ()):
                 yield node, p, o
-                if isinstance(o, BNode) and o not in seen:
+                if o not in seen and (isinstance(o, BNode) or is_owned(o, subject)):
                     seen.add(o)
                     todo.append(o)
 
     def description_roots(self, subject: Node) -> list[Node]:
-        """``subject`` and the shared blank nodes of its description, in output order."""
-        counts: dict[BNode, int] = {}
-        for _, _, o in self.closure(subject):
-            if isinstance(o, BNode):
-                counts[o] = counts.get(o, 0) + 1
-        shared = sorted((b for b, n in counts.items() if n > 1 or b not in self._inline), key=str)
-        return [subject, *(b for b in shared if b != subject)]
+        """``subject`` and the other subjects of its description, in output order."""
+        below = {s for s, _, _ in self.closure(subject)} - {subject}
+        return [subject, *sorted(below, key=_term_key)]
 
 
 class _Writer:
-    """Shared naming rules: prefixed names, blank node labels, which blank nodes go inline."""
+    """Shared naming rules: prefixed names and the namespaces they used."""
 
     def __init__(self, index: TripleIndex, roots: Iterable[Node]) -> None:
         self.index = index
         self.roots = list(roots)
-        self.blocks = set(self.roots)
         self.used: set[str] = set()
-
-    def inline(self, node: Node) -> bool:
-        return isinstance(node, BNode) and node not in self.blocks and node in self.index._inline
 
     def curie(self, iri: str) -> str | None:
         cache = self.index.curies
@@ -222,9 +196,6 @@ class _Turtle(_Writer):
         if isinstance(node, URIRef):
             return self.curie(str(node)) or _iri(str(node))
         if isinstance(node, BNode):
-            if self.inline(node):
-                inner = indent + "    "
-                return "[\n" + inner + self.predicates(node, inner) + "\n" + indent + "]"
             return "_:" + blank_label(node)
         assert isinstance(node, Literal)
         if node.language:
@@ -250,7 +221,7 @@ class _Turtle(_Writer):
     def write(self) -> str:
         blocks = []
         for root in (r for r in self.roots if r in self.index.forward):
-            head = self.term(root, "") if not isinstance(root, BNode) else "_:" + blank_label(root)
+            head = self.term(root, "")
             blocks.append(f"{head}\n    {self.predicates(root, '    ')} .\n")
         prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _NAMESPACES if p in self.used)
         return prefixes + "\n" + "\n".join(blocks)
@@ -264,7 +235,7 @@ class _JsonLd(_Writer):
         if isinstance(node, URIRef):
             return {"@id": str(node)}
         if isinstance(node, BNode):
-            return self.node(node) if self.inline(node) else {"@id": "_:" + blank_label(node)}
+            return {"@id": "_:" + blank_label(node)}
         assert isinstance(node, Literal)
         if node.language:
             return {"@value": str(node), "@language": node.language}
@@ -290,7 +261,7 @@ class _JsonLd(_Writer):
 
 
 def turtle(index: TripleIndex, roots: Iterable[Node] | None = None) -> str:
-    """Turtle of ``roots`` (default: the whole graph) with their inline blank nodes."""
+    """Turtle of ``roots`` (default: the whole graph), a block each."""
     return _Turtle(index, index.roots() if roots is None else roots).write()
 
 
