@@ -17,7 +17,6 @@ from unittest import mock
 import pytest
 from click.testing import CliRunner
 from rdflib import RDFS, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.compare import isomorphic
 
 from heze_ip_kg.cli.main import main
 from heze_ip_kg.errors import HezeIpKgError
@@ -266,7 +265,7 @@ def test_hostile_parameter_stays_a_literal(graph: Graph, kind: str) -> None:
 def test_store_ntriples_holds_exactly_the_graph(graph: Graph) -> None:
     data = store_ntriples(graph)
     assert len(data.splitlines()) == len(graph)
-    assert isomorphic(Graph().parse(data=data, format="nt"), graph)
+    assert same_triples(Graph().parse(data=data, format="nt"), graph)
     # Walked from the store's subject index: every subject's triples come together.
     subjects = [line.split(b" ", 1)[0] for line in data.splitlines()]
     runs = [s for i, s in enumerate(subjects) if i == 0 or s != subjects[i - 1]]
@@ -291,6 +290,13 @@ def test_store_ntriples_names_an_iri_it_cannot_write() -> None:
         store_ntriples(graph)
 
 
+def same_triples(got: Graph, expected: Graph) -> bool:
+    """Isomorphism for graphs without blank nodes, which the build guarantees: equal triple sets
+    (rdflib's general isomorphism test takes minutes on a loaded machine)."""
+    assert not any(isinstance(t, BNode) for triple in expected for t in triple)
+    return set(got) == set(expected)
+
+
 def construct_all(server: Server, iri: str = GRAPH) -> Graph:
     """Every triple of the named graph ``iri`` on ``server``, as it gives them back."""
     query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}"
@@ -312,4 +318,4 @@ def test_a_loaded_server_gives_back_the_dumps_graph(
     """Literals included, datatype and lexical form: stores keep numbers by value, so the graph
     writes them in the forms the stores give back (xsd:integer offsets, canonical decimals)."""
     server: Server = request.getfixturevalue(name)
-    assert isomorphic(construct_all(server), graph)
+    assert same_triples(construct_all(server), graph)
