@@ -98,12 +98,12 @@ def test_catalogue_query_gives_the_expected_rows(backend: Backend, name: str) ->
     assert rows == expected_rows(name)
 
 
-def test_auto_store_picks_oxigraph_for_large_graphs(graph: Graph) -> None:
+def test_auto_store_picks_oxigraph_above_the_threshold(graph: Graph) -> None:
     from heze_ip_kg.query.backends import open_backend
 
-    assert isinstance(open_backend(graph), RdflibBackend)
-    with mock.patch("heze_ip_kg.query.backends.AUTO_OXIGRAPH_TRIPLES", 10):
-        assert isinstance(open_backend(graph), OxigraphBackend)
+    assert isinstance(open_backend(graph), OxigraphBackend)
+    with mock.patch("heze_ip_kg.query.backends.FAST_ABOVE_TRIPLES", len(graph)):
+        assert isinstance(open_backend(graph), RdflibBackend)
 
 
 def test_load_count_equals_the_local_count(oxigraph: Server, graph: Graph) -> None:

@@ -124,16 +124,3 @@ def test_a_replaced_output_keeps_its_mode(tmp_path: Path) -> None:
     assert run("parse", str(SEED), "-o", str(out), umask=0o022).returncode == 0
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
     assert out.read_text(encoding="utf-8") != "old\n"
-
-
-def test_the_fast_path_is_the_default_for_a_large_graph() -> None:
-    from rdflib import Graph, Literal, URIRef
-
-    from heze_ip_kg.check.validate import prefer_fast
-
-    small, large = Graph(), Graph()
-    for n in range(50_001):
-        large.add((URIRef(f"urn:x:{n}"), URIRef("urn:x:p"), Literal(n)))
-    small.add((URIRef("urn:x:0"), URIRef("urn:x:p"), Literal(0)))
-    assert (prefer_fast(small, None), prefer_fast(large, None)) == (False, True)
-    assert (prefer_fast(small, True), prefer_fast(large, False)) == (True, False)  # forced

@@ -150,7 +150,7 @@ ex:cy a ex:Person .
 """
 
 
-@pytest.mark.parametrize("fast", [[], ["--fast"]], ids=["plain", "fast"])
+@pytest.mark.parametrize("fast", [["--plain"], ["--fast"], []], ids=["plain", "fast", "default"])
 def test_validate_with_user_shapes(tmp_path: Path, fast: list[str]) -> None:
     (tmp_path / "shapes.ttl").write_text(SHAPES_FILE, encoding="utf-8")
     (tmp_path / "people.ttl").write_text(PEOPLE, encoding="utf-8")
@@ -194,6 +194,11 @@ def test_the_fast_path_says_when_it_hands_shapes_to_pyshacl(tmp_path: Path) -> N
     assert run.stderr.startswith("heze-ip-kg: the fast path hands these shapes to pySHACL: ")
     assert "uses sh:minInclusive" in run.stderr
     assert "MinInclusive" in CliRunner().invoke(main, [*args, "--format", "ttl"]).stdout
+    # Chosen by size rather than asked for, the fast path hands over without a word on stderr;
+    # the JSON report still says why.
+    default = CliRunner().invoke(main, [*(a for a in args if a != "--fast"), "--format", "json"])
+    assert (default.exit_code, default.stderr) == (1, "")
+    assert "uses sh:minInclusive" in json.loads(default.stdout)["fallback"]
 
 
 @pytest.mark.parametrize(
@@ -209,7 +214,7 @@ def test_the_fast_path_says_when_it_hands_shapes_to_pyshacl(tmp_path: Path) -> N
     ],
     ids=["missing", "not-turtle", "not-shacl"],
 )
-@pytest.mark.parametrize("fast", [[], ["--fast"]], ids=["plain", "fast"])
+@pytest.mark.parametrize("fast", [["--plain"], ["--fast"], []], ids=["plain", "fast", "default"])
 def test_bad_shapes_files_are_one_line_and_exit_2(
     tmp_path: Path, content: str | None, message: str, fast: list[str]
 ) -> None:

@@ -32,7 +32,7 @@ from heze_ip_kg.check.fastshacl import (
 )
 from heze_ip_kg.errors import HezeIpKgError, InputError
 from heze_ip_kg.progress import track
-from heze_ip_kg.query.backends import AUTO_OXIGRAPH_TRIPLES, Backend, OxigraphBackend
+from heze_ip_kg.query.backends import Backend, OxigraphBackend, choose_fast
 from heze_ip_kg.query.execute import list_queries, run_query
 from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.vocab.namespaces import HIP, OA, PREFIXES, RDF, RDFS
@@ -77,11 +77,13 @@ class ValidationResult:
 @dataclass(frozen=True)
 class ValidationReport:
     """All findings; ``conforms`` is false only when there is a result that is not a warning or
-    an info. ``fallback`` says why the fast path handed the shapes to pySHACL, if it did."""
+    an info. ``fast`` says whether the fast path was taken, ``fallback`` why it handed the
+    shapes to pySHACL, if it did."""
 
     results: tuple[ValidationResult, ...] = field(default=())
     fallback: str | None = None
     shapes: Graph | None = field(default=None, compare=False, repr=False)
+    fast: bool = field(default=False, compare=False)
 
     @property
     def conforms(self) -> bool:
@@ -270,12 +272,6 @@ def _check_results(graph: Graph, backend: Backend | None = None) -> list[Validat
     return found
 
 
-def prefer_fast(graph: Graph, fast: bool | None) -> bool:
-    """``fast`` when given; else the fast paths (which give the same results, as the tests
-    show) for a graph large enough that plain pySHACL and rdflib queries take minutes."""
-    return fast if fast is not None else len(graph) > AUTO_OXIGRAPH_TRIPLES
-
-
 def validate_graph(
     graph: Graph,
     shapes: Graph | None = None,
@@ -289,12 +285,14 @@ def validate_graph(
     ``fast`` uses the fast path (``heze_ip_kg.check.fastshacl``, check queries on Oxigraph; pass
     ``backend`` to reuse a store already loaded with ``graph``) and gives the same results as
     pySHACL; if it cannot evaluate the shapes exactly, pySHACL validates them and the report's
-    ``fallback`` says why. ``fast=None`` chooses by size (``prefer_fast``).
+    ``fallback`` says why. ``fast=None`` chooses by size (``query.backends.choose_fast``); the
+    report's ``fast`` says which path was taken.
     """
     shapes = shapes if shapes is not None else load_shapes()
     fallback = None
     findings = None
-    if prefer_fast(graph, fast):
+    chosen = choose_fast(len(graph), fast)
+    if chosen:
         backend = backend or OxigraphBackend(graph)
         try:
             compiled = compile_shapes(shapes)
@@ -310,7 +308,7 @@ def validate_graph(
     results.sort(
         key=lambda r: (order.get(r.severity, 3), r.rule, r.focus, r.path or "", r.component)
     )
-    return ValidationReport(tuple(results), fallback, shapes)
+    return ValidationReport(tuple(results), fallback, shapes, chosen)
 
 
 def report_graph(report: ValidationReport) -> Graph:

@@ -226,7 +226,8 @@ def validate(
         graphs = (*graphs, from_)
     graph = read_graphs(graphs) if graphs else project_graph(None, data, base)
     report = validate_graph(graph, shapes, checks=shapes is None, fast=fast)
-    if report.fallback:
+    # Chosen by size, the fast path falls back without a word: the findings are pySHACL's.
+    if report.fallback and fast:
         click.echo(
             f"heze-ip-kg: the fast path hands these shapes to pySHACL: {report.fallback}", err=True
         )
@@ -263,7 +264,7 @@ def validate(
     type=click.Choice(list(STORES)),
     default="auto",
     show_default=True,
-    help="Embedded store: rdflib, oxigraph, or auto (oxigraph for large graphs).",
+    help="Embedded store: rdflib, oxigraph, or auto (oxigraph unless the graph is empty).",
 )
 @click.option("--endpoint", default=None, help="Query this SPARQL endpoint instead.")
 @server_options

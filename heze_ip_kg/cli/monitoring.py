@@ -34,7 +34,7 @@ PROGRESS_QUERY = "report-indicator-progress"
     type=click.Choice(list(STORES)),
     default="auto",
     show_default=True,
-    help="Embedded store: rdflib, oxigraph, or auto (oxigraph for large graphs).",
+    help="Embedded store: rdflib, oxigraph, or auto (oxigraph unless the graph is empty).",
 )
 @graph_options
 @fail_cleanly

@@ -104,7 +104,7 @@ def fast_option(command: F) -> F:
         help="Force the fast path (validation and queries on an embedded Oxigraph store: the "
         "same results as plain pySHACL and rdflib, minutes faster on a large corpus; shapes it "
         "cannot evaluate go to pySHACL, and it says so, docs/shacl.md) or the plain one. "
-        "Default: fast above 50,000 triples.",
+        "Default: fast for any graph that is not empty (docs/scale.md).",
     )(command)
 
 

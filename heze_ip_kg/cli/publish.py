@@ -69,8 +69,8 @@ def publish(
 ) -> None:
     """Build, validate and write dumps, void.ttl and the browsable site into OUTPUT.
 
-    Validation and the catalogue queries run on an embedded Oxigraph store above 50,000
-    triples (the same results, far faster), or as --fast / --plain say. A file whose bytes
+    Validation and the catalogue queries run on an embedded Oxigraph store (the same results,
+    far faster), or as --fast / --plain say. A file whose bytes
     did not change since the last publication into OUTPUT is kept, not rewritten.
     """
     problem = base_problem(site_url)

@@ -13,12 +13,20 @@ from pathlib import Path
 
 import click
 import networkx as nx
+from rdflib import Graph
 
 from heze_ip_kg.cli.formatting import format_table
-from heze_ip_kg.cli.options import fail_cleanly, graph_options, project_graph, project_metadata
+from heze_ip_kg.cli.options import (
+    fail_cleanly,
+    fast_option,
+    graph_options,
+    project_graph,
+    project_metadata,
+)
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.files.atomic import atomic_write
-from heze_ip_kg.query.execute import Table, load_query, run_query
+from heze_ip_kg.query.backends import Backend, open_backend
+from heze_ip_kg.query.execute import Table, load_query
 from heze_ip_kg.trace.chains import chain, implements_view, render_svg, resolve_element, trace_graph
 from heze_ip_kg.trace.chains import coverage as coverage_table
 
@@ -39,16 +47,23 @@ from heze_ip_kg.trace.chains import coverage as coverage_table
     show_default=True,
     help="A tree for people, JSON for programs.",
 )
+@fast_option
 @graph_options
 @fail_cleanly
 def trace(
-    element: str, svg: Path | None, fmt: str, from_: Path | None, data: Path | None, base: str
+    element: str,
+    svg: Path | None,
+    fmt: str,
+    fast: bool | None,
+    from_: Path | None,
+    data: Path | None,
+    base: str,
 ) -> None:
     """Print the chain from ELEMENT (IRI, path, label or notation) up to the nation."""
     fills = project_metadata(data).box_fills() if svg is not None else {}  # before any output
     graph = project_graph(from_, data, base)
     start = resolve_element(graph, element, base)
-    dg = trace_graph(graph)
+    dg = trace_graph(graph, _backend(graph, fast).select)
     found = chain(dg, start)
     if fmt == "json":
         click.echo(json.dumps(dataclasses.asdict(found), ensure_ascii=False, indent=2))
@@ -83,12 +98,14 @@ def trace(
     default=None,
     help="Also draw the whole cross-level implements graph as SVG here.",
 )
+@fast_option
 @graph_options
 @fail_cleanly
 def coverage(
     child: str | None,
     fmt: str,
     svg: Path | None,
+    fast: bool | None,
     from_: Path | None,
     data: Path | None,
     base: str,
@@ -98,9 +115,10 @@ def coverage(
     graph = project_graph(from_, data, base)
     if child is None and metadata is not None:
         child = base + metadata.main_document
-    click.echo(format_table(coverage_table(graph, child), fmt, base), nl=False)
+    backend = _backend(graph, fast)
+    click.echo(format_table(coverage_table(graph, child, backend.select), fmt, base), nl=False)
     if svg is not None and metadata is not None:
-        dg = trace_graph(graph)
+        dg = trace_graph(graph, backend.select)
         title = metadata.pictures.trace.both
         picture = render_svg(dg, implements_view(dg).nodes, title, metadata.box_fills())
         atomic_write(svg, picture.encode("utf-8"))
@@ -116,17 +134,28 @@ def coverage(
     show_default=True,
     help="Output format.",
 )
+@fast_option
 @graph_options
 @fail_cleanly
 def responsibility(
-    measure: str | None, fmt: str, from_: Path | None, data: Path | None, base: str
+    measure: str | None,
+    fmt: str,
+    fast: bool | None,
+    from_: Path | None,
+    data: Path | None,
+    base: str,
 ) -> None:
     """Print the responsibility chain of MEASURE (IRI, path, label or notation), or of all."""
     graph = project_graph(from_, data, base)
-    table = run_query(load_query("report-responsibility-chain"), graph)
+    table = _backend(graph, fast).select(load_query("report-responsibility-chain"))
     if measure is not None:
         wanted = resolve_element(graph, measure, base)
         table = Table(table.vars, tuple(r for r in table.rows if r[0] == wanted))
         if not table.rows:
             raise InputError(f"{measure!r} is not a task or key project with a chain")
     click.echo(format_table(table, fmt, base), nl=False)
+
+
+def _backend(graph: Graph, fast: bool | None) -> Backend:
+    """Where the queries run: as --fast / --plain say, else chosen by the graph's size."""
+    return open_backend(graph, store={None: "auto", True: "oxigraph", False: "rdflib"}[fast])

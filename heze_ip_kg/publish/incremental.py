@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from heze_ip_kg.check.validate import prefer_fast, validate_graph
+from heze_ip_kg.check.validate import validate_graph
 from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
 from heze_ip_kg.files.keyed import input_key, lookup, record, record_dump
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.publish import SITE_URL, PublishSummary, publish_site
 from heze_ip_kg.publish.stamp import Stamp, build_stamp
-from heze_ip_kg.query.backends import OxigraphBackend
+from heze_ip_kg.query.backends import OxigraphBackend, choose_fast
 from heze_ip_kg.rdfio.dumps import DUMP_NAME
 from heze_ip_kg.resources import data_dir
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
@@ -34,6 +34,7 @@ class PublishRun:
     warnings: tuple[str, ...]
     stages: tuple[str, ...]  # ("build", "validate", "publish"), or () when nothing changed
     key: str
+    fast: bool | None  # whether the fast paths ran (None when nothing ran)
 
 
 def publish_project(
@@ -71,10 +72,11 @@ def publish_project(
             pages, triples = _int(facts.get("pages")), _int(facts.get("triples"))
             summary = PublishSummary(out_dir, pages, triples)
             warnings = tuple(str(w) for w in _list(facts.get("warnings")))
-            return PublishRun(summary, facts.get("conforms") is True, warnings, (), key)
+            return PublishRun(summary, facts.get("conforms") is True, warnings, (), key, None)
     result = build_all(load_project(data, base=base))
-    backend = OxigraphBackend(result.graph) if prefer_fast(result.graph, fast) else None
-    report = validate_graph(result.graph, fast=fast, backend=backend)
+    chosen = choose_fast(len(result.graph), fast)
+    backend = OxigraphBackend(result.graph) if chosen else None
+    report = validate_graph(result.graph, fast=chosen, backend=backend)
     summary = publish_site(
         result.graph,
         out_dir,
@@ -102,7 +104,7 @@ def publish_project(
         dump = f"{DUMP_NAME}.nt"
         record_dump(cache, build_key(data, base), out_dir / dump, summary.files[dump])
     stages = ("build", "validate", "publish")
-    return PublishRun(summary, report.conforms, result.warnings, stages, key)
+    return PublishRun(summary, report.conforms, result.warnings, stages, key, chosen)
 
 
 def build_key(data: Path, base: str) -> str:

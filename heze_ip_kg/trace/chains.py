@@ -139,16 +139,21 @@ def resolve_element(graph: Graph, ref: str, base: str) -> str:
     raise InputError(f"{ref!r} is ambiguous: {listed}")
 
 
-def coverage(graph: Graph, child: str | None = None) -> Table:
+def coverage(
+    graph: Graph,
+    child: str | None = None,
+    select: Callable[[Query, Mapping[str, str]], Table] | None = None,
+) -> Table:
     """The coverage table of every parent document by class (``report-coverage.rq``).
 
     A ``child`` that is not a document of the graph is an error (a table of zeros would read
-    as "takes up nothing").
+    as "takes up nothing"). ``select`` runs the query elsewhere, as for ``trace_graph``.
     """
     if child and not set(graph.objects(URIRef(child), RDF.type)) & {HIP.Plan, HIP.PolicyDocument}:
         raise InputError(f"--child {child}: no such document in the graph")
     params = {"child": child} if child else {}
-    return run_query(load_query("report-coverage"), graph, params)
+    query = load_query("report-coverage")
+    return select(query, params) if select is not None else run_query(query, graph, params)
 
 
 def orphans(dg: nx.DiGraph, document: str) -> list[str]:
