@@ -29,7 +29,9 @@ STORES = ("auto", "rdflib", "oxigraph")
 # 0.08 s, the catalogue 0.01 s against rdflib's 0.43 s) to 30 plans; only an empty graph, with
 # nothing to gain, stays on the plain ones.
 FAST_ABOVE_TRIPLES = 0
-FAST_FILE_BYTES = 5 * 1024 * 1024  # a file about that large as N-Triples
+# A file this large is above any threshold as N-Triples; a bad file up to it is re-read by rdflib,
+# which names the line and the fault more plainly than Oxigraph.
+FAST_FILE_BYTES = 5 * 1024 * 1024
 
 
 class Backend(Protocol):
@@ -228,9 +230,18 @@ def open_backend(
     RDF file ``path`` (``--from``: Oxigraph reads a large file itself, rdflib never sees it)."""
     fast = store_fast(store)
     if path is not None:
-        # A file this large is far above the threshold: Oxigraph reads it, rdflib never does.
-        if fast or (fast is None and path.stat().st_size > FAST_FILE_BYTES):
-            return OxigraphBackend(path=path)
+        size = path.stat().st_size
+        # Oxigraph reads the file itself (rdflib never parses it) when the fast path is certain:
+        # forced, chosen from the first triple on, or for a file far above the threshold.
+        certain = size > FAST_FILE_BYTES or (FAST_ABOVE_TRIPLES == 0 and size > 0)
+        if fast or (fast is None and certain):
+            try:
+                return OxigraphBackend(path=path)
+            except InputError:
+                if size > FAST_FILE_BYTES:
+                    raise
+                read_graphs((path,))  # rdflib names the line and the fault more plainly
+                raise
         graph = read_graphs((path,))
     if endpoint is not None:
         if not urllib.parse.urlsplit(endpoint).scheme.startswith("http"):
