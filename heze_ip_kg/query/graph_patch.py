@@ -40,7 +40,7 @@ class GraphPatch:
 
     def to_update(self, graph_iri: str) -> str:
         """The patch as one SPARQL Update request on the named graph ``graph_iri``."""
-        return _template().render(
+        return update_template("graph-patch.ru.j2").render(
             graph=graph_iri,
             delete="\n".join(line.decode("utf-8") for line in self.delete),
             insert="\n".join(line.decode("utf-8") for line in self.insert),
@@ -78,14 +78,15 @@ def diff_ntriples(server: bytes, ours: bytes) -> GraphPatch | None:
 
 
 @cache
-def _template() -> Template:
+def update_template(name: str) -> Template:
+    """A SPARQL Update template of ``templates/sparql`` (SPARQL lives in files, not in code)."""
     env = Environment(
         loader=FileSystemLoader(resource_dir("templates") / "sparql"),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,  # SPARQL, not HTML: the terms are N-Triples lines already
     )
-    return env.get_template("graph-patch.ru.j2")
+    return env.get_template(name)
 
 
-__all__ = ["GraphPatch", "diff_ntriples"]
+__all__ = ["GraphPatch", "diff_ntriples", "update_template"]

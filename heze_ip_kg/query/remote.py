@@ -45,7 +45,7 @@ import pyoxigraph
 from rdflib import BNode, Graph
 
 from heze_ip_kg.errors import HezeIpKgError
-from heze_ip_kg.query.graph_patch import diff_ntriples
+from heze_ip_kg.query.graph_patch import diff_ntriples, update_template
 from heze_ip_kg.rdfio.dumps import serialize, store_ntriples
 
 Progress = Callable[[int, int], None]
@@ -284,17 +284,15 @@ def load_graph(
         body = urllib.parse.urlencode({"update": text}).encode("utf-8")
         _send(update_endpoint, "POST", body, "application/x-www-form-urlencoded", auth, timeout)
 
-    update(f"DROP SILENT GRAPH <{staging}>")
+    template = update_template("staged-load.ru.j2")
+    update(template.render(step="drop", staging=staging))
     sent = 0
     for chunk in _chunks(graph, chunk_size):
-        # INSERT … WHERE {} rather than INSERT DATA: some servers (Virtuoso) refuse blank
-        # nodes in INSERT DATA, which a graph not built here may have.
-        body = "\n".join(chunk)
-        update(f"INSERT {{ GRAPH <{staging}> {{\n{body}\n}} }} WHERE {{}}")
+        update(template.render(step="insert", staging=staging, body="\n".join(chunk)))
         sent += len(chunk)
         if progress:
             progress(sent, total)
-    update(f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph_iri}>")
+    update(template.render(step="move", staging=staging, graph=graph_iri))
     return total
 
 
