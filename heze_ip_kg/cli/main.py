@@ -30,6 +30,7 @@ from heze_ip_kg.cli.options import (
     project_graph,
     read_graphs,
     server_options,
+    table_options,
 )
 from heze_ip_kg.cli.publish import docs, publish, serve
 from heze_ip_kg.cli.scale import corpus
@@ -42,7 +43,7 @@ from heze_ip_kg.parse import parse_bytes, read_plan
 from heze_ip_kg.parse.model import to_json_data
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.progress import counter
-from heze_ip_kg.query.backends import STORES, open_backend
+from heze_ip_kg.query.backends import open_backend
 from heze_ip_kg.query.execute import list_queries, load_query
 from heze_ip_kg.query.remote import ServerAuth, load_graph
 from heze_ip_kg.rdfio.dumps import FORMATS, serialize, write_dumps
@@ -251,21 +252,7 @@ def validate(
     metavar="KEY=VALUE",
     help="Bind a query parameter (repeatable).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "md"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--store",
-    type=click.Choice(list(STORES)),
-    default="auto",
-    show_default=True,
-    help="Embedded store: rdflib, oxigraph, or auto (oxigraph unless the graph is empty).",
-)
+@table_options
 @click.option("--endpoint", default=None, help="Query this SPARQL endpoint instead.")
 @server_options
 @graph_options

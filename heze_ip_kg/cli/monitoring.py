@@ -13,29 +13,15 @@ from pathlib import Path
 import click
 
 from heze_ip_kg.cli.formatting import format_table
-from heze_ip_kg.cli.options import fail_cleanly, graph_options, project_graph
-from heze_ip_kg.query.backends import STORES, open_backend
+from heze_ip_kg.cli.options import fail_cleanly, graph_options, project_graph, table_options
+from heze_ip_kg.query.backends import open_backend
 from heze_ip_kg.query.execute import load_query
 
 PROGRESS_QUERY = "report-indicator-progress"
 
 
 @click.command()
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json", "md"]),
-    default="table",
-    show_default=True,
-    help="Output format.",
-)
-@click.option(
-    "--store",
-    type=click.Choice(list(STORES)),
-    default="auto",
-    show_default=True,
-    help="Embedded store: rdflib, oxigraph, or auto (oxigraph unless the graph is empty).",
-)
+@table_options
 @graph_options
 @fail_cleanly
 def progress(fmt: str, store: str, from_: Path | None, data: Path | None, base: str) -> None:

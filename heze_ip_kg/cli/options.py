@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
 from heze_ip_kg.errors import HezeIpKgError, OutputError
+from heze_ip_kg.query.backends import STORES
 from heze_ip_kg.rdfio.dumps import read_graphs
 from heze_ip_kg.resources import data_dir
 from heze_ip_kg.vocab.iri import base_problem
@@ -105,6 +106,26 @@ def fast_option(command: F) -> F:
         "same results as plain pySHACL and rdflib, minutes faster on a large corpus; shapes it "
         "cannot evaluate go to pySHACL, and it says so, docs/shacl.md) or the plain one. "
         "Default: fast for any graph that is not empty (docs/scale.md).",
+    )(command)
+
+
+def table_options(command: F) -> F:
+    """``--format`` of a result table and ``--store``, the embedded store: ``query``,
+    ``progress``."""
+    command = click.option(
+        "--store",
+        type=click.Choice(list(STORES)),
+        default="auto",
+        show_default=True,
+        help="Embedded store: rdflib, oxigraph, or auto (oxigraph unless the graph is empty).",
+    )(command)
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "csv", "json", "md"]),
+        default="table",
+        show_default=True,
+        help="Output format.",
     )(command)
 
 
