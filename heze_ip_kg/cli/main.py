@@ -12,6 +12,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import get_args
 
 import click
 from rdflib import Graph
@@ -36,6 +37,7 @@ from heze_ip_kg.cli.publish import docs, publish, serve
 from heze_ip_kg.cli.scale import corpus
 from heze_ip_kg.cli.tracing import coverage, responsibility, trace
 from heze_ip_kg.collector import freeze_after_pauses
+from heze_ip_kg.curated.parents import ElementClass
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.files.atomic import atomic_write
 from heze_ip_kg.files.limits import read_stream
@@ -51,17 +53,7 @@ from heze_ip_kg.vocab.iri import slug_problem
 from heze_ip_kg.vocab.namespaces import HIP, RDF
 
 STDIN = "<stdin>"
-SUMMARY_CLASSES = (
-    "Part",
-    "GuidingIdea",
-    "Principle",
-    "Objective",
-    "Indicator",
-    "TaskArea",
-    "Task",
-    "KeyProject",
-    "Safeguard",
-)
+SUMMARY_CLASSES = ("Part", *get_args(ElementClass))  # the element classes, in document order
 
 
 def summary(graph: Graph) -> str:
