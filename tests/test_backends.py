@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import base64
 import csv
+import io
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
+import pyoxigraph
 import pytest
 from click.testing import CliRunner
 from rdflib import RDFS, BNode, Dataset, Graph, Literal, URIRef
@@ -24,7 +26,7 @@ from heze_ip_kg.query import remote
 from heze_ip_kg.query.backends import Backend, EndpointBackend, OxigraphBackend, RdflibBackend
 from heze_ip_kg.query.execute import Query, list_queries, load_query
 from heze_ip_kg.query.remote import ServerAuth, load_graph
-from heze_ip_kg.rdfio.dumps import store_ntriples
+from heze_ip_kg.rdfio.dumps import ChunkReader, store_ntriples, store_ntriples_chunks
 from tests.servers import (
     Server,
     free_port,
@@ -270,6 +272,19 @@ def test_store_ntriples_holds_exactly_the_graph(graph: Graph) -> None:
     subjects = [line.split(b" ", 1)[0] for line in data.splitlines()]
     runs = [s for i, s in enumerate(subjects) if i == 0 or s != subjects[i - 1]]
     assert len(runs) == len(set(subjects))
+
+
+def test_a_store_reads_the_graph_as_a_stream_of_pieces(graph: Graph) -> None:
+    # Pieces of 50 subjects: the Heze graph comes in many, cut between subjects, and the
+    # store loaded from the stream holds exactly the graph.
+    pieces = list(store_ntriples_chunks(graph, subjects=50))
+    assert len(pieces) > 20
+    assert b"".join(pieces) == store_ntriples(graph)
+    assert all(piece.endswith(b" .\n") for piece in pieces)
+    store = pyoxigraph.Store()
+    reader = io.BufferedReader(ChunkReader(iter(pieces)), 4096)
+    store.bulk_load(reader, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    assert len(store) == len(graph)
 
 
 def test_store_ntriples_of_a_graph_sharing_its_store_has_only_its_own_triples() -> None:

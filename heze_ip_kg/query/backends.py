@@ -8,6 +8,7 @@ same way (numbers in canonical decimal form), so results compare equal across st
 
 from __future__ import annotations
 
+import io
 import re
 import urllib.error
 import urllib.parse
@@ -21,7 +22,7 @@ from rdflib import BNode, Graph, URIRef
 
 from heze_ip_kg.errors import HezeIpKgError, InputError
 from heze_ip_kg.query.execute import Cell, Query, Table, bind_params, normalise_cell, run_query
-from heze_ip_kg.rdfio.dumps import read_graphs, store_ntriples
+from heze_ip_kg.rdfio.dumps import ChunkReader, read_graphs, store_ntriples_chunks
 
 STORES = ("auto", "rdflib", "oxigraph")
 # Above this many triples every command takes the fast paths unless told otherwise. Measured
@@ -79,8 +80,9 @@ class OxigraphBackend:
             except (SyntaxError, ValueError, OSError) as err:
                 raise InputError(f"not valid RDF: {_first_line(err)}", file=str(path)) from None
         elif graph is not None:
-            data = store_ntriples(graph)
-            self.store.bulk_load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+            # Streamed: the whole N-Triples text of a large graph is never held at once.
+            stream = io.BufferedReader(ChunkReader(store_ntriples_chunks(graph)), 1 << 20)
+            self.store.bulk_load(stream, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
     def select(self, query: Query, params: Mapping[str, str] | None = None) -> Table:
         ox = self._ox

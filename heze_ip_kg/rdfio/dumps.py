@@ -6,8 +6,10 @@ the same graph always gives the same bytes (rdflib's own order can depend on has
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import io
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 from rdflib.plugins.stores.memory import Memory
@@ -19,6 +21,7 @@ from heze_ip_kg.rdfio.serializers import TripleIndex, ntriples_term, serialize_i
 
 DUMP_NAME = "heze-ip-kg"
 FORMATS: Mapping[str, str] = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
+CHUNK_SUBJECTS = 20_000  # subjects per piece a store reads: a few MB each
 
 
 def serialize(graph: Graph, fmt: str) -> bytes:
@@ -33,17 +36,70 @@ def store_ntriples(graph: Graph) -> bytes:
 
     An embedded store needs no order, and sorting was half its load time in the benchmark; dumps
     that people download stay sorted (:func:`serialize`), and so does what a server is sent
-    (Oxigraph server takes sorted input markedly faster). A graph alone in rdflib's ``Memory``
-    store is written by walking the store's subject index, faster than rdflib's
-    N-Triples writer (which iterates the triples' set, with their contexts, one by one), and
-    the triples of a subject together load faster too. Any other graph goes through rdflib's
-    writer. An IRI that N-Triples cannot hold is a ``ValueError`` naming it (rdflib refuses it
-    too).
+    (Oxigraph server takes sorted input markedly faster). The bytes are
+    :func:`store_ntriples_chunks` joined.
+    """
+    return b"".join(store_ntriples_chunks(graph))
+
+
+def store_ntriples_chunks(graph: Graph, subjects: int = CHUNK_SUBJECTS) -> Iterator[bytes]:
+    """:func:`store_ntriples` in pieces of ``subjects`` subjects each, made as they are read.
+
+    A store reads them as a stream (:class:`ChunkReader`), so loading a large graph never holds
+    its whole N-Triples text: at 1,000 plans that text and its lines were over a GiB at once.
+    A graph alone in rdflib's ``Memory`` store is written by walking the store's subject index,
+    faster than rdflib's N-Triples writer (which iterates the triples' set, with their contexts,
+    one by one), and the triples of a subject together load faster too. Any other graph goes
+    through rdflib's writer, in one piece. An IRI that N-Triples cannot hold is a ``ValueError``
+    naming it (rdflib refuses it too).
     """
     index = _subject_index(graph)
-    if index is not None:
-        return _walk_ntriples(index)
-    return graph.serialize(format="nt", encoding="utf-8")
+    if index is None:
+        yield graph.serialize(format="nt", encoding="utf-8")
+        return
+    cache: dict[Node, str] = {}
+    lines: list[str] = []
+    count = 0
+    for subject, predicates in index.items():
+        head = ntriples_term(subject)
+        for predicate, objects in predicates.items():
+            middle = cache.get(predicate)
+            if middle is None:
+                middle = cache[predicate] = ntriples_term(predicate)
+            start = f"{head} {middle} "
+            for obj in objects:
+                text = cache.get(obj)
+                if text is None:
+                    text = cache[obj] = ntriples_term(obj)
+                lines.append(f"{start}{text} .\n")
+        count += 1
+        if count == subjects:
+            yield "".join(lines).encode("utf-8")
+            lines, count = [], 0
+    if lines:
+        yield "".join(lines).encode("utf-8")
+
+
+class ChunkReader(io.RawIOBase):
+    """A binary file over an iterator of byte strings: what a parser reads as a stream."""
+
+    def __init__(self, chunks: Iterable[bytes]) -> None:
+        self._chunks = iter(chunks)
+        self._pending = memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self._pending:
+            try:
+                self._pending = memoryview(next(self._chunks))
+            except StopIteration:
+                return 0
+        size = min(len(buffer), len(self._pending))
+        buffer[:size] = self._pending[:size]
+        self._pending = self._pending[size:]
+        return size
 
 
 def _subject_index(graph: Graph) -> Mapping[Node, Mapping[Node, Mapping[Node, int]]] | None:
@@ -57,24 +113,6 @@ def _subject_index(graph: Graph) -> Mapping[Node, Mapping[Node, Mapping[Node, in
         store, "_Memory__spo", None
     )  # rdflib's private name; absent in another version, and then rdflib writes
     return index
-
-
-def _walk_ntriples(index: Mapping[Node, Mapping[Node, Mapping[Node, int]]]) -> bytes:
-    cache: dict[Node, str] = {}
-    lines: list[str] = []
-    for subject, predicates in index.items():
-        head = ntriples_term(subject)
-        for predicate, objects in predicates.items():
-            middle = cache.get(predicate)
-            if middle is None:
-                middle = cache[predicate] = ntriples_term(predicate)
-            start = f"{head} {middle} "
-            for obj in objects:
-                text = cache.get(obj)
-                if text is None:
-                    text = cache[obj] = ntriples_term(obj)
-                lines.append(f"{start}{text} .\n")
-    return "".join(lines).encode("utf-8")
 
 
 def write_dumps(graph: Graph, out_dir: Path, name: str = DUMP_NAME) -> list[Path]:
@@ -125,8 +163,10 @@ __all__ = [
     "DUMP_NAME",
     "FORMATS",
     "RDF_SUFFIXES",
+    "ChunkReader",
     "read_graphs",
     "serialize",
     "store_ntriples",
+    "store_ntriples_chunks",
     "write_dumps",
 ]
