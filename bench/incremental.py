@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import resource
 import shutil
@@ -22,12 +23,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from report import replace_section  # noqa: E402
+from report import INCREMENTAL_HEADING, incremental_section, replace_section  # noqa: E402
 
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus  # noqa: E402
 from heze_ip_kg.publish.incremental import PublishRun, publish_project  # noqa: E402
 
-HEADING = "## Incremental publish after a one-plan change (issue 20)"
 CHANGED = "synthetic-city-0001.txt"
 
 
@@ -74,51 +74,24 @@ def measure(n: int, work: Path) -> dict[str, Any]:
     return out
 
 
-def section(r: dict[str, Any], command: str) -> list[str]:
-    commit = subprocess.run(
-        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    share = r["incremental_s"] / r["full_s"]
-    return [
-        HEADING,
-        "",
-        f"`{command}` ({when}, commit {commit}; load average {r['load']:.1f} before, "
-        f"{r['load_after']:.1f} after, on a machine shared with other jobs). "
-        f"{r['plans']} synthetic plans: a full `publish` with `--cache` into an empty folder; the "
-        f"same run again; `{CHANGED}` edited (one sentence) and the run again into the same "
-        "folder; a full publish of the edited corpus into an empty folder, compared with it file "
-        "by file (`heze_ip_kg.publish.incremental.publish_project`, what `publish` runs).",
-        "",
-        "| run | seconds | stages run | files written / kept |",
-        "|---|---|---|---|",
-        f"| full, empty folder | {r['full_s']:.1f} | build, validate, publish | {r['files']} / 0 |",
-        f"| same inputs again | {r['unchanged_s']:.2f} | "
-        f"{', '.join(r['stages_unchanged']) or 'none'} | 0 / 0 |",
-        f"| one plan changed | {r['incremental_s']:.1f} | build, validate, publish | "
-        f"{r['written']} / {r['kept']} |",
-        f"| full, edited corpus, empty folder | {r['fresh_s']:.1f} | build, validate, publish | "
-        f"{r['files']} / 0 |",
-        "",
-        f"One-plan change: {share:.0%} of a full publish (target < 10%: "
-        f"{'met' if share < 0.1 else 'missed'}); output identical to the full publish of the same "
-        f"inputs: {r['identical']}. Peak RSS over the four runs in one process "
-        f"{r['peak_rss_mib']:.0f} MiB (largest page worker {r['peak_rss_worker_mib']:.0f} MiB). "
-        "A changed input still rebuilds, validates and "
-        "renders everything; only files whose bytes changed are written (docs/incremental.md).",
-    ]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--plans", type=int, default=300)
     args = parser.parse_args()
     result = measure(args.plans, ROOT / "bench" / f"work-incremental-{args.plans}")
-    command = f".venv/bin/python bench/incremental.py --plans {args.plans}"
-    replace_section(ROOT / "bench" / "results.md", HEADING, section(result, command))
+    result["command"] = f".venv/bin/python bench/incremental.py --plans {args.plans}"
+    result["commit"] = subprocess.run(
+        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    result["measured"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    result["changed"] = CHANGED
+    # Kept with the other raw results, so that a later report keeps this section too.
+    raw = ROOT / "bench" / "raw" / f"incremental-{args.plans}.json"
+    raw.write_text(json.dumps(result, indent=1, sort_keys=True) + "\n")
+    replace_section(ROOT / "bench" / "results.md", INCREMENTAL_HEADING, incremental_section(result))
     print(result)
 
 

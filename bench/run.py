@@ -30,12 +30,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from servers import oxigraph_binary, oxigraph_server  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from memory import MeasuredStages  # noqa: E402
+
 from heze_ip_kg.check.validate import validate_graph  # noqa: E402
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus  # noqa: E402
 from heze_ip_kg.curated.metadata import METADATA_FILE, load_metadata  # noqa: E402
 from heze_ip_kg.pipeline import build_all, load_project  # noqa: E402
-from heze_ip_kg.progress import Stages  # noqa: E402
 from heze_ip_kg.publish import publish_site  # noqa: E402
+from heze_ip_kg.publish.dataset import gzip_bytes  # noqa: E402
 from heze_ip_kg.query.backends import EndpointBackend, OxigraphBackend, RdflibBackend  # noqa: E402
 from heze_ip_kg.query.execute import list_queries  # noqa: E402
 from heze_ip_kg.query.remote import NTRIPLES, load_graph  # noqa: E402
@@ -76,41 +79,93 @@ def _timed(fn: Any) -> tuple[float, Any]:
 
 
 def _pipeline(n: int, data: Path, publish_max: int, work: Path) -> tuple[dict[str, Any], Any]:
-    """The user's pipeline, stage by stage: build, load the store, validate, catalogue, publish."""
+    """The user's pipeline, stage by stage: build, load the store, validate, catalogue, publish.
+
+    Every stage is timed and its memory measured alone (``memory.MeasuredStages``): this
+    process's peak RSS, and the peak PSS of the process with its page-writing workers.
+    """
     out: dict[str, Any] = {}
-    stages = Stages()
+    stages = MeasuredStages()
     seconds, result = _timed(lambda: build_all(load_project(data), stages))
     graph = result.graph
     out["triples"] = len(graph)
-    out["stages"] = dict(stages.seconds)
     out["build_all_s"] = seconds
-    out["load_ours_s"], backend = _timed(lambda: OxigraphBackend(graph))
-    out["validate_fast_s"], fast = _timed(lambda: validate_graph(graph, fast=True, backend=backend))
+    with stages.stage("load store"):
+        out["load_ours_s"], backend = _timed(lambda: OxigraphBackend(graph))
+    with stages.stage("validate"):
+        out["validate_fast_s"], fast = _timed(
+            lambda: validate_graph(graph, fast=True, backend=backend)
+        )
     out["validate_findings"] = len(fast.results)
     out["conforms"] = fast.conforms
-    out["catalogue"] = _catalogue_timings(backend, n)
+    with stages.stage("catalogue"):
+        out["catalogue"] = _catalogue_timings(backend, n)
     if n <= publish_max:
         site = work / f"dist-{n}"
         metadata = load_metadata(data / METADATA_FILE)  # the corpus's own title and main plan
-        out["publish_s"], summary = _timed(
-            lambda: publish_site(
-                graph,
-                site,
-                fast,
-                texts={str(t.iri): t.text for t in result.texts},
-                backend=backend,
-                metadata=metadata,
+        with stages.stage("publish"):
+            out["publish_s"], summary = _timed(
+                lambda: publish_site(
+                    graph,
+                    site,
+                    fast,
+                    texts={str(t.iri): t.text for t in result.texts},
+                    backend=backend,
+                    metadata=metadata,
+                )
             )
-        )
         out["pages"] = summary.pages
+        out["floors"] = _publish_floors(site, work / f"floor-{n}", backend)
         shutil.rmtree(site)
     else:
         out["publish_s"] = None
+    out["stages"] = dict(stages.seconds)
+    out["stage_peak_mib"] = dict(stages.peaks)
+    out["stage_tree_mib"] = dict(stages.tree_peaks)
     # Peak memory of the pipeline itself, before any reference run: this process, and the
     # largest page-writing worker (forked: pages shared with this process count in both).
     out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["peak_rss_worker_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return out, (graph, fast)
+
+
+def _publish_floors(site: Path, floor: Path, backend: Any) -> dict[str, Any]:
+    """What publishing cannot beat: Oxigraph writing the three dumps (and gzipping them as the
+    dumps are), and plain Python writing the same files (``Path.write_bytes``, one ``mkdir``
+    per folder; reading them back is not timed)."""
+    import pyoxigraph
+
+    found: dict[str, Any] = {}
+    floor.mkdir(parents=True)
+    start = time.perf_counter()
+    for ext, fmt in (
+        ("ttl", pyoxigraph.RdfFormat.TURTLE),
+        ("nt", pyoxigraph.RdfFormat.N_TRIPLES),
+        ("jsonld", pyoxigraph.RdfFormat.JSON_LD),
+    ):
+        payload = backend.store.dump(format=fmt, from_graph=pyoxigraph.DefaultGraph())
+        (floor / f"dump.{ext}").write_bytes(payload)
+        (floor / f"dump.{ext}.gz").write_bytes(gzip_bytes(payload))
+        del payload
+    found["dumps_s"] = time.perf_counter() - start
+    files = sorted(p for p in site.rglob("*") if p.is_file() and not p.is_symlink())
+    found["files"] = len(files)
+    found["bytes"] = 0
+    written = 0.0
+    made: set[Path] = set()
+    for path in files:
+        payload = path.read_bytes()
+        target = floor / "site" / path.relative_to(site)
+        start = time.perf_counter()
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(payload)
+        written += time.perf_counter() - start
+        found["bytes"] += len(payload)
+    found["files_s"] = written
+    shutil.rmtree(floor)
+    return found
 
 
 def _catalogue() -> list[Any]:
