@@ -137,6 +137,13 @@ def publish(
     type=click.IntRange(1),
     help="Rows (or triples) a query may return; more are cut off and flagged.",
 )
+@click.option(
+    "--answer-cache",
+    default=64,
+    show_default=True,
+    type=click.IntRange(0),
+    help="MiB of answers kept for identical queries (the graph does not change); 0: none.",
+)
 @click.option("--quiet", is_flag=True, help="Do not log requests.")
 @fail_cleanly
 def serve(
@@ -147,6 +154,7 @@ def serve(
     worker_memory: int,
     timeout: float,
     max_rows: int,
+    answer_cache: int,
     quiet: bool,
 ) -> None:
     """Serve the published site with content negotiation and a read-only SPARQL endpoint."""
@@ -161,6 +169,7 @@ def serve(
             worker_memory_bytes=worker_memory * 1024**2,
             query_timeout=timeout,
             max_rows=max_rows,
+            answer_cache_bytes=answer_cache * 1024**2,
             quiet=quiet,
         )
     )

@@ -28,6 +28,7 @@ class QueryLimits:
     check_seconds: float = CHECK_SECONDS
     base_iri: str | None = None  # what relative IRIs in a query resolve against
     queue_seconds: float | None = None  # how long a query may wait (default 3 × timeout)
+    answer_cache_bytes: int = 64 * 1024**2  # answers kept for identical queries (0: none)
 
     @property
     def wait_seconds(self) -> float:

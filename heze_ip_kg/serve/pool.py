@@ -12,6 +12,8 @@
 - **Memory**: an answer is read from its worker as it is written and spooled — in memory up
   to ``SPOOL_MEMORY_BYTES``, on disk beyond — so the worker is free again at once and a client
   that reads slowly, or not at all, holds a bounded amount of the server's memory.
+- **The same query again** (``answer_cache``): a ``200`` answer is given again without a
+  worker, to new requests and to identical ones still queued.
 - **Clients that leave**: cancelling ``execute`` (the HTTP side does when the client
   disconnects) takes a waiting query off its queue or kills the worker running it.
 """
@@ -28,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from heze_ip_kg.serve.answer_cache import AnswerCache
 from heze_ip_kg.serve.answers import SPOOL_MEMORY_BYTES, Answer, QueryLimits
 from heze_ip_kg.serve.fairness import Fairness
 from heze_ip_kg.serve.protocol import QueryRequest
@@ -75,6 +78,7 @@ class QueryPool:
         self._running: dict[Worker, _Job] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self.limits = limits or QueryLimits()
+        self.cache = AnswerCache(self.limits.answer_cache_bytes)
         self.zygote = Zygote(dump, self.limits.memory_bytes, quiet)
         self.triples = self.zygote.triples
         self.restarts = 0
@@ -205,6 +209,9 @@ class QueryPool:
     async def execute(self, request: QueryRequest, client: str = "") -> Answer:
         """Run ``request`` for ``client``; cancelling this stops it."""
         loop = self._attach()
+        kept = self.cache.get(request)
+        if kept is not None:
+            return kept
         queue = self._queues.setdefault(client, deque())
         if len(queue) >= self.limits.queued_per_client:
             return Answer.text(
@@ -296,11 +303,21 @@ class QueryPool:
                 self._idle.append(worker)
             else:
                 self._retire(worker)
+            if answer is not None and self.cache.put(job.request, answer):
+                self._answer_waiting(job.request)
             if answer is not None and not job.answer.done():
                 job.answer.set_result(answer)
             elif answer is not None:
                 answer.close()
             self._dispatch()
+
+    def _answer_waiting(self, request: QueryRequest) -> None:
+        """Answer every queued request identical to ``request`` from the cache."""
+        for job in [j for q in self._queues.values() for j in q if j.request == request]:
+            self._cancel(job)  # off its queue, its timers stopped
+            kept = self.cache.get(request)  # just stored: an entry is a sixteenth at most
+            assert kept is not None
+            job.answer.set_result(kept)
 
     def _deadline(self, job: _Job) -> float:
         assert self._loop is not None

@@ -53,6 +53,7 @@ class ServerSettings:
     max_query_chars: int = 64 * 1024
     max_query_depth: int = DEFAULT_MAX_DEPTH
     short_query_seconds: float = 0.5
+    answer_cache_bytes: int = 64 * 1024**2  # answers kept for identical queries (0: none)
     max_connections: int = 256
     send_timeout: float = 30.0
     header_timeout: float = 20.0
@@ -70,6 +71,7 @@ class ServerSettings:
             max_query_chars=self.max_query_chars,
             max_query_depth=self.max_query_depth,
             base_iri=self.base_iri,
+            answer_cache_bytes=self.answer_cache_bytes,
         )
         object.__setattr__(self, "limits", limits)
 
