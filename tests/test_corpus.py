@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 
 from heze_ip_kg.check.validate import validate_graph
 from heze_ip_kg.cli.main import main
-from heze_ip_kg.corpus.generate import generate_corpus, write_corpus
+from heze_ip_kg.corpus.generate import INDICATOR_PATH, Corpus, generate_corpus, write_corpus
 from heze_ip_kg.parse import parse_plan
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.query.backends import OxigraphBackend, RdflibBackend
@@ -140,3 +140,60 @@ def test_fast_paths_equal_the_reference_on_30_plans(tmp_path: Path) -> None:
         params = _params(query)
         expected = sorted(map(repr, rdflib_store.select(query, params).rows))
         assert sorted(map(repr, fast_store.select(query, params).rows)) == expected, query.name
+
+
+@pytest.fixture(scope="module")
+def thirty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Corpus, OxigraphBackend]:
+    """A 30-plan corpus through the real pipeline, on the embedded store."""
+    corpus = generate_corpus(30)
+    folder = tmp_path_factory.mktemp("corpus") / "c30"
+    write_corpus(corpus, folder)
+    return corpus, OxigraphBackend(build_all(load_project(folder)).graph)
+
+
+def _links_up(corpus: Corpus) -> dict[str, list[str]]:
+    """Each generated indicator that carries out its parent's (same name) → the chain above it."""
+    plans = {p.slug: p for p in corpus.plans}
+
+    def above(slug: str, zh: str) -> list[str]:
+        parent = plans.get(plans[slug].parent or "")
+        names = [row.zh for row in parent.indicators] if parent else []
+        if parent is None or zh not in names:
+            return []
+        iri = f"{BASE}{parent.slug}/{INDICATOR_PATH}-{names.index(zh) + 1}"
+        return [iri, *above(parent.slug, zh)]
+
+    return {
+        f"{BASE}{p.slug}/{INDICATOR_PATH}-{n}": chain
+        for p in plans.values()
+        for n, row in enumerate(p.indicators, start=1)
+        if (chain := above(p.slug, row.zh))
+    }
+
+
+@pytest.mark.slow
+def test_all_cities_queries_give_every_generated_chain(
+    thirty: tuple[Corpus, OxigraphBackend],
+) -> None:
+    """The all-cities queries find, in one query each, every chain the generator wrote."""
+    corpus, store = thirty
+    chains = _links_up(corpus)
+    municipal = {p.slug for p in corpus.plans if p.level == "municipal"}
+    city_chains = {
+        s: c for s, c in chains.items() if s.removeprefix(BASE).split("/")[0] in municipal
+    }
+    expected = sorted(
+        (start, src, dst)
+        for start, chain in city_chains.items()
+        for src, dst in zip([start, *chain], chain, strict=False)
+    )
+    traced = store.select(load_query("trace-chain-all")).as_dicts()
+    assert len(expected) > len(city_chains) > 30  # several indicators a city, some reach the nation
+    assert sorted((r["start"], r["from"], r["to"]) for r in traced) == expected
+    assert len({r["document"] for r in traced}) == 30  # every city, and only cities
+    assert any(r["toLevel"].endswith("/national") for r in traced)  # some reach the nation
+    compared = store.select(load_query("report-indicator-comparison-all")).as_dicts()
+    assert sorted((r["indicator"], r["counterpart"]) for r in compared) == sorted(
+        (start, up) for start, chain in chains.items() for up in chain
+    )
+    assert len({r["child"] for r in compared}) > 30  # the cities and the provinces

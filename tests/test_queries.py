@@ -12,6 +12,7 @@ from rdflib import Dataset, Graph, URIRef
 from heze_ip_kg.errors import HezeIpKgError, InputError
 from heze_ip_kg.query.backends import OxigraphBackend
 from heze_ip_kg.query.execute import Table, list_queries, load_query, run_query
+from heze_ip_kg.vocab.namespaces import HIP, RDF
 from tests.conftest import ROOT
 
 EXPECTED = Path(__file__).resolve().parent / "queries"
@@ -150,3 +151,31 @@ def test_coverage_of_all_children_holds_each_childs_coverage(graph: Graph) -> No
     alone = run_query(load_query("report-coverage"), graph, {"child": heze})
     assert mine == sorted(row[:-1] for row in alone.rows)  # report-coverage adds notEncoded
     assert len({row[0] for row in every.rows}) >= 3  # other children too
+
+
+def test_chains_of_all_cities_hold_each_starts_chain(graph: Graph) -> None:
+    """The all-cities form gives, for each Heze indicator, exactly trace-chain's rows."""
+    every = run_query(load_query("trace-chain-all"), graph)
+    starts = sorted({row[0] for row in every.rows})
+    heze = "https://w3id.org/heze-ip-kg/id/heze-ip-plan-14fyp"
+    assert {row[1] for row in every.rows} == {heze}  # the project's only municipal plan
+    implementing = {
+        str(s)
+        for s in graph.subjects(RDF.type, HIP.Indicator)
+        if (s, HIP.inDocument, URIRef(heze)) in graph and graph.value(s, HIP.implements)
+    }
+    assert starts == sorted(implementing)
+    assert len(starts) == 4  # of its 6 indicators, 2 are its own
+    for start in starts:
+        alone = run_query(load_query("trace-chain"), graph, {"start": start or ""})
+        assert sorted(row[2:] for row in every.rows if row[0] == start) == sorted(alone.rows)
+
+
+def test_indicator_comparison_of_all_children_holds_each_childs(graph: Graph) -> None:
+    """The all-children form gives, for each child document, report-indicator-comparison's rows."""
+    every = run_query(load_query("report-indicator-comparison-all"), graph)
+    children = sorted({row[0] or "" for row in every.rows})
+    assert len(children) >= 3  # Heze and the provinces' documents
+    for child in children:
+        alone = run_query(load_query("report-indicator-comparison"), graph, {"child": child})
+        assert sorted(row[1:] for row in every.rows if row[0] == child) == sorted(alone.rows)
