@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes 1,30,300,1000 --ref-timeout 60 --shacl-timeout 900
 	$(BIN)/python bench/endpoint.py --clients 50 --seconds 60
 	$(BIN)/python bench/endpoint.py --clients 50 --seconds 60 --plans 300
+	$(BIN)/python bench/endpoint.py --clients 50 --seconds 60 --plans 300 --answer-cache 0
 	$(BIN)/python bench/incremental.py --plans 300
 
 # Not part of test (which runs a sample of each): 10,000 mutated plan texts through `parse`, and

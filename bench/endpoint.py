@@ -45,7 +45,14 @@ def main() -> None:
     parser.add_argument(
         "--plans", type=int, default=0, help="a synthetic corpus of N plans (0: the Heze project)"
     )
+    parser.add_argument(
+        "--answer-cache",
+        type=int,
+        default=None,
+        help="serve's --answer-cache MIB (default: serve's own; 0: every query runs)",
+    )
     args = parser.parse_args()
+    serve_args = () if args.answer_cache is None else ("--answer-cache", str(args.answer_cache))
     with tempfile.TemporaryDirectory(prefix="work-", dir=ROOT / "bench") as work:
         data = None
         if args.plans:
@@ -63,7 +70,7 @@ def main() -> None:
             metadata=load_metadata((data or data_dir()) / METADATA_FILE),
         )
         del backend
-        with served(dist) as (url, _):
+        with served(dist, *serve_args) as (url, _):
             report = run_mix(
                 url, args.clients, 0.3, args.seconds, bind=_params if args.plans else None
             )
@@ -89,13 +96,17 @@ def main() -> None:
             check=False,
         ).stdout.strip(),
         "command": f"bench/endpoint.py --clients {args.clients} --seconds {args.seconds:g}"
-        + (f" --plans {args.plans}" if args.plans else ""),
+        + (f" --plans {args.plans}" if args.plans else "")
+        + (f" --answer-cache {args.answer_cache}" if args.answer_cache is not None else ""),
         "plans": args.plans,
+        "answer_cache_mib": args.answer_cache,
     }
     RAW.mkdir(parents=True, exist_ok=True)
-    name = f"endpoint-{args.plans}.json" if args.plans else "endpoint.json"
+    name = f"endpoint-{args.plans}" if args.plans else "endpoint"
+    name += "" if args.answer_cache is None else f"-cache-{args.answer_cache}"
+    name += ".json"
     (RAW / name).write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
-    heading = endpoint_heading(args.plans)
+    heading = endpoint_heading(args.plans, args.answer_cache)
     replace_section(ROOT / "bench" / "results.md", heading, endpoint_section(out))
     print(report.markdown(args.clients, bad_clients))
 

@@ -241,11 +241,27 @@ def serialiser_section(r: dict[str, Any]) -> list[str]:
 ENDPOINT_HEADING = "## The endpoint under mixed traffic (issue 14)"
 
 
-def endpoint_heading(plans: int) -> str:
+def endpoint_heading(plans: int, answer_cache: int | None = None) -> str:
     """The results section of one ``bench/endpoint.py`` run (the Heze graph, or a corpus)."""
-    if not plans:
-        return ENDPOINT_HEADING
-    return f"## The endpoint under mixed traffic at {plans} plans (issue 20)"
+    heading = ENDPOINT_HEADING
+    if plans:
+        heading = f"## The endpoint under mixed traffic at {plans} plans (issue 20)"
+    if answer_cache == 0:
+        heading += ", every query run (no answer cache)"
+    elif answer_cache is not None:
+        heading += f", answer cache {answer_cache} MiB"
+    return heading
+
+
+def _cache_note(r: dict[str, Any]) -> str:
+    if "answer_cache_mib" not in r:
+        return "(Measured before `serve` had an answer cache.)"
+    if r["answer_cache_mib"] == 0:
+        return "`serve` ran every query (`--answer-cache 0`)."
+    return (
+        "`serve` gives an answer it has already given to the same request again (its answer "
+        "cache, on by default): after the first round, most good queries are answered from it."
+    )
 
 
 def endpoint_section(r: dict[str, Any]) -> list[str]:
@@ -257,13 +273,13 @@ def endpoint_section(r: dict[str, Any]) -> list[str]:
     statuses = ", ".join(f"{k}: {v}" for k, v in r["good_statuses"].items())
     bad = ", ".join(f"{k} {v}" for k, v in r["bad_requests"].items())
     return [
-        endpoint_heading(plans),
+        endpoint_heading(plans, r.get("answer_cache_mib")),
         "",
         f"`.venv/bin/python {r['command']}` ({r['measured']}, commit {r['commit']}): `serve` "
         f"with its defaults over {graph} ({r['triples']} triples), {r['clients']} "
         f"clients for {r['seconds']:.0f} s, {r['bad_clients']} of them bad, each client with "
         f"its own X-Forwarded-For. Good clients ask every catalogue query ({bound}) in turn and "
-        "check each answer byte for byte.",
+        "check each answer byte for byte. " + _cache_note(r),
         "",
         "| good queries | median | p99 | max | statuses of good queries | wrong answers "
         "| bad requests | target: p99 | |",
@@ -332,7 +348,9 @@ def _catalogue_rows(runs: list[dict[str, Any]]) -> list[str]:
         "",
         "Parameters are bound to elements the corpus holds: one city (`synthetic-city-0001`; "
         "trace-chain from its first indicator), and a sample of cities spread over the corpus. "
-        "`report-coverage-all` is the all-cities form of `report-coverage`. The benchmark fails "
+        "`report-coverage-all`, `report-indicator-comparison-all` and `trace-chain-all` are the "
+        "all-cities forms of `report-coverage`, `report-indicator-comparison` and `trace-chain`. "
+        "The benchmark fails "
         "when a query finds no rows.",
         "",
         "| query | " + " | ".join(f"{n} plans: one city | {n}: city sample" for n in sizes) + " |",
