@@ -31,6 +31,7 @@ from heze_ip_kg.vocab.minting import (
 )
 from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, PREFIXES, RDF, RDFS, SKOS, XSD
 from heze_ip_kg.vocab.owned import add_citation, add_span
+from heze_ip_kg.vocab.triples import Batch, add_all
 
 KIND_CLASSES: dict[ElementKind, URIRef] = {
     ElementKind.PREAMBLE: HIP.Preamble,
@@ -98,13 +99,14 @@ class _Builder:
         self.settings = settings
         self.vocabulary = vocabulary
         self.graph = Graph() if graph is None else graph
+        self.batch = Batch()  # added to the graph at the end, at once
         for prefix, namespace in PREFIXES.items():
             self.graph.bind(prefix, namespace)
         self.doc = document_iri(settings.slug, settings.base)
         self.source = URIRef(f"{self.doc}/source")
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.graph.add((s, p, o))
+        self.batch.append((s, p, o))
 
     def label(self, subject: URIRef, zh: str, kind: ElementKind | None = None) -> None:
         self.add(subject, RDFS.label, Literal(zh, lang="zh"))
@@ -115,7 +117,7 @@ class _Builder:
         self.add(subject, RDFS.label, Literal(en, lang="en"))
 
     def span(self, subject: URIRef, span: Span) -> None:
-        add_span(self.graph, subject, self.source, span.start, span.end)
+        add_span(self.batch, subject, self.source, span.start, span.end)
 
     def build(self) -> Graph:
         self._source()
@@ -124,7 +126,7 @@ class _Builder:
             self._notice()
         for order, element in enumerate(self.plan.elements, start=1):
             self._element(element, self.doc, order, "")
-        return self.graph
+        return add_all(self.graph, self.batch)
 
     def _source(self) -> None:
         info = self.plan.source
@@ -187,7 +189,7 @@ class _Builder:
             self.add(parent, RDF.type, HIP.PolicyDocument)
             self.add(parent, HIP.citedTitle, Literal(cited.title, lang="zh"))
             span = (self.source, cited.span.start, cited.span.end)
-            add_citation(self.graph, doc, ELI.based_on, quote=f"《{cited.title}》", span=span)
+            add_citation(self.batch, doc, ELI.based_on, quote=f"《{cited.title}》", span=span)
 
     def _notice(self) -> None:
         notice, plan = self.plan.notice, self.plan
@@ -283,7 +285,7 @@ class _Builder:
             if written:  # a target stated in prose has no baseline
                 self.add(iri, prop, Literal(written))
         if values.unit:
-            self.add(iri, HIP.unit, describe_unit(self.graph, values.unit, self.vocabulary))
+            self.add(iri, HIP.unit, describe_unit(self.batch, values.unit, self.vocabulary))
             self.add(iri, HIP.unitText, Literal(values.unit, lang="zh"))
         if values.nature:
             nature = NATURE_CONCEPTS[values.nature]

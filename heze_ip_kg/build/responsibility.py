@@ -25,6 +25,7 @@ from heze_ip_kg.errors import InputError
 from heze_ip_kg.files.limits import PATTERN_SECONDS
 from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, RDF, RDFS, enclosing_document
 from heze_ip_kg.vocab.owned import add_citation, add_span
+from heze_ip_kg.vocab.triples import Batch, Sink, add_all
 
 ROLES: tuple[Role, ...] = get_args(Role)
 PLAN_LEVEL_ROLES = ("lead", "coordinating", "implementing", "funding")
@@ -191,7 +192,7 @@ def _matches(pattern: RolePattern, surface: str, sentence: str) -> list[regex.Ma
 
 
 def _role_node(
-    graph: Graph, subject: URIRef, org_id: str, role: str, base: str, stated: bool
+    graph: Sink, subject: URIRef, org_id: str, role: str, base: str, stated: bool
 ) -> URIRef:
     node = URIRef(f"{subject}/role/{role}/{org_id}")
     graph.add((subject, HIP.roleAssignment, node))
@@ -218,40 +219,43 @@ def responsibility_graph(
     The triples go to ``into`` when given (``graph`` itself, say), else to a new graph.
     """
     out = Graph() if into is None else into
+    batch = Batch()  # added to ``out`` at the end, at once
     unresolved: list[Mention] = []
     plan_roles: dict[tuple[URIRef, str], URIRef] = {}
+    plan_orgs: dict[URIRef, URIRef] = {}  # each plan-level assignment's organisation
     stated_by_element: dict[URIRef, set[str]] = {}
     for element in _elements(graph):
         source_text = texts.get(element.source, "")
         for mention in find_mentions(gazetteer, element.iri, element.text, element.start):
             node = URIRef(f"{element.iri}/mention/{mention.start}")
-            out.add((node, RDF.type, HIP.Mention))
-            out.add((node, HIP.mentionIn, element.iri))
-            out.add((node, HIP.surfaceForm, Literal(mention.surface, lang="zh")))
-            out.add((node, HIP.resolved, Literal(mention.org_id is not None)))
-            add_span(out, node, element.source, mention.start, mention.end)
+            batch.add((node, RDF.type, HIP.Mention))
+            batch.add((node, HIP.mentionIn, element.iri))
+            batch.add((node, HIP.surfaceForm, Literal(mention.surface, lang="zh")))
+            batch.add((node, HIP.resolved, Literal(mention.org_id is not None)))
+            add_span(batch, node, element.source, mention.start, mention.end)
             if mention.org_id is None:
                 unresolved.append(mention)
                 continue
-            out.add((node, HIP.mentionOf, org_iri(mention.org_id, base)))
-            out.add((element.iri, HIP.mentions, org_iri(mention.org_id, base)))
+            batch.add((node, HIP.mentionOf, org_iri(mention.org_id, base)))
+            batch.add((element.iri, HIP.mentions, org_iri(mention.org_id, base)))
             sentence = stated_roles(gazetteer, patterns, mention, source_text)
             name = "mentioned" if sentence is None else sentence.role
             plan_level = element.cls == HIP.Safeguard and name in PLAN_LEVEL_ROLES
             subject = element.document if plan_level else element.iri
-            assignment = _role_node(out, subject, mention.org_id, name, base, True)
+            assignment = _role_node(batch, subject, mention.org_id, name, base, True)
             stated_by_element.setdefault(subject, set()).add(name)
             if plan_level:
                 plan_roles[(subject, name)] = assignment
+                plan_orgs[assignment] = org_iri(mention.org_id, base)
             start, end = (
                 (sentence.start, sentence.end)
                 if sentence
                 else (mention.sentence_start, mention.sentence_end)
             )
             # One assignment may be stated by several sentences: a span and a citation each.
-            add_span(out, assignment, element.source, start, end, f"source-{start}-{end}")
+            add_span(batch, assignment, element.source, start, end, f"source-{start}-{end}")
             quote = source_text[start:end]
-            add_citation(out, assignment, HIP.role, source=element.source, quote=quote)
+            add_citation(batch, assignment, HIP.role, source=element.source, quote=quote)
     documents = {str(d): d for d, _ in plan_roles}
     for cls in MEASURES:
         measures = sorted(m for m in graph.subjects(RDF.type, cls) if isinstance(m, URIRef))
@@ -265,10 +269,10 @@ def responsibility_graph(
                 origin = plan_roles.get((document, role))
                 if origin is None:
                     continue
-                org = out.value(origin, HIP.assignedOrganization)
-                org_id = str(org).rsplit("/", 1)[-1]
-                node = _role_node(out, measure, org_id, role, base, False)
-                out.add((node, HIP.inheritedFrom, origin))
+                org_id = str(plan_orgs[origin]).rsplit("/", 1)[-1]
+                node = _role_node(batch, measure, org_id, role, base, False)
+                batch.add((node, HIP.inheritedFrom, origin))
+    add_all(out, batch)
     return out, unresolved
 
 

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.parse.model import Element, ElementKind, title_key
 from heze_ip_kg.vocab.iri import base_problem, slug_problem
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE, RDF, SKOS, XSD
+from heze_ip_kg.vocab.triples import Sink
 
 CONCEPT_BASE = DEFAULT_BASE + "concept/"
 NATURE_CONCEPTS = {"预期性": "expected", "约束性": "binding"}
@@ -115,7 +116,7 @@ def number_literal(value: Decimal) -> Literal:
     return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
 
 
-def describe_unit(graph: Graph, unit: str, vocabulary: Vocabulary) -> URIRef:
+def describe_unit(graph: Sink, unit: str, vocabulary: Vocabulary) -> URIRef:
     """Add the unit's SKOS concept (and its scheme) to ``graph``; return the concept IRI."""
     concept, scheme = unit_iri(unit, vocabulary), URIRef(CONCEPT_BASE + "unit")
     graph.add((concept, RDF.type, SKOS.Concept))

@@ -14,12 +14,14 @@ own, is keyed by a short hash of what it says (docs/decisions/20261201-owned-nod
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from heze_ip_kg.vocab.iri import segment_problem
 from heze_ip_kg.vocab.minting import CONCEPT_BASE
 from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, RDF, RDFS, XSD
+from heze_ip_kg.vocab.triples import Sink
 
 SOURCE = "source"
 
@@ -57,14 +59,21 @@ def is_owned(node: object, owner: object) -> bool:
     )
 
 
+@lru_cache(maxsize=1 << 16)
+def _offset(value: int) -> Literal:
+    # Offsets repeat across elements and plans; rdflib's Literal() is slow to build.
+    return Literal(value, datatype=XSD.integer)
+
+
 def add_span(
-    graph: Graph, owner: URIRef, source: URIRef, start: int, end: int, key: str = SOURCE
+    graph: Sink, owner: URIRef, source: URIRef, start: int, end: int, key: str = SOURCE
 ) -> URIRef:
     """State that ``owner`` is the text ``[start, end)`` of ``source``; return the target's IRI.
 
     The target (``oa:SpecificResource``) is ``{owner}#{key}``, its selector
     ``{owner}#{key}/selector``. An owner with several spans gives each its own ``key``.
 
+    >>> from rdflib import Graph
     >>> g, plan = Graph(), "https://x.org/id/p"
     >>> add_span(g, URIRef(plan + "/task-1"), URIRef(plan + "/source"), 3, 9)
     rdflib.term.URIRef('https://x.org/id/p/task-1#source')
@@ -80,8 +89,8 @@ def add_span(
     graph.add((selector, RDF.type, OA.TextPositionSelector))
     # xsd:integer, not the Web Annotation range's xsd:nonNegativeInteger: the stores keep
     # derived integer types as xsd:integer, and the value (never negative) meets the range.
-    graph.add((selector, OA.start, Literal(start, datatype=XSD.integer)))
-    graph.add((selector, OA.end, Literal(end, datatype=XSD.integer)))
+    graph.add((selector, OA.start, _offset(start)))
+    graph.add((selector, OA.end, _offset(end)))
     return target
 
 
@@ -106,7 +115,7 @@ def citation_iri(
 
 
 def add_citation(
-    graph: Graph,
+    graph: Sink,
     owner: URIRef,
     about: URIRef,
     *,
