@@ -91,7 +91,10 @@ def normalise(text: str) -> str:
 
 def bigrams(text: str) -> Counter[str]:
     """Character bigrams of the normalised text (single characters for one-character texts)."""
-    norm = normalise(text)
+    return _bigrams_of(normalise(text))
+
+
+def _bigrams_of(norm: str) -> Counter[str]:
     if len(norm) == 1:
         return Counter([norm])
     return Counter(norm[i : i + 2] for i in range(len(norm) - 1))
@@ -103,7 +106,11 @@ def shared_phrases(a: str, b: str, minimum: int = 2) -> list[str]:
     >>> shared_phrases("实施重点产业专利导航试点工程", "重点产业专利导航试点")
     ['重点产业专利导航试点']
     """
-    x, y = normalise(a), normalise(b)
+    return _shared_normalised(normalise(a), normalise(b), minimum)
+
+
+def _shared_normalised(x: str, y: str, minimum: int = 2) -> list[str]:
+    """``shared_phrases`` of two texts already normalised."""
     found: set[str] = set()
     for i in range(len(x) - minimum + 1):
         # A prefix of a substring of y is one too, so grow the match instead of trying every
@@ -160,26 +167,32 @@ def element_index(graph: Graph) -> list[AlignableElement]:
 class _Scorer:
     """TF-IDF cosine over character bigrams, with document frequencies from every element.
 
-    Each element's vectors and norms are computed once, so scoring a pair is two sparse dots.
+    Each element's normalised text, vectors and norms are computed once, so scoring a pair is
+    two sparse dots.
     """
 
     def __init__(self, elements: Iterable[AlignableElement]) -> None:
         items = list(elements)
+        self.normalised = {e.iri: normalise(e.label + e.text) for e in items}
+        full = {iri: _bigrams_of(text) for iri, text in self.normalised.items()}
         df: Counter[str] = Counter()
-        for element in items:
-            df.update(set(bigrams(element.label + element.text)))
+        for counts in full.values():
+            df.update(counts.keys())
         self.idf = {g: math.log((1 + len(items)) / (1 + n)) + 1 for g, n in df.items()}
         self._label: dict[URIRef, tuple[dict[str, float], float]] = {}
         self._full: dict[URIRef, tuple[dict[str, float], float]] = {}
         for element in items:
-            self._label[element.iri] = self._normed(element.label)
-            self._full[element.iri] = self._normed(element.label + element.text)
+            self._label[element.iri] = self._normed(bigrams(element.label))
+            self._full[element.iri] = self._normed(full[element.iri])
 
     def vector(self, text: str) -> dict[str, float]:
-        return {g: n * self.idf.get(g, 1.0) for g, n in bigrams(text).items()}
+        return self._weighted(bigrams(text))
 
-    def _normed(self, text: str) -> tuple[dict[str, float], float]:
-        vector = self.vector(text)
+    def _weighted(self, counts: Counter[str]) -> dict[str, float]:
+        return {g: n * self.idf.get(g, 1.0) for g, n in counts.items()}
+
+    def _normed(self, counts: Counter[str]) -> tuple[dict[str, float], float]:
+        vector = self._weighted(counts)
         return vector, math.sqrt(sum(v * v for v in vector.values()))
 
     @staticmethod
@@ -196,7 +209,12 @@ class _Scorer:
         if not norm:
             return 0.0
         small, large = (a[0], b[0]) if len(a[0]) <= len(b[0]) else (b[0], a[0])
-        return sum(v * large.get(g, 0.0) for g, v in small.items()) / norm
+        # Most pairs share few bigrams: find them in C, then add their products in the small
+        # vector's order, as the plain dot does (adding the others' zeros changes no bit).
+        common = small.keys() & large.keys()
+        if not common:
+            return 0.0
+        return sum([v * large[g] for g, v in small.items() if g in common]) / norm
 
     def score(self, child: AlignableElement, parent: AlignableElement) -> tuple[float, str]:
         label = self._cached_cosine(self._label[child.iri], self._label[parent.iri])
@@ -211,6 +229,10 @@ class _Scorer:
             else:
                 note = f"units differ: {child.unit} vs {parent.unit}"
         return score, note
+
+    def shared_phrases(self, child: AlignableElement, parent: AlignableElement) -> list[str]:
+        """``shared_phrases`` of the two elements' labels and texts."""
+        return _shared_normalised(self.normalised[child.iri], self.normalised[parent.iri])
 
 
 def candidate_documents(
@@ -296,7 +318,7 @@ def propose_alignments(
             ranked = by_doc[document]
             ranked.sort(key=lambda r: (-r[0], str(r[2].iri)))
             for score, note, parent in ranked[:per_document]:
-                phrases = shared_phrases(child.label + child.text, parent.label + parent.text)
+                phrases = scorer.shared_phrases(child, parent)
                 evidence = "、".join(p for p in phrases[:5] if len(p) >= 2)
                 proposals.append(
                     Proposal(child.iri, parent.iri, Decimal(f"{score:.3f}"), evidence, note)
