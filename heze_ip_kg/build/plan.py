@@ -26,6 +26,7 @@ from heze_ip_kg.vocab.minting import (
     element_segment,
     mint_slug,
     number_literal,
+    recurring_literal,
     title_key,
     unit_iri,
 )
@@ -109,12 +110,12 @@ class _Builder:
         self.batch.append((s, p, o))
 
     def label(self, subject: URIRef, zh: str, kind: ElementKind | None = None) -> None:
-        self.add(subject, RDFS.label, Literal(zh, lang="zh"))
+        self.add(subject, RDFS.label, recurring_literal(zh, lang="zh"))
         en = self.vocabulary.labels_en.get(zh)
         if en is None:
             name = kind.value.replace("-", " ") if kind else "document"
             en = f"[no curated translation] {name}: {zh}"
-        self.add(subject, RDFS.label, Literal(en, lang="en"))
+        self.add(subject, RDFS.label, recurring_literal(en, lang="en"))
 
     def span(self, subject: URIRef, span: Span) -> None:
         add_span(self.batch, subject, self.source, span.start, span.end)
@@ -145,7 +146,7 @@ class _Builder:
             if publication.credit:
                 self.add(self.source, DCTERMS.publisher, Literal(publication.credit, lang="zh"))
             if publication.abridged:
-                self.add(self.source, HIP.abridged, Literal(True))
+                self.add(self.source, HIP.abridged, recurring_literal(True))
         # A portal's release date and source are the page's, not necessarily the document's.
         issued = parse_date(self.plan.metadata_value("发布时间") or "")
         if issued is not None:
@@ -159,7 +160,7 @@ class _Builder:
         self.add(doc, RDF.type, HIP.Plan)
         self.add(doc, DCTERMS.source, self.source)
         if self.settings.synthetic:
-            self.add(doc, HIP.synthetic, Literal(True))
+            self.add(doc, HIP.synthetic, recurring_literal(True))
             self.add(doc, DCTERMS.description, Literal(SYNTHETIC_DESCRIPTION, lang="en"))
         if self.settings.level:
             self.add(
@@ -242,19 +243,19 @@ class _Builder:
         self.add(iri, RDF.type, KIND_CLASSES[element.kind])
         self.add(iri, DCTERMS.isPartOf, parent)
         self.add(iri, HIP.inDocument, self.doc)
-        self.add(iri, HIP.order, Literal(order))
+        self.add(iri, HIP.order, recurring_literal(order))
         heading = element.heading or KIND_NAMES.get(element.kind, ("", ""))[0]
         if heading:
             self.label(iri, heading, element.kind)
         if element.notation:
-            self.add(iri, SKOS.notation, Literal(element.notation))
+            self.add(iri, SKOS.notation, recurring_literal(element.notation))
         if element.level:
-            self.add(iri, HIP.level, Literal(element.level))
+            self.add(iri, HIP.level, recurring_literal(element.level))
         if element.span is not None:
             self.add(iri, HIP.text, Literal(element.text, lang="zh"))
             self.span(iri, element.span)
         if element.inferred:
-            self.add(iri, HIP.inferred, Literal(True))
+            self.add(iri, HIP.inferred, recurring_literal(True))
             for note, lang in (
                 (element.inference_note_zh, "zh"),
                 (element.inference_note_en, "en"),

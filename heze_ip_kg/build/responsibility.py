@@ -16,6 +16,7 @@ from typing import get_args
 
 import regex
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from heze_ip_kg.build.organizations import org_iri
 from heze_ip_kg.build.plan import CONCEPT_BASE
@@ -23,6 +24,7 @@ from heze_ip_kg.curated.organizations import Gazetteer
 from heze_ip_kg.curated.tables import Role, RolePattern
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.files.limits import PATTERN_SECONDS
+from heze_ip_kg.vocab.minting import recurring_literal
 from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, RDF, RDFS, enclosing_document
 from heze_ip_kg.vocab.owned import add_citation, add_span
 from heze_ip_kg.vocab.triples import Batch, Sink, add_all
@@ -77,6 +79,13 @@ class _Element:
 
 
 def _elements(graph: Graph) -> Iterator[_Element]:
+    part_of: dict[Node, Node | None] = {}  # each node's parent, looked up once (siblings share it)
+
+    def parent_of(node: Node) -> Node | None:
+        if node not in part_of:
+            part_of[node] = graph.value(node, DCTERMS.isPartOf)
+        return part_of[node]
+
     for iri, text in sorted(graph.subject_objects(HIP.text)):
         if not isinstance(iri, URIRef):
             continue
@@ -86,7 +95,7 @@ def _elements(graph: Graph) -> Iterator[_Element]:
         source = graph.value(target, OA.hasSource)
         document = iri
         for _ in range(10):
-            parent = graph.value(document, DCTERMS.isPartOf)
+            parent = parent_of(document)
             if not isinstance(parent, URIRef):
                 break
             document = parent
@@ -200,8 +209,8 @@ def _role_node(
     graph.add((node, HIP.assignedTo, subject))
     graph.add((node, HIP.assignedOrganization, org_iri(org_id, base)))
     graph.add((node, HIP.role, URIRef(CONCEPT_BASE + "role/" + role)))
-    graph.add((node, HIP.stated, Literal(stated)))
-    graph.add((node, RDFS.label, Literal(f"{role}: {org_id}")))
+    graph.add((node, HIP.stated, recurring_literal(stated)))
+    graph.add((node, RDFS.label, recurring_literal(f"{role}: {org_id}")))
     return node
 
 
@@ -230,8 +239,8 @@ def responsibility_graph(
             node = URIRef(f"{element.iri}/mention/{mention.start}")
             batch.add((node, RDF.type, HIP.Mention))
             batch.add((node, HIP.mentionIn, element.iri))
-            batch.add((node, HIP.surfaceForm, Literal(mention.surface, lang="zh")))
-            batch.add((node, HIP.resolved, Literal(mention.org_id is not None)))
+            batch.add((node, HIP.surfaceForm, recurring_literal(mention.surface, lang="zh")))
+            batch.add((node, HIP.resolved, recurring_literal(mention.org_id is not None)))
             add_span(batch, node, element.source, mention.start, mention.end)
             if mention.org_id is None:
                 unresolved.append(mention)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
@@ -51,6 +52,12 @@ class Vocabulary:
     labels_en: Mapping[str, str] = field(default_factory=dict)
     units: Mapping[str, str] = field(default_factory=dict)
     documents: Mapping[str, str] = field(default_factory=dict)
+
+
+# Short literals recur across elements and plans (orders, notations, headings, flags, surface
+# forms) and rdflib's Literal() is slow to build; a term is immutable, so one object can serve.
+# ``typed``: Literal(1) and Literal(True) are different terms although 1 == True.
+recurring_literal = lru_cache(maxsize=1 << 16, typed=True)(Literal)
 
 
 def mint_slug(text: str) -> str:
@@ -149,6 +156,7 @@ __all__ = [
     "element_segment",
     "mint_slug",
     "number_literal",
+    "recurring_literal",
     "title_key",
     "unit_iri",
 ]
