@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
-from heze_ip_kg.vocab.triples import Batch, Triple, add_all
+from heze_ip_kg.vocab.triples import Batch, Reader, Triple, add_all
 
 
 def _triples() -> list[Triple]:
@@ -61,3 +61,20 @@ def test_add_all_on_a_shared_store_goes_through_rdflib() -> None:
     add_all(second, triples)
     assert set(second) == set(triples)
     assert set(first) == {triples[0]}
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["alone", "shared-store"])
+def test_reader_gives_what_rdflib_gives(shared: bool) -> None:
+    graph = Graph()
+    if shared:  # another graph's triples in the same store
+        dataset = Dataset()
+        dataset.graph(URIRef("urn:other")).add((URIRef("urn:s0"), URIRef("urn:p0"), Literal(0.5)))
+        graph = dataset.graph(URIRef("urn:g"))
+    add_all(graph, _triples())
+    read = Reader(graph)
+    assert (read._spo is None) is shared  # the fast path only where the graph is alone
+    nodes = {node for triple in _triples() for node in triple} | {URIRef("urn:absent")}
+    for subject in [*sorted(nodes, key=str), None]:
+        for predicate in (URIRef("urn:p0"), URIRef("urn:p1"), URIRef("urn:absent")):
+            assert read.objects(subject, predicate) == list(graph.objects(subject, predicate))
+            assert read.value(subject, predicate) == graph.value(subject, predicate)

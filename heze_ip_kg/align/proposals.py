@@ -23,6 +23,7 @@ from rdflib import Graph, URIRef
 from heze_ip_kg.build.plan import title_key
 from heze_ip_kg.vocab.levels import level_rank
 from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, RDF, RDFS, enclosing_document
+from heze_ip_kg.vocab.triples import Reader
 
 METHOD = "char-bigram-tfidf+shared-phrases"
 # Which classes may align: a municipal task may carry out a provincial task or a whole task area.
@@ -134,6 +135,7 @@ def element_index(graph: Graph) -> list[AlignableElement]:
     }
     documents = {str(doc): doc for doc in levels}
     found = []
+    read = Reader(graph)
     for cls in COMPATIBLE:
         for iri in graph.subjects(RDF.type, HIP[cls]):
             if not isinstance(iri, URIRef):
@@ -144,18 +146,16 @@ def element_index(graph: Graph) -> list[AlignableElement]:
             label = next(
                 (
                     str(o)
-                    for o in graph.objects(iri, RDFS.label)
+                    for o in read.objects(iri, RDFS.label)
                     if getattr(o, "language", None) == "zh"
                 ),
                 "",
             )
-            texts = [str(o) for o in graph.objects(iri, HIP.text)]
+            texts = [str(o) for o in read.objects(iri, HIP.text)]
             texts += sorted(
-                str(q)
-                for c in graph.objects(iri, HIP.citation)
-                for q in graph.objects(c, HIP.quote)
+                str(q) for c in read.objects(iri, HIP.citation) for q in read.objects(c, HIP.quote)
             )
-            unit = next((str(o) for o in graph.objects(iri, HIP.unitText)), None)
+            unit = next((str(o) for o in read.objects(iri, HIP.unitText)), None)
             found.append(
                 AlignableElement(
                     iri, URIRef(str(doc)), levels[doc], cls, label, " ".join(texts), unit

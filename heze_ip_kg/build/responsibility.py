@@ -27,7 +27,7 @@ from heze_ip_kg.files.limits import PATTERN_SECONDS
 from heze_ip_kg.vocab.minting import recurring_literal
 from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, RDF, RDFS, enclosing_document
 from heze_ip_kg.vocab.owned import add_citation, add_span
-from heze_ip_kg.vocab.triples import Batch, Sink, add_all
+from heze_ip_kg.vocab.triples import Batch, Reader, Sink, add_all
 
 ROLES: tuple[Role, ...] = get_args(Role)
 PLAN_LEVEL_ROLES = ("lead", "coordinating", "implementing", "funding")
@@ -79,27 +79,28 @@ class _Element:
 
 
 def _elements(graph: Graph) -> Iterator[_Element]:
+    read = Reader(graph)
     part_of: dict[Node, Node | None] = {}  # each node's parent, looked up once (siblings share it)
 
     def parent_of(node: Node) -> Node | None:
         if node not in part_of:
-            part_of[node] = graph.value(node, DCTERMS.isPartOf)
+            part_of[node] = read.value(node, DCTERMS.isPartOf)
         return part_of[node]
 
     for iri, text in sorted(graph.subject_objects(HIP.text)):
         if not isinstance(iri, URIRef):
             continue
-        target = graph.value(iri, HIP.source)
-        selector = graph.value(target, OA.hasSelector)
-        start = graph.value(selector, OA.start)
-        source = graph.value(target, OA.hasSource)
+        target = read.value(iri, HIP.source)
+        selector = read.value(target, OA.hasSelector)
+        start = read.value(selector, OA.start)
+        source = read.value(target, OA.hasSource)
         document = iri
         for _ in range(10):
             parent = parent_of(document)
             if not isinstance(parent, URIRef):
                 break
             document = parent
-        cls = graph.value(iri, RDF.type)
+        cls = read.value(iri, RDF.type)
         if not isinstance(start, Literal) or not isinstance(source, URIRef):
             continue
         if not isinstance(cls, URIRef):

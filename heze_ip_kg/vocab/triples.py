@@ -102,4 +102,41 @@ def add_all(graph: Graph, triples: Iterable[Triple]) -> Graph:
     return graph
 
 
-__all__ = ["Batch", "Sink", "Triple", "add_all"]
+_EMPTY: dict[Node, Any] = {}
+
+
+class Reader:
+    """``graph.objects(s, p)`` and ``graph.value(s, p)`` for many subjects in a row.
+
+    A graph alone in its ``Memory`` store is read from its subject index, which holds the same
+    objects in the same order without rdflib's per-triple context bookkeeping (several times
+    the cost of the look-up itself); any other graph, and a look-up with no subject, goes
+    through rdflib.
+
+    >>> from rdflib import URIRef
+    >>> g = Graph().add((URIRef("urn:s"), URIRef("urn:p"), URIRef("urn:o")))
+    >>> Reader(g).value(URIRef("urn:s"), URIRef("urn:p"))
+    rdflib.term.URIRef('urn:o')
+    """
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        context = f"{type(graph.identifier).__name__}:{graph.identifier}"
+        fields = _memory_fields(graph, context)
+        self._spo: dict[Node, dict[Node, dict[Node, int]]] | None = (
+            None if fields is None else fields["spo"]
+        )
+
+    def objects(self, subject: Node | None, predicate: Node) -> list[Node]:
+        if self._spo is None or subject is None:
+            return list(self.graph.objects(subject, predicate))
+        return list(self._spo.get(subject, _EMPTY).get(predicate, _EMPTY))
+
+    def value(self, subject: Node | None, predicate: Node) -> Node | None:
+        if self._spo is None or subject is None:
+            return self.graph.value(subject, predicate)
+        objects: dict[Node, int] = self._spo.get(subject, _EMPTY).get(predicate, _EMPTY)
+        return next(iter(objects), None)
+
+
+__all__ = ["Batch", "Reader", "Sink", "Triple", "add_all"]
