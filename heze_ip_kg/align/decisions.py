@@ -43,19 +43,20 @@ def alignment_graph(
     proposed: dict[Pair, Proposal] = {(p.child, p.parent): p for p in proposals}
     reviewed: dict[Pair, Decision] = {(d.child, d.parent): d for d in decisions}
     counters: Counter[str] = Counter()
+    a, alignment, aligned_element, has_label, aligned_to, via_level = _ALIGNMENT_TERMS
     for child, parent in sorted(proposed.keys() | reviewed.keys(), key=_pair_order):
         slug = str(child)[len(base) :].split("/", 1)[0]
         counters[slug] += 1
         node = URIRef(f"{base}alignment/{slug}/{counters[slug]}")
-        batch.add((node, RDF.type, HIP.Alignment))
-        batch.add((node, HIP.alignedElement, child))
+        batch.add((node, a, alignment))
+        batch.add((node, aligned_element, child))
         label = f"{str(child)[len(base) :]} → {str(parent)[len(base) :] if parent else '—'}"
-        batch.add((node, RDFS.label, Literal(label)))
+        batch.add((node, has_label, Literal(label)))
         if parent is not None:
-            batch.add((node, HIP.alignedTo, parent))
+            batch.add((node, aligned_to, parent))
             level = enclosing_document(str(parent), levels)
             if level:
-                batch.add((node, HIP.viaLevel, _concept("level/" + level)))
+                batch.add((node, via_level, _concept("level/" + level)))
         _review(batch, node, proposed.get((child, parent)), reviewed.get((child, parent)))
     add_all(out, batch)
     return out
@@ -71,23 +72,43 @@ _plain = cache(Literal)
 _score = cache(number_literal)
 
 
+# Looked up once: each namespace attribute is a Python call that mints a new URIRef.
+_ALIGNMENT_TERMS = (
+    RDF.type,
+    HIP.Alignment,
+    HIP.alignedElement,
+    RDFS.label,
+    HIP.alignedTo,
+    HIP.viaLevel,
+)
+_REVIEW_TERMS = (
+    HIP.reviewStatus,
+    HIP.relation,
+    HIP.method,
+    HIP.evidence,
+    HIP.score,
+    HIP.reviewNote,
+)
+
+
 def _pair_order(pair: Pair) -> tuple[str, str]:
     return str(pair[0]), str(pair[1] or "")
 
 
 def _review(out: Sink, node: URIRef, proposal: Proposal | None, decision: Decision | None) -> None:
     """What the aligner proposed for one pair and what the reviewer decided."""
+    review_status, relation, method, has_evidence, score, review_note = _REVIEW_TERMS
     status = decision.status if decision else "proposed"
-    out.add((node, HIP.reviewStatus, _concept("review-status/" + status)))
-    out.add((node, HIP.relation, _plain(decision.relation if decision else "implements")))
-    out.add((node, HIP.method, _plain(METHOD if proposal else "curated")))
+    out.add((node, review_status, _concept("review-status/" + status)))
+    out.add((node, relation, _plain(decision.relation if decision else "implements")))
+    out.add((node, method, _plain(METHOD if proposal else "curated")))
     evidence = (decision.evidence if decision else "") or (proposal.evidence if proposal else "")
     if evidence:
-        out.add((node, HIP.evidence, Literal(evidence, lang="zh")))
+        out.add((node, has_evidence, Literal(evidence, lang="zh")))
     if proposal is not None:
-        out.add((node, HIP.score, _score(proposal.score)))
+        out.add((node, score, _score(proposal.score)))
         if decision is None and proposal.note:
-            out.add((node, HIP.reviewNote, Literal(proposal.note, lang="en")))
+            out.add((node, review_note, Literal(proposal.note, lang="en")))
     if decision is not None:
         _decided(out, node, decision)
 

@@ -57,6 +57,18 @@ KIND_NAMES: dict[ElementKind, tuple[str, str]] = {
     ElementKind.NOTE: ("注", "Note"),
 }
 SYNTHETIC_DESCRIPTION = "Synthetic text written by heze-ip-kg corpus for benchmarks; not official."
+# Terms every element is written with, looked up once: each namespace attribute is a Python
+# call that mints a new URIRef.
+_ELEMENT_TERMS = (
+    RDF.type,
+    DCTERMS.isPartOf,
+    HIP.inDocument,
+    HIP.order,
+    SKOS.notation,
+    HIP.level,
+    HIP.text,
+)
+_LABEL = RDFS.label
 # Where a title was taken from when the text has no title line of its own.
 _TITLE_FROM = {
     "notice": ("通知", "the notice that promulgates it"),
@@ -110,12 +122,12 @@ class _Builder:
         self.batch.append((s, p, o))
 
     def label(self, subject: URIRef, zh: str, kind: ElementKind | None = None) -> None:
-        self.add(subject, RDFS.label, recurring_literal(zh, lang="zh"))
+        self.add(subject, _LABEL, recurring_literal(zh, lang="zh"))
         en = self.vocabulary.labels_en.get(zh)
         if en is None:
             name = kind.value.replace("-", " ") if kind else "document"
             en = f"[no curated translation] {name}: {zh}"
-        self.add(subject, RDFS.label, recurring_literal(en, lang="en"))
+        self.add(subject, _LABEL, recurring_literal(en, lang="en"))
 
     def span(self, subject: URIRef, span: Span) -> None:
         add_span(self.batch, subject, self.source, span.start, span.end)
@@ -240,19 +252,20 @@ class _Builder:
         path = prefix + element_segment(element)
         pinned = self.pins.get(path)
         iri = URIRef(f"{self.doc}/{pinned}" if pinned else f"{parent}/{element_segment(element)}")
-        self.add(iri, RDF.type, KIND_CLASSES[element.kind])
-        self.add(iri, DCTERMS.isPartOf, parent)
-        self.add(iri, HIP.inDocument, self.doc)
-        self.add(iri, HIP.order, recurring_literal(order))
+        a, part_of, in_document, has_order, notation, level, text = _ELEMENT_TERMS
+        self.add(iri, a, KIND_CLASSES[element.kind])
+        self.add(iri, part_of, parent)
+        self.add(iri, in_document, self.doc)
+        self.add(iri, has_order, recurring_literal(order))
         heading = element.heading or KIND_NAMES.get(element.kind, ("", ""))[0]
         if heading:
             self.label(iri, heading, element.kind)
         if element.notation:
-            self.add(iri, SKOS.notation, recurring_literal(element.notation))
+            self.add(iri, notation, recurring_literal(element.notation))
         if element.level:
-            self.add(iri, HIP.level, recurring_literal(element.level))
+            self.add(iri, level, recurring_literal(element.level))
         if element.span is not None:
-            self.add(iri, HIP.text, Literal(element.text, lang="zh"))
+            self.add(iri, text, Literal(element.text, lang="zh"))
             self.span(iri, element.span)
         if element.inferred:
             self.add(iri, HIP.inferred, recurring_literal(True))

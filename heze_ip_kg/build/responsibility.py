@@ -201,17 +201,40 @@ def _matches(pattern: RolePattern, surface: str, sentence: str) -> list[regex.Ma
         ) from None
 
 
+# Looked up once: each namespace attribute is a Python call that mints a new URIRef.
+_ROLE_TERMS = (
+    HIP.roleAssignment,
+    RDF.type,
+    HIP.RoleAssignment,
+    HIP.assignedTo,
+    HIP.assignedOrganization,
+    HIP.role,
+    HIP.stated,
+    RDFS.label,
+)
+_MENTION_TERMS = (
+    RDF.type,
+    HIP.Mention,
+    HIP.mentionIn,
+    HIP.surfaceForm,
+    HIP.resolved,
+    HIP.mentionOf,
+    HIP.mentions,
+)
+
+
 def _role_node(
     graph: Sink, subject: URIRef, org_id: str, role: str, base: str, stated: bool
 ) -> URIRef:
+    has_role, a, assignment, assigned_to, assigned_org, of_role, is_stated, label = _ROLE_TERMS
     node = URIRef(f"{subject}/role/{role}/{org_id}")
-    graph.add((subject, HIP.roleAssignment, node))
-    graph.add((node, RDF.type, HIP.RoleAssignment))
-    graph.add((node, HIP.assignedTo, subject))
-    graph.add((node, HIP.assignedOrganization, org_iri(org_id, base)))
-    graph.add((node, HIP.role, URIRef(CONCEPT_BASE + "role/" + role)))
-    graph.add((node, HIP.stated, recurring_literal(stated)))
-    graph.add((node, RDFS.label, recurring_literal(f"{role}: {org_id}")))
+    graph.add((subject, has_role, node))
+    graph.add((node, a, assignment))
+    graph.add((node, assigned_to, subject))
+    graph.add((node, assigned_org, org_iri(org_id, base)))
+    graph.add((node, of_role, URIRef(CONCEPT_BASE + "role/" + role)))
+    graph.add((node, is_stated, recurring_literal(stated)))
+    graph.add((node, label, recurring_literal(f"{role}: {org_id}")))
     return node
 
 
@@ -234,20 +257,21 @@ def responsibility_graph(
     plan_roles: dict[tuple[URIRef, str], URIRef] = {}
     plan_orgs: dict[URIRef, URIRef] = {}  # each plan-level assignment's organisation
     stated_by_element: dict[URIRef, set[str]] = {}
+    a, mention_class, mention_in, surface, resolved, mention_of, mentions = _MENTION_TERMS
     for element in _elements(graph):
         source_text = texts.get(element.source, "")
         for mention in find_mentions(gazetteer, element.iri, element.text, element.start):
             node = URIRef(f"{element.iri}/mention/{mention.start}")
-            batch.add((node, RDF.type, HIP.Mention))
-            batch.add((node, HIP.mentionIn, element.iri))
-            batch.add((node, HIP.surfaceForm, recurring_literal(mention.surface, lang="zh")))
-            batch.add((node, HIP.resolved, recurring_literal(mention.org_id is not None)))
+            batch.add((node, a, mention_class))
+            batch.add((node, mention_in, element.iri))
+            batch.add((node, surface, recurring_literal(mention.surface, lang="zh")))
+            batch.add((node, resolved, recurring_literal(mention.org_id is not None)))
             add_span(batch, node, element.source, mention.start, mention.end)
             if mention.org_id is None:
                 unresolved.append(mention)
                 continue
-            batch.add((node, HIP.mentionOf, org_iri(mention.org_id, base)))
-            batch.add((element.iri, HIP.mentions, org_iri(mention.org_id, base)))
+            batch.add((node, mention_of, org_iri(mention.org_id, base)))
+            batch.add((element.iri, mentions, org_iri(mention.org_id, base)))
             sentence = stated_roles(gazetteer, patterns, mention, source_text)
             name = "mentioned" if sentence is None else sentence.role
             plan_level = element.cls == HIP.Safeguard and name in PLAN_LEVEL_ROLES

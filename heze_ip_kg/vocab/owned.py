@@ -59,6 +59,20 @@ def is_owned(node: object, owner: object) -> bool:
     )
 
 
+# A span's fixed terms, looked up once: each namespace attribute is a Python call that mints a
+# new URIRef, and every element, mention and role has a span.
+_SPAN_TERMS = (
+    HIP.source,
+    RDF.type,
+    OA.SpecificResource,
+    OA.hasSource,
+    OA.hasSelector,
+    OA.TextPositionSelector,
+    OA.start,
+    OA.end,
+)
+
+
 @lru_cache(maxsize=1 << 16)
 def _offset(value: int) -> Literal:
     # Offsets repeat across elements and plans; rdflib's Literal() is slow to build.
@@ -80,17 +94,18 @@ def add_span(
     >>> g.value(URIRef(plan + "/task-1#source/selector"), OA.end).n3()
     '"9"^^<http://www.w3.org/2001/XMLSchema#integer>'
     """
+    has_span, a, specific, has_source, has_selector, position, begins, ends = _SPAN_TERMS
     target = owned_iri(owner, key)
     selector = owned_iri(target, "selector")
-    graph.add((owner, HIP.source, target))
-    graph.add((target, RDF.type, OA.SpecificResource))
-    graph.add((target, OA.hasSource, source))
-    graph.add((target, OA.hasSelector, selector))
-    graph.add((selector, RDF.type, OA.TextPositionSelector))
+    graph.add((owner, has_span, target))
+    graph.add((target, a, specific))
+    graph.add((target, has_source, source))
+    graph.add((target, has_selector, selector))
+    graph.add((selector, a, position))
     # xsd:integer, not the Web Annotation range's xsd:nonNegativeInteger: the stores keep
     # derived integer types as xsd:integer, and the value (never negative) meets the range.
-    graph.add((selector, OA.start, _offset(start)))
-    graph.add((selector, OA.end, _offset(end)))
+    graph.add((selector, begins, _offset(start)))
+    graph.add((selector, ends, _offset(end)))
     return target
 
 
