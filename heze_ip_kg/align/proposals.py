@@ -113,14 +113,20 @@ def shared_phrases(a: str, b: str, minimum: int = 2) -> list[str]:
 def _shared_normalised(x: str, y: str, minimum: int = 2) -> list[str]:
     """``shared_phrases`` of two texts already normalised."""
     found: set[str] = set()
+    end = 0  # where the match starting one character earlier ended (0: there was none)
     for i in range(len(x) - minimum + 1):
         # A prefix of a substring of y is one too, so grow the match instead of trying every
-        # end from the far one down (quadratic in the text's length).
+        # end from the far one down (quadratic in the text's length). And x[i:end] is in y
+        # when x[i-1:end] is: the match from i grows on from there, not from i + minimum.
         j = i + minimum
-        if x[i:j] not in y:
+        if end >= j:
+            j = end
+        elif x[i:j] not in y:
+            end = 0
             continue
         while j < len(x) and x[i : j + 1] in y:
             j += 1
+        end = j
         piece = x[i:j]
         if not any(piece in f for f in found):
             found.add(piece)
