@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 
 from heze_ip_kg.align.proposals import METHOD, Proposal
 from heze_ip_kg.curated.alignments import Decision
-from heze_ip_kg.vocab.minting import CONCEPT_BASE, number_literal
+from heze_ip_kg.vocab.minting import CONCEPT_BASE, number_literal, recurring_literal
 from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, RDF, RDFS, enclosing_document
 from heze_ip_kg.vocab.triples import Batch, Sink, add_all
 
@@ -104,18 +104,18 @@ def _review(out: Sink, node: URIRef, proposal: Proposal | None, decision: Decisi
     out.add((node, method, _plain(METHOD if proposal else "curated")))
     evidence = (decision.evidence if decision else "") or (proposal.evidence if proposal else "")
     if evidence:
-        out.add((node, has_evidence, Literal(evidence, lang="zh")))
+        out.add((node, has_evidence, recurring_literal(evidence, lang="zh")))
     if proposal is not None:
         out.add((node, score, _score(proposal.score)))
         if decision is None and proposal.note:
-            out.add((node, review_note, Literal(proposal.note, lang="en")))
+            out.add((node, review_note, recurring_literal(proposal.note, lang="en")))
     if decision is not None:
         _decided(out, node, decision)
 
 
 def _decided(out: Sink, node: URIRef, decision: Decision) -> None:
     """The reviewer's note and row; a confirmed decision's link between the elements."""
-    out.add((node, HIP.reviewNote, Literal(decision.note, lang="en")))
+    out.add((node, HIP.reviewNote, recurring_literal(decision.note, lang="en")))
     row = f"data/alignments/{decision.sheet}#L{decision.line}"
     out.add((node, DCTERMS.source, Literal(row)))
     if decision.status != "confirmed":

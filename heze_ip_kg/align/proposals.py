@@ -173,23 +173,39 @@ def element_index(graph: Graph) -> list[AlignableElement]:
 class _Scorer:
     """TF-IDF cosine over character bigrams, with document frequencies from every element.
 
-    Each element's normalised text, vectors and norms are computed once, so scoring a pair is
-    two sparse dots.
+    Each distinct text's normalised form, vectors and norms are computed once (headings recur
+    across plans: a few hundred labels for ten thousand elements), so scoring a pair is two
+    sparse dots.
     """
 
     def __init__(self, elements: Iterable[AlignableElement]) -> None:
         items = list(elements)
-        self.normalised = {e.iri: normalise(e.label + e.text) for e in items}
-        full = {iri: _bigrams_of(text) for iri, text in self.normalised.items()}
+        normalised: dict[str, str] = {}  # by the raw text
+        counts: dict[str, Counter[str]] = {}  # bigrams, by the normalised text
+        self.normalised: dict[URIRef, str] = {}
+        for element in items:
+            raw = element.label + element.text
+            if raw not in normalised:
+                normalised[raw] = normalise(raw)
+            text = self.normalised[element.iri] = normalised[raw]
+            if text not in counts:
+                counts[text] = _bigrams_of(text)
         df: Counter[str] = Counter()
-        for counts in full.values():
-            df.update(counts.keys())
+        for element in items:
+            df.update(counts[self.normalised[element.iri]].keys())
         self.idf = {g: math.log((1 + len(items)) / (1 + n)) + 1 for g, n in df.items()}
+        labels: dict[str, tuple[dict[str, float], float]] = {}
+        texts: dict[str, tuple[dict[str, float], float]] = {}
         self._label: dict[URIRef, tuple[dict[str, float], float]] = {}
         self._full: dict[URIRef, tuple[dict[str, float], float]] = {}
         for element in items:
-            self._label[element.iri] = self._normed(bigrams(element.label))
-            self._full[element.iri] = self._normed(full[element.iri])
+            if element.label not in labels:
+                labels[element.label] = self._normed(bigrams(element.label))
+            self._label[element.iri] = labels[element.label]
+            text = self.normalised[element.iri]
+            if text not in texts:
+                texts[text] = self._normed(counts[text])
+            self._full[element.iri] = texts[text]
 
     def vector(self, text: str) -> dict[str, float]:
         return self._weighted(bigrams(text))
