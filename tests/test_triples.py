@@ -33,7 +33,7 @@ def _state(graph: Graph) -> list[Any]:
     return state
 
 
-@pytest.mark.parametrize("split", [0, 1, 30, 70])
+@pytest.mark.parametrize("split", [0, 1, 30, 70, 71])
 def test_add_all_matches_graph_add(split: int) -> None:
     triples = _triples()
     one_by_one = Graph(identifier=URIRef("urn:g"))
@@ -47,10 +47,18 @@ def test_add_all_matches_graph_add(split: int) -> None:
         batch.add(triple)
     add_all(bulk, batch)
     assert _state(bulk) == _state(one_by_one)
+    add_all(bulk, [])  # nothing to add: nothing changes
+    assert _state(bulk) == _state(one_by_one)
     assert len(bulk) == len(set(triples))
     assert set(bulk.triples((None, URIRef("urn:p0"), None))) == set(
         one_by_one.triples((None, URIRef("urn:p0"), None))
     )
+
+
+def test_add_all_of_nothing_leaves_an_empty_store_as_it_was() -> None:
+    graph = Graph(identifier=URIRef("urn:g"))
+    add_all(graph, [])
+    assert _state(graph) == _state(Graph(identifier=URIRef("urn:g")))
 
 
 def test_add_all_on_a_shared_store_goes_through_rdflib() -> None:

@@ -81,6 +81,7 @@ def add_all(graph: Graph, triples: Iterable[Triple]) -> Graph:
     spo, pos, osp = fields["spo"], fields["pos"], fields["osp"]
     contexts = fields["contextTriples"]
     in_default = contexts[None]
+    created = context not in contexts  # Memory makes the context's set at its first triple
     in_graph = contexts.setdefault(context, set())
     added = False
     for triple in triples:
@@ -99,6 +100,8 @@ def add_all(graph: Graph, triples: Iterable[Triple]) -> Graph:
         fields["context_obj_map"][context] = graph
         if fields["defaultContexts"] is None:
             graph.store._Memory__defaultContexts = {context: False, None: False}  # type: ignore[attr-defined]
+    elif created:
+        del contexts[context]
     return graph
 
 
