@@ -39,6 +39,18 @@ def test_a_library_call_freezes_nothing() -> None:
     assert gc.isenabled()
 
 
+def test_what_a_library_pause_leaves_alive_goes_to_the_oldest_generation() -> None:
+    with collector_paused():
+        node = _Node()
+        ref = weakref.ref(node)
+    assert not any(o is node for o in gc.get_objects(generation=0))
+    assert any(o is node for o in gc.get_objects(generation=2))
+    assert gc.get_freeze_count() == 0
+    del node
+    gc.collect()
+    assert ref() is None  # garbage among it is still freed by a full collection
+
+
 def test_garbage_frozen_by_one_pause_is_freed_by_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(collector._FREEZE, "after pauses", True)
     with collector_paused():

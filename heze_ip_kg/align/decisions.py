@@ -9,13 +9,15 @@ become ``hip:implements`` (or ``hip:LocalInitiative``).
 from __future__ import annotations
 
 from collections import Counter
+from functools import cache
 
 from rdflib import Graph, Literal, URIRef
 
 from heze_ip_kg.align.proposals import METHOD, Proposal
 from heze_ip_kg.curated.alignments import Decision
-from heze_ip_kg.vocab.minting import CONCEPT_BASE, number_literal
+from heze_ip_kg.vocab.minting import CONCEPT_BASE, number_literal, recurring_literal
 from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, RDF, RDFS, enclosing_document
+from heze_ip_kg.vocab.triples import Batch, Sink, add_all
 
 Pair = tuple[URIRef, URIRef | None]
 
@@ -34,53 +36,86 @@ def alignment_graph(
     than twice, the bulk of the cost in rdflib's store), else to a new graph; returns it.
     """
     out = Graph() if into is None else into
+    batch = Batch()  # added to ``out`` at the end, at once
     levels = {
         str(d): str(lv).rsplit("/", 1)[-1] for d, lv in graph.subject_objects(HIP.governmentLevel)
     }
     proposed: dict[Pair, Proposal] = {(p.child, p.parent): p for p in proposals}
     reviewed: dict[Pair, Decision] = {(d.child, d.parent): d for d in decisions}
     counters: Counter[str] = Counter()
+    a, alignment, aligned_element, has_label, aligned_to, via_level = _ALIGNMENT_TERMS
     for child, parent in sorted(proposed.keys() | reviewed.keys(), key=_pair_order):
         slug = str(child)[len(base) :].split("/", 1)[0]
         counters[slug] += 1
         node = URIRef(f"{base}alignment/{slug}/{counters[slug]}")
-        out.add((node, RDF.type, HIP.Alignment))
-        out.add((node, HIP.alignedElement, child))
+        batch.add((node, a, alignment))
+        batch.add((node, aligned_element, child))
         label = f"{str(child)[len(base) :]} → {str(parent)[len(base) :] if parent else '—'}"
-        out.add((node, RDFS.label, Literal(label)))
+        batch.add((node, has_label, Literal(label)))
         if parent is not None:
-            out.add((node, HIP.alignedTo, parent))
+            batch.add((node, aligned_to, parent))
             level = enclosing_document(str(parent), levels)
             if level:
-                out.add((node, HIP.viaLevel, URIRef(CONCEPT_BASE + "level/" + level)))
-        _review(out, node, proposed.get((child, parent)), reviewed.get((child, parent)))
+                batch.add((node, via_level, _concept("level/" + level)))
+        _review(batch, node, proposed.get((child, parent)), reviewed.get((child, parent)))
+    add_all(out, batch)
     return out
+
+
+# The same few terms recur on every alignment; rdflib is slow to build each one again.
+@cache
+def _concept(path: str) -> URIRef:
+    return URIRef(CONCEPT_BASE + path)
+
+
+_plain = cache(Literal)
+_score = cache(number_literal)
+
+
+# Looked up once: each namespace attribute is a Python call that mints a new URIRef.
+_ALIGNMENT_TERMS = (
+    RDF.type,
+    HIP.Alignment,
+    HIP.alignedElement,
+    RDFS.label,
+    HIP.alignedTo,
+    HIP.viaLevel,
+)
+_REVIEW_TERMS = (
+    HIP.reviewStatus,
+    HIP.relation,
+    HIP.method,
+    HIP.evidence,
+    HIP.score,
+    HIP.reviewNote,
+)
 
 
 def _pair_order(pair: Pair) -> tuple[str, str]:
     return str(pair[0]), str(pair[1] or "")
 
 
-def _review(out: Graph, node: URIRef, proposal: Proposal | None, decision: Decision | None) -> None:
+def _review(out: Sink, node: URIRef, proposal: Proposal | None, decision: Decision | None) -> None:
     """What the aligner proposed for one pair and what the reviewer decided."""
+    review_status, relation, method, has_evidence, score, review_note = _REVIEW_TERMS
     status = decision.status if decision else "proposed"
-    out.add((node, HIP.reviewStatus, URIRef(CONCEPT_BASE + "review-status/" + status)))
-    out.add((node, HIP.relation, Literal(decision.relation if decision else "implements")))
-    out.add((node, HIP.method, Literal(METHOD if proposal else "curated")))
+    out.add((node, review_status, _concept("review-status/" + status)))
+    out.add((node, relation, _plain(decision.relation if decision else "implements")))
+    out.add((node, method, _plain(METHOD if proposal else "curated")))
     evidence = (decision.evidence if decision else "") or (proposal.evidence if proposal else "")
     if evidence:
-        out.add((node, HIP.evidence, Literal(evidence, lang="zh")))
+        out.add((node, has_evidence, recurring_literal(evidence, lang="zh")))
     if proposal is not None:
-        out.add((node, HIP.score, number_literal(proposal.score)))
+        out.add((node, score, _score(proposal.score)))
         if decision is None and proposal.note:
-            out.add((node, HIP.reviewNote, Literal(proposal.note, lang="en")))
+            out.add((node, review_note, recurring_literal(proposal.note, lang="en")))
     if decision is not None:
         _decided(out, node, decision)
 
 
-def _decided(out: Graph, node: URIRef, decision: Decision) -> None:
+def _decided(out: Sink, node: URIRef, decision: Decision) -> None:
     """The reviewer's note and row; a confirmed decision's link between the elements."""
-    out.add((node, HIP.reviewNote, Literal(decision.note, lang="en")))
+    out.add((node, HIP.reviewNote, recurring_literal(decision.note, lang="en")))
     row = f"data/alignments/{decision.sheet}#L{decision.line}"
     out.add((node, DCTERMS.source, Literal(row)))
     if decision.status != "confirmed":

@@ -23,6 +23,7 @@ from rdflib import Graph, URIRef
 from heze_ip_kg.build.plan import title_key
 from heze_ip_kg.vocab.levels import level_rank
 from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, RDF, RDFS, enclosing_document
+from heze_ip_kg.vocab.triples import Reader
 
 METHOD = "char-bigram-tfidf+shared-phrases"
 # Which classes may align: a municipal task may carry out a provincial task or a whole task area.
@@ -91,7 +92,10 @@ def normalise(text: str) -> str:
 
 def bigrams(text: str) -> Counter[str]:
     """Character bigrams of the normalised text (single characters for one-character texts)."""
-    norm = normalise(text)
+    return _bigrams_of(normalise(text))
+
+
+def _bigrams_of(norm: str) -> Counter[str]:
     if len(norm) == 1:
         return Counter([norm])
     return Counter(norm[i : i + 2] for i in range(len(norm) - 1))
@@ -103,16 +107,26 @@ def shared_phrases(a: str, b: str, minimum: int = 2) -> list[str]:
     >>> shared_phrases("实施重点产业专利导航试点工程", "重点产业专利导航试点")
     ['重点产业专利导航试点']
     """
-    x, y = normalise(a), normalise(b)
+    return _shared_normalised(normalise(a), normalise(b), minimum)
+
+
+def _shared_normalised(x: str, y: str, minimum: int = 2) -> list[str]:
+    """``shared_phrases`` of two texts already normalised."""
     found: set[str] = set()
+    end = 0  # where the match starting one character earlier ended (0: there was none)
     for i in range(len(x) - minimum + 1):
         # A prefix of a substring of y is one too, so grow the match instead of trying every
-        # end from the far one down (quadratic in the text's length).
+        # end from the far one down (quadratic in the text's length). And x[i:end] is in y
+        # when x[i-1:end] is: the match from i grows on from there, not from i + minimum.
         j = i + minimum
-        if x[i:j] not in y:
+        if end >= j:
+            j = end
+        elif x[i:j] not in y:
+            end = 0
             continue
         while j < len(x) and x[i : j + 1] in y:
             j += 1
+        end = j
         piece = x[i:j]
         if not any(piece in f for f in found):
             found.add(piece)
@@ -127,6 +141,7 @@ def element_index(graph: Graph) -> list[AlignableElement]:
     }
     documents = {str(doc): doc for doc in levels}
     found = []
+    read = Reader(graph)
     for cls in COMPATIBLE:
         for iri in graph.subjects(RDF.type, HIP[cls]):
             if not isinstance(iri, URIRef):
@@ -137,18 +152,16 @@ def element_index(graph: Graph) -> list[AlignableElement]:
             label = next(
                 (
                     str(o)
-                    for o in graph.objects(iri, RDFS.label)
+                    for o in read.objects(iri, RDFS.label)
                     if getattr(o, "language", None) == "zh"
                 ),
                 "",
             )
-            texts = [str(o) for o in graph.objects(iri, HIP.text)]
+            texts = [str(o) for o in read.objects(iri, HIP.text)]
             texts += sorted(
-                str(q)
-                for c in graph.objects(iri, HIP.citation)
-                for q in graph.objects(c, HIP.quote)
+                str(q) for c in read.objects(iri, HIP.citation) for q in read.objects(c, HIP.quote)
             )
-            unit = next((str(o) for o in graph.objects(iri, HIP.unitText)), None)
+            unit = next((str(o) for o in read.objects(iri, HIP.unitText)), None)
             found.append(
                 AlignableElement(
                     iri, URIRef(str(doc)), levels[doc], cls, label, " ".join(texts), unit
@@ -160,26 +173,48 @@ def element_index(graph: Graph) -> list[AlignableElement]:
 class _Scorer:
     """TF-IDF cosine over character bigrams, with document frequencies from every element.
 
-    Each element's vectors and norms are computed once, so scoring a pair is two sparse dots.
+    Each distinct text's normalised form, vectors and norms are computed once (headings recur
+    across plans: a few hundred labels for ten thousand elements), so scoring a pair is two
+    sparse dots.
     """
 
     def __init__(self, elements: Iterable[AlignableElement]) -> None:
         items = list(elements)
+        normalised: dict[str, str] = {}  # by the raw text
+        counts: dict[str, Counter[str]] = {}  # bigrams, by the normalised text
+        self.normalised: dict[URIRef, str] = {}
+        for element in items:
+            raw = element.label + element.text
+            if raw not in normalised:
+                normalised[raw] = normalise(raw)
+            text = self.normalised[element.iri] = normalised[raw]
+            if text not in counts:
+                counts[text] = _bigrams_of(text)
         df: Counter[str] = Counter()
         for element in items:
-            df.update(set(bigrams(element.label + element.text)))
+            df.update(counts[self.normalised[element.iri]].keys())
         self.idf = {g: math.log((1 + len(items)) / (1 + n)) + 1 for g, n in df.items()}
+        labels: dict[str, tuple[dict[str, float], float]] = {}
+        texts: dict[str, tuple[dict[str, float], float]] = {}
         self._label: dict[URIRef, tuple[dict[str, float], float]] = {}
         self._full: dict[URIRef, tuple[dict[str, float], float]] = {}
         for element in items:
-            self._label[element.iri] = self._normed(element.label)
-            self._full[element.iri] = self._normed(element.label + element.text)
+            if element.label not in labels:
+                labels[element.label] = self._normed(bigrams(element.label))
+            self._label[element.iri] = labels[element.label]
+            text = self.normalised[element.iri]
+            if text not in texts:
+                texts[text] = self._normed(counts[text])
+            self._full[element.iri] = texts[text]
 
     def vector(self, text: str) -> dict[str, float]:
-        return {g: n * self.idf.get(g, 1.0) for g, n in bigrams(text).items()}
+        return self._weighted(bigrams(text))
 
-    def _normed(self, text: str) -> tuple[dict[str, float], float]:
-        vector = self.vector(text)
+    def _weighted(self, counts: Counter[str]) -> dict[str, float]:
+        return {g: n * self.idf.get(g, 1.0) for g, n in counts.items()}
+
+    def _normed(self, counts: Counter[str]) -> tuple[dict[str, float], float]:
+        vector = self._weighted(counts)
         return vector, math.sqrt(sum(v * v for v in vector.values()))
 
     @staticmethod
@@ -196,7 +231,12 @@ class _Scorer:
         if not norm:
             return 0.0
         small, large = (a[0], b[0]) if len(a[0]) <= len(b[0]) else (b[0], a[0])
-        return sum(v * large.get(g, 0.0) for g, v in small.items()) / norm
+        # Most pairs share few bigrams: find them in C, then add their products in the small
+        # vector's order, as the plain dot does (adding the others' zeros changes no bit).
+        common = small.keys() & large.keys()
+        if not common:
+            return 0.0
+        return sum([v * large[g] for g, v in small.items() if g in common]) / norm
 
     def score(self, child: AlignableElement, parent: AlignableElement) -> tuple[float, str]:
         label = self._cached_cosine(self._label[child.iri], self._label[parent.iri])
@@ -211,6 +251,10 @@ class _Scorer:
             else:
                 note = f"units differ: {child.unit} vs {parent.unit}"
         return score, note
+
+    def shared_phrases(self, child: AlignableElement, parent: AlignableElement) -> list[str]:
+        """``shared_phrases`` of the two elements' labels and texts."""
+        return _shared_normalised(self.normalised[child.iri], self.normalised[parent.iri])
 
 
 def candidate_documents(
@@ -296,7 +340,7 @@ def propose_alignments(
             ranked = by_doc[document]
             ranked.sort(key=lambda r: (-r[0], str(r[2].iri)))
             for score, note, parent in ranked[:per_document]:
-                phrases = shared_phrases(child.label + child.text, parent.label + parent.text)
+                phrases = scorer.shared_phrases(child, parent)
                 evidence = "、".join(p for p in phrases[:5] if len(p) >= 2)
                 proposals.append(
                     Proposal(child.iri, parent.iri, Decimal(f"{score:.3f}"), evidence, note)

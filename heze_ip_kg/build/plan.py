@@ -26,11 +26,13 @@ from heze_ip_kg.vocab.minting import (
     element_segment,
     mint_slug,
     number_literal,
+    recurring_literal,
     title_key,
     unit_iri,
 )
 from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, PREFIXES, RDF, RDFS, SKOS, XSD
 from heze_ip_kg.vocab.owned import add_citation, add_span
+from heze_ip_kg.vocab.triples import Batch, add_all
 
 KIND_CLASSES: dict[ElementKind, URIRef] = {
     ElementKind.PREAMBLE: HIP.Preamble,
@@ -55,6 +57,18 @@ KIND_NAMES: dict[ElementKind, tuple[str, str]] = {
     ElementKind.NOTE: ("注", "Note"),
 }
 SYNTHETIC_DESCRIPTION = "Synthetic text written by heze-ip-kg corpus for benchmarks; not official."
+# Terms every element is written with, looked up once: each namespace attribute is a Python
+# call that mints a new URIRef.
+_ELEMENT_TERMS = (
+    RDF.type,
+    DCTERMS.isPartOf,
+    HIP.inDocument,
+    HIP.order,
+    SKOS.notation,
+    HIP.level,
+    HIP.text,
+)
+_LABEL = RDFS.label
 # Where a title was taken from when the text has no title line of its own.
 _TITLE_FROM = {
     "notice": ("通知", "the notice that promulgates it"),
@@ -98,24 +112,25 @@ class _Builder:
         self.settings = settings
         self.vocabulary = vocabulary
         self.graph = Graph() if graph is None else graph
+        self.batch = Batch()  # added to the graph at the end, at once
         for prefix, namespace in PREFIXES.items():
             self.graph.bind(prefix, namespace)
         self.doc = document_iri(settings.slug, settings.base)
         self.source = URIRef(f"{self.doc}/source")
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
-        self.graph.add((s, p, o))
+        self.batch.append((s, p, o))
 
     def label(self, subject: URIRef, zh: str, kind: ElementKind | None = None) -> None:
-        self.add(subject, RDFS.label, Literal(zh, lang="zh"))
+        self.add(subject, _LABEL, recurring_literal(zh, lang="zh"))
         en = self.vocabulary.labels_en.get(zh)
         if en is None:
             name = kind.value.replace("-", " ") if kind else "document"
             en = f"[no curated translation] {name}: {zh}"
-        self.add(subject, RDFS.label, Literal(en, lang="en"))
+        self.add(subject, _LABEL, recurring_literal(en, lang="en"))
 
     def span(self, subject: URIRef, span: Span) -> None:
-        add_span(self.graph, subject, self.source, span.start, span.end)
+        add_span(self.batch, subject, self.source, span.start, span.end)
 
     def build(self) -> Graph:
         self._source()
@@ -124,7 +139,7 @@ class _Builder:
             self._notice()
         for order, element in enumerate(self.plan.elements, start=1):
             self._element(element, self.doc, order, "")
-        return self.graph
+        return add_all(self.graph, self.batch)
 
     def _source(self) -> None:
         info = self.plan.source
@@ -143,7 +158,7 @@ class _Builder:
             if publication.credit:
                 self.add(self.source, DCTERMS.publisher, Literal(publication.credit, lang="zh"))
             if publication.abridged:
-                self.add(self.source, HIP.abridged, Literal(True))
+                self.add(self.source, HIP.abridged, recurring_literal(True))
         # A portal's release date and source are the page's, not necessarily the document's.
         issued = parse_date(self.plan.metadata_value("发布时间") or "")
         if issued is not None:
@@ -157,7 +172,7 @@ class _Builder:
         self.add(doc, RDF.type, HIP.Plan)
         self.add(doc, DCTERMS.source, self.source)
         if self.settings.synthetic:
-            self.add(doc, HIP.synthetic, Literal(True))
+            self.add(doc, HIP.synthetic, recurring_literal(True))
             self.add(doc, DCTERMS.description, Literal(SYNTHETIC_DESCRIPTION, lang="en"))
         if self.settings.level:
             self.add(
@@ -187,7 +202,7 @@ class _Builder:
             self.add(parent, RDF.type, HIP.PolicyDocument)
             self.add(parent, HIP.citedTitle, Literal(cited.title, lang="zh"))
             span = (self.source, cited.span.start, cited.span.end)
-            add_citation(self.graph, doc, ELI.based_on, quote=f"《{cited.title}》", span=span)
+            add_citation(self.batch, doc, ELI.based_on, quote=f"《{cited.title}》", span=span)
 
     def _notice(self) -> None:
         notice, plan = self.plan.notice, self.plan
@@ -237,22 +252,23 @@ class _Builder:
         path = prefix + element_segment(element)
         pinned = self.pins.get(path)
         iri = URIRef(f"{self.doc}/{pinned}" if pinned else f"{parent}/{element_segment(element)}")
-        self.add(iri, RDF.type, KIND_CLASSES[element.kind])
-        self.add(iri, DCTERMS.isPartOf, parent)
-        self.add(iri, HIP.inDocument, self.doc)
-        self.add(iri, HIP.order, Literal(order))
+        a, part_of, in_document, has_order, notation, level, text = _ELEMENT_TERMS
+        self.add(iri, a, KIND_CLASSES[element.kind])
+        self.add(iri, part_of, parent)
+        self.add(iri, in_document, self.doc)
+        self.add(iri, has_order, recurring_literal(order))
         heading = element.heading or KIND_NAMES.get(element.kind, ("", ""))[0]
         if heading:
             self.label(iri, heading, element.kind)
         if element.notation:
-            self.add(iri, SKOS.notation, Literal(element.notation))
+            self.add(iri, notation, recurring_literal(element.notation))
         if element.level:
-            self.add(iri, HIP.level, Literal(element.level))
+            self.add(iri, level, recurring_literal(element.level))
         if element.span is not None:
-            self.add(iri, HIP.text, Literal(element.text, lang="zh"))
+            self.add(iri, text, Literal(element.text, lang="zh"))
             self.span(iri, element.span)
         if element.inferred:
-            self.add(iri, HIP.inferred, Literal(True))
+            self.add(iri, HIP.inferred, recurring_literal(True))
             for note, lang in (
                 (element.inference_note_zh, "zh"),
                 (element.inference_note_en, "en"),
@@ -283,7 +299,7 @@ class _Builder:
             if written:  # a target stated in prose has no baseline
                 self.add(iri, prop, Literal(written))
         if values.unit:
-            self.add(iri, HIP.unit, describe_unit(self.graph, values.unit, self.vocabulary))
+            self.add(iri, HIP.unit, describe_unit(self.batch, values.unit, self.vocabulary))
             self.add(iri, HIP.unitText, Literal(values.unit, lang="zh"))
         if values.nature:
             nature = NATURE_CONCEPTS[values.nature]

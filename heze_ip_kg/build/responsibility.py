@@ -16,6 +16,7 @@ from typing import get_args
 
 import regex
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from heze_ip_kg.build.organizations import org_iri
 from heze_ip_kg.build.plan import CONCEPT_BASE
@@ -23,8 +24,10 @@ from heze_ip_kg.curated.organizations import Gazetteer
 from heze_ip_kg.curated.tables import Role, RolePattern
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.files.limits import PATTERN_SECONDS
+from heze_ip_kg.vocab.minting import recurring_literal
 from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, RDF, RDFS, enclosing_document
 from heze_ip_kg.vocab.owned import add_citation, add_span
+from heze_ip_kg.vocab.triples import Batch, Reader, Sink, add_all
 
 ROLES: tuple[Role, ...] = get_args(Role)
 PLAN_LEVEL_ROLES = ("lead", "coordinating", "implementing", "funding")
@@ -76,20 +79,28 @@ class _Element:
 
 
 def _elements(graph: Graph) -> Iterator[_Element]:
+    read = Reader(graph)
+    part_of: dict[Node, Node | None] = {}  # each node's parent, looked up once (siblings share it)
+
+    def parent_of(node: Node) -> Node | None:
+        if node not in part_of:
+            part_of[node] = read.value(node, DCTERMS.isPartOf)
+        return part_of[node]
+
     for iri, text in sorted(graph.subject_objects(HIP.text)):
         if not isinstance(iri, URIRef):
             continue
-        target = graph.value(iri, HIP.source)
-        selector = graph.value(target, OA.hasSelector)
-        start = graph.value(selector, OA.start)
-        source = graph.value(target, OA.hasSource)
+        target = read.value(iri, HIP.source)
+        selector = read.value(target, OA.hasSelector)
+        start = read.value(selector, OA.start)
+        source = read.value(target, OA.hasSource)
         document = iri
         for _ in range(10):
-            parent = graph.value(document, DCTERMS.isPartOf)
+            parent = parent_of(document)
             if not isinstance(parent, URIRef):
                 break
             document = parent
-        cls = graph.value(iri, RDF.type)
+        cls = read.value(iri, RDF.type)
         if not isinstance(start, Literal) or not isinstance(source, URIRef):
             continue
         if not isinstance(cls, URIRef):
@@ -190,17 +201,40 @@ def _matches(pattern: RolePattern, surface: str, sentence: str) -> list[regex.Ma
         ) from None
 
 
+# Looked up once: each namespace attribute is a Python call that mints a new URIRef.
+_ROLE_TERMS = (
+    HIP.roleAssignment,
+    RDF.type,
+    HIP.RoleAssignment,
+    HIP.assignedTo,
+    HIP.assignedOrganization,
+    HIP.role,
+    HIP.stated,
+    RDFS.label,
+)
+_MENTION_TERMS = (
+    RDF.type,
+    HIP.Mention,
+    HIP.mentionIn,
+    HIP.surfaceForm,
+    HIP.resolved,
+    HIP.mentionOf,
+    HIP.mentions,
+)
+
+
 def _role_node(
-    graph: Graph, subject: URIRef, org_id: str, role: str, base: str, stated: bool
+    graph: Sink, subject: URIRef, org_id: str, role: str, base: str, stated: bool
 ) -> URIRef:
+    has_role, a, assignment, assigned_to, assigned_org, of_role, is_stated, label = _ROLE_TERMS
     node = URIRef(f"{subject}/role/{role}/{org_id}")
-    graph.add((subject, HIP.roleAssignment, node))
-    graph.add((node, RDF.type, HIP.RoleAssignment))
-    graph.add((node, HIP.assignedTo, subject))
-    graph.add((node, HIP.assignedOrganization, org_iri(org_id, base)))
-    graph.add((node, HIP.role, URIRef(CONCEPT_BASE + "role/" + role)))
-    graph.add((node, HIP.stated, Literal(stated)))
-    graph.add((node, RDFS.label, Literal(f"{role}: {org_id}")))
+    graph.add((subject, has_role, node))
+    graph.add((node, a, assignment))
+    graph.add((node, assigned_to, subject))
+    graph.add((node, assigned_org, org_iri(org_id, base)))
+    graph.add((node, of_role, URIRef(CONCEPT_BASE + "role/" + role)))
+    graph.add((node, is_stated, recurring_literal(stated)))
+    graph.add((node, label, recurring_literal(f"{role}: {org_id}")))
     return node
 
 
@@ -218,40 +252,44 @@ def responsibility_graph(
     The triples go to ``into`` when given (``graph`` itself, say), else to a new graph.
     """
     out = Graph() if into is None else into
+    batch = Batch()  # added to ``out`` at the end, at once
     unresolved: list[Mention] = []
     plan_roles: dict[tuple[URIRef, str], URIRef] = {}
+    plan_orgs: dict[URIRef, URIRef] = {}  # each plan-level assignment's organisation
     stated_by_element: dict[URIRef, set[str]] = {}
+    a, mention_class, mention_in, surface, resolved, mention_of, mentions = _MENTION_TERMS
     for element in _elements(graph):
         source_text = texts.get(element.source, "")
         for mention in find_mentions(gazetteer, element.iri, element.text, element.start):
             node = URIRef(f"{element.iri}/mention/{mention.start}")
-            out.add((node, RDF.type, HIP.Mention))
-            out.add((node, HIP.mentionIn, element.iri))
-            out.add((node, HIP.surfaceForm, Literal(mention.surface, lang="zh")))
-            out.add((node, HIP.resolved, Literal(mention.org_id is not None)))
-            add_span(out, node, element.source, mention.start, mention.end)
+            batch.add((node, a, mention_class))
+            batch.add((node, mention_in, element.iri))
+            batch.add((node, surface, recurring_literal(mention.surface, lang="zh")))
+            batch.add((node, resolved, recurring_literal(mention.org_id is not None)))
+            add_span(batch, node, element.source, mention.start, mention.end)
             if mention.org_id is None:
                 unresolved.append(mention)
                 continue
-            out.add((node, HIP.mentionOf, org_iri(mention.org_id, base)))
-            out.add((element.iri, HIP.mentions, org_iri(mention.org_id, base)))
+            batch.add((node, mention_of, org_iri(mention.org_id, base)))
+            batch.add((element.iri, mentions, org_iri(mention.org_id, base)))
             sentence = stated_roles(gazetteer, patterns, mention, source_text)
             name = "mentioned" if sentence is None else sentence.role
             plan_level = element.cls == HIP.Safeguard and name in PLAN_LEVEL_ROLES
             subject = element.document if plan_level else element.iri
-            assignment = _role_node(out, subject, mention.org_id, name, base, True)
+            assignment = _role_node(batch, subject, mention.org_id, name, base, True)
             stated_by_element.setdefault(subject, set()).add(name)
             if plan_level:
                 plan_roles[(subject, name)] = assignment
+                plan_orgs[assignment] = org_iri(mention.org_id, base)
             start, end = (
                 (sentence.start, sentence.end)
                 if sentence
                 else (mention.sentence_start, mention.sentence_end)
             )
             # One assignment may be stated by several sentences: a span and a citation each.
-            add_span(out, assignment, element.source, start, end, f"source-{start}-{end}")
+            add_span(batch, assignment, element.source, start, end, f"source-{start}-{end}")
             quote = source_text[start:end]
-            add_citation(out, assignment, HIP.role, source=element.source, quote=quote)
+            add_citation(batch, assignment, HIP.role, source=element.source, quote=quote)
     documents = {str(d): d for d, _ in plan_roles}
     for cls in MEASURES:
         measures = sorted(m for m in graph.subjects(RDF.type, cls) if isinstance(m, URIRef))
@@ -265,10 +303,10 @@ def responsibility_graph(
                 origin = plan_roles.get((document, role))
                 if origin is None:
                     continue
-                org = out.value(origin, HIP.assignedOrganization)
-                org_id = str(org).rsplit("/", 1)[-1]
-                node = _role_node(out, measure, org_id, role, base, False)
-                out.add((node, HIP.inheritedFrom, origin))
+                org_id = str(plan_orgs[origin]).rsplit("/", 1)[-1]
+                node = _role_node(batch, measure, org_id, role, base, False)
+                batch.add((node, HIP.inheritedFrom, origin))
+    add_all(out, batch)
     return out, unresolved
 
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import quote
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.parse.model import Element, ElementKind, title_key
 from heze_ip_kg.vocab.iri import base_problem, slug_problem
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE, RDF, SKOS, XSD
+from heze_ip_kg.vocab.triples import Sink
 
 CONCEPT_BASE = DEFAULT_BASE + "concept/"
 NATURE_CONCEPTS = {"预期性": "expected", "约束性": "binding"}
@@ -50,6 +52,12 @@ class Vocabulary:
     labels_en: Mapping[str, str] = field(default_factory=dict)
     units: Mapping[str, str] = field(default_factory=dict)
     documents: Mapping[str, str] = field(default_factory=dict)
+
+
+# Short literals recur across elements and plans (orders, notations, headings, flags, surface
+# forms) and rdflib's Literal() is slow to build; a term is immutable, so one object can serve.
+# ``typed``: Literal(1) and Literal(True) are different terms although 1 == True.
+recurring_literal = lru_cache(maxsize=1 << 16, typed=True)(Literal)
 
 
 def mint_slug(text: str) -> str:
@@ -115,7 +123,7 @@ def number_literal(value: Decimal) -> Literal:
     return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
 
 
-def describe_unit(graph: Graph, unit: str, vocabulary: Vocabulary) -> URIRef:
+def describe_unit(graph: Sink, unit: str, vocabulary: Vocabulary) -> URIRef:
     """Add the unit's SKOS concept (and its scheme) to ``graph``; return the concept IRI."""
     concept, scheme = unit_iri(unit, vocabulary), URIRef(CONCEPT_BASE + "unit")
     graph.add((concept, RDF.type, SKOS.Concept))
@@ -148,6 +156,7 @@ __all__ = [
     "element_segment",
     "mint_slug",
     "number_literal",
+    "recurring_literal",
     "title_key",
     "unit_iri",
 ]

@@ -14,12 +14,14 @@ own, is keyed by a short hash of what it says (docs/decisions/20261201-owned-nod
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from heze_ip_kg.vocab.iri import segment_problem
 from heze_ip_kg.vocab.minting import CONCEPT_BASE
 from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, RDF, RDFS, XSD
+from heze_ip_kg.vocab.triples import Sink
 
 SOURCE = "source"
 
@@ -57,31 +59,53 @@ def is_owned(node: object, owner: object) -> bool:
     )
 
 
+# A span's fixed terms, looked up once: each namespace attribute is a Python call that mints a
+# new URIRef, and every element, mention and role has a span.
+_SPAN_TERMS = (
+    HIP.source,
+    RDF.type,
+    OA.SpecificResource,
+    OA.hasSource,
+    OA.hasSelector,
+    OA.TextPositionSelector,
+    OA.start,
+    OA.end,
+)
+
+
+@lru_cache(maxsize=1 << 16)
+def _offset(value: int) -> Literal:
+    # Offsets repeat across elements and plans; rdflib's Literal() is slow to build.
+    return Literal(value, datatype=XSD.integer)
+
+
 def add_span(
-    graph: Graph, owner: URIRef, source: URIRef, start: int, end: int, key: str = SOURCE
+    graph: Sink, owner: URIRef, source: URIRef, start: int, end: int, key: str = SOURCE
 ) -> URIRef:
     """State that ``owner`` is the text ``[start, end)`` of ``source``; return the target's IRI.
 
     The target (``oa:SpecificResource``) is ``{owner}#{key}``, its selector
     ``{owner}#{key}/selector``. An owner with several spans gives each its own ``key``.
 
+    >>> from rdflib import Graph
     >>> g, plan = Graph(), "https://x.org/id/p"
     >>> add_span(g, URIRef(plan + "/task-1"), URIRef(plan + "/source"), 3, 9)
     rdflib.term.URIRef('https://x.org/id/p/task-1#source')
     >>> g.value(URIRef(plan + "/task-1#source/selector"), OA.end).n3()
     '"9"^^<http://www.w3.org/2001/XMLSchema#integer>'
     """
+    has_span, a, specific, has_source, has_selector, position, begins, ends = _SPAN_TERMS
     target = owned_iri(owner, key)
     selector = owned_iri(target, "selector")
-    graph.add((owner, HIP.source, target))
-    graph.add((target, RDF.type, OA.SpecificResource))
-    graph.add((target, OA.hasSource, source))
-    graph.add((target, OA.hasSelector, selector))
-    graph.add((selector, RDF.type, OA.TextPositionSelector))
+    graph.add((owner, has_span, target))
+    graph.add((target, a, specific))
+    graph.add((target, has_source, source))
+    graph.add((target, has_selector, selector))
+    graph.add((selector, a, position))
     # xsd:integer, not the Web Annotation range's xsd:nonNegativeInteger: the stores keep
     # derived integer types as xsd:integer, and the value (never negative) meets the range.
-    graph.add((selector, OA.start, Literal(start, datatype=XSD.integer)))
-    graph.add((selector, OA.end, Literal(end, datatype=XSD.integer)))
+    graph.add((selector, begins, _offset(start)))
+    graph.add((selector, ends, _offset(end)))
     return target
 
 
@@ -106,7 +130,7 @@ def citation_iri(
 
 
 def add_citation(
-    graph: Graph,
+    graph: Sink,
     owner: URIRef,
     about: URIRef,
     *,
