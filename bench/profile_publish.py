@@ -3,7 +3,8 @@
 Builds N synthetic plans, publishes them with one page writer (so the profile sees every page),
 prints the functions by cumulative time, and then writes the same files again with plain Python
 (``Path.write_bytes``, one ``mkdir`` per folder) into a fresh folder on the same disk: the floor
-of the file writes alone.
+of the file writes alone. With ``--no-profile`` it only times ``publish_site`` (with ``--workers``
+page writers, as ``publish`` runs it), for before/after figures.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--plans", type=int, default=30)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--no-profile", action="store_true", help="time publish_site only")
+    parser.add_argument("--workers", type=int, default=1, help="page writers (with --no-profile)")
     args = parser.parse_args()
     work = ROOT / "bench" / f"work-profile-{args.plans}"
     shutil.rmtree(work, ignore_errors=True)
@@ -37,6 +40,15 @@ def main() -> None:
     backend = OxigraphBackend(result.graph)
     report = validate_graph(result.graph, fast=True, backend=backend)
     texts = {str(t.iri): t.text for t in result.texts}
+    if args.no_profile:
+        start = time.perf_counter()
+        summary = publish_site(
+            result.graph, work / "dist", report, texts=texts, backend=backend, workers=args.workers
+        )
+        seconds = time.perf_counter() - start
+        print(f"publish_site: {seconds:.2f} s, {args.workers} workers, {summary.written} files")
+        shutil.rmtree(work)
+        return
     profile = cProfile.Profile()
     start = time.perf_counter()
     profile.enable()

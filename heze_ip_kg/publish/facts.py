@@ -21,6 +21,7 @@ from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, ORG, RDF, RDFS, SKOS
 
 DOCUMENT_TYPES = (HIP.PolicyDocument, HIP.Plan, HIP.Notice)
+_IN_DOCUMENT = HIP.inDocument  # looked up once: document_of runs for every link of a trace
 # The inverse look-ups the pages make; built in the parent so that forked writers share them.
 INVERSES = (
     DCTERMS.isPartOf,
@@ -122,7 +123,7 @@ class SiteFacts:
         """The document ``node`` belongs to (itself, if it is one)."""
         if node in self.documents:
             return self.documents[node]
-        doc = self.index.value(node, HIP.inDocument)
+        doc = self.index.value(node, _IN_DOCUMENT)
         return self.documents.get(doc) if doc is not None else None
 
 
