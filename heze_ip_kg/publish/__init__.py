@@ -186,6 +186,7 @@ def _publish(
             source_pages(graph),
             metadata,
             base=base,
+            index=index,
         )
         if sparql_endpoint is not None:
             void = add_endpoint(void, sparql_endpoint)

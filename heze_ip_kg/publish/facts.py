@@ -81,8 +81,7 @@ class SiteFacts:
 
     def __init__(self, index: TripleIndex, ontology: Graph) -> None:
         self.index = index
-        for predicate in INVERSES:
-            index.inverse(predicate)
+        index.inverses(INVERSES)
         self.documents: dict[Node, DocumentFacts] = {}
         for kind in DOCUMENT_TYPES:
             for doc in index.subjects(RDF.type, kind):

@@ -83,14 +83,29 @@ class TripleIndex:
     def inverse(self, predicate: URIRef) -> dict[Node, list[Node]]:
         """Object → subjects for ``predicate`` (built on first use, then kept)."""
         if predicate not in self._inverse:
-            inverse: dict[Node, list[Node]] = {}
-            same = self._canonical.get(predicate)
-            for s, pairs in self.forward.items():
-                for p, o in pairs:
-                    if p is same:
-                        inverse.setdefault(o, []).append(s)
-            self._inverse[predicate] = inverse
+            self.inverses([predicate])
         return self._inverse[predicate]
+
+    def inverses(self, predicates: Iterable[URIRef]) -> None:
+        """Build the inverses of ``predicates`` not built yet, in one pass over the triples
+        (one pass each would walk a national graph a dozen times)."""
+        wanted: dict[URIRef, dict[Node, list[Node]]] = {
+            p: {} for p in predicates if p not in self._inverse
+        }
+        for predicate, inverse in wanted.items():
+            self._inverse[predicate] = inverse
+        by_term: dict[Node, dict[Node, list[Node]]] = {}
+        for predicate, inverse in wanted.items():
+            same = self._canonical.get(predicate)
+            if same is not None:
+                by_term[same] = inverse
+        if not by_term:
+            return
+        for s, pairs in self.forward.items():
+            for p, o in pairs:
+                found = by_term.get(p)
+                if found is not None:
+                    found.setdefault(o, []).append(s)
 
     def roots(self) -> list[Node]:
         """Every subject, in output order (each gets a block of its own in a dump)."""
