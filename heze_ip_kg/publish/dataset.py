@@ -16,9 +16,9 @@ from rdflib.namespace import FOAF
 from rdflib.term import Node
 
 from heze_ip_kg.curated.metadata import DatasetMetadata
-from heze_ip_kg.files.keyed import write_or_keep
+from heze_ip_kg.files.keyed import keep_if_same
 from heze_ip_kg.rdfio.dumps import FORMATS
-from heze_ip_kg.rdfio.serializers import TripleIndex, serialize_index
+from heze_ip_kg.rdfio.serializers import TripleIndex, serialize_pieces
 from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.vocab.namespaces import (
     DCAT,
@@ -57,7 +57,8 @@ SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 def gzip_bytes(payload: bytes) -> bytes:
     """``payload`` gzipped with no file name and no time stamp, so the bytes are reproducible."""
     buffer = io.BytesIO()
-    # Level 6 (zlib's default): twice as fast as 9 on the dumps, a few per cent larger.
+    # Level 6 (zlib's default): twice as fast as 9 on the dumps, a few per cent larger. Keep
+    # these settings equal to write_dump_files'.
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as handle:
         handle.write(payload)
     return buffer.getvalue()
@@ -72,13 +73,22 @@ def write_dump_files(
     to the one in ``previous`` is linked from there. Returns (files written, files kept).
     """
     counts = [0, 0]
+    folder.mkdir(parents=True, exist_ok=True)
     for ext in FORMATS:
-        payload = serialize_index(index, ext)
-        files = {f"{name}.{ext}": payload, f"{name}.{ext}.gz": gzip_bytes(payload)}
-        for file, data in files.items():
-            folder.mkdir(parents=True, exist_ok=True)
+        files = (f"{name}.{ext}", f"{name}.{ext}.gz")
+        # Written piece by piece to the file and to its gzip (the bytes of gzip_bytes: a
+        # deflate stream does not depend on how its input is split), never held whole.
+        with (
+            (folder / files[0]).open("wb") as plain,
+            (folder / files[1]).open("wb") as packed,
+            gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=0, compresslevel=6) as gz,
+        ):
+            for piece in serialize_pieces(index, ext):
+                plain.write(piece)
+                gz.write(piece)
+        for file in files:
             old = previous / file if previous is not None else None
-            counts[0 if write_or_keep(folder / file, data, old) else 1] += 1
+            counts[0 if keep_if_same(folder / file, old) else 1] += 1
             for other in links:
                 other.mkdir(parents=True, exist_ok=True)
                 try:

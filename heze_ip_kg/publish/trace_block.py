@@ -44,6 +44,7 @@ class TraceBuilder:
         self.facts = facts
         self.index = facts.index
         self.linker = linker
+        self._parent_said: dict[Node, Remark] = {}  # parent document → its sentences
 
     def trace(self, subject: Node, path: str) -> Trace | None:
         """The block for ``subject``, or None if it is neither a document nor in one."""
@@ -152,13 +153,20 @@ class TraceBuilder:
         return tuple(self._parent_state(p, path) for p in parents)
 
     def _parent_state(self, parent: Node, path: str) -> Remark:
+        """What the graph knows of ``parent``, linked from ``path`` (the sentences are the same
+        on every page below that parent, so they are made once per parent)."""
+        said = self._parent_said.get(parent)
+        if said is None:
+            said = self._parent_said[parent] = self._parent_sentences(parent)
+        return Remark(said.zh, said.en, self.linker.link(parent, path))
+
+    def _parent_sentences(self, parent: Node) -> Remark:
+        """The remark on ``parent``, without its link."""
         index = self.index
-        link = self.linker.link(parent, path)
         if not index.subjects(_IS_PART_OF, parent):
             return Remark(
                 "未编码：该上级文件只有标题，其要素未编入图谱。",
                 "Not encoded: only this parent's title is known; its parts are not in the graph.",
-                link,
             )
         partial = []
         for count in index.objects(parent, _ELEMENT_COUNT):
@@ -175,12 +183,10 @@ class TraceBuilder:
                 f"未编码：该上级文件只部分编入图谱（已编码/声明：{shown}），对应要素可能未编码。",
                 f"Not encoded: this parent is only partly in the graph (encoded/declared: "
                 f"{shown}); the corresponding part may be among those left out.",
-                link,
             )
         return Remark(
             "该上级文件中未找到经审核的对应要素。",
             "No reviewed counterpart was found in this parent.",
-            link,
         )
 
 
