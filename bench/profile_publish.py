@@ -59,6 +59,8 @@ def main() -> None:
         seconds, cpu = time.perf_counter() - start, _cpu() - cpu
         print(f"publish_site: {seconds:.2f} s ({cpu:.1f} s CPU), {args.workers} workers, ", end="")
         print(f"{summary.written} files")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS of this process (build included): {peak:.0f} MiB")
         shutil.rmtree(work)
         return
     profile = cProfile.Profile()
