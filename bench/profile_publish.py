@@ -3,7 +3,8 @@
 Builds N synthetic plans, publishes them with one page writer (so the profile sees every page),
 prints the functions by cumulative time, and then writes the same files again with plain Python
 (``Path.write_bytes``, one ``mkdir`` per folder) into a fresh folder on the same disk: the floor
-of the file writes alone.
+of the file writes alone. With ``--no-profile`` it only times ``publish_site`` (with ``--workers``
+page writers, as ``publish`` runs it), for before/after figures.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import pstats
+import resource
 import shutil
 import sys
 import time
@@ -25,10 +27,19 @@ from heze_ip_kg.publish import publish_site  # noqa: E402
 from heze_ip_kg.query.backends import OxigraphBackend  # noqa: E402
 
 
+def _cpu() -> float:
+    own, children = (
+        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--plans", type=int, default=30)
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--no-profile", action="store_true", help="time publish_site only")
+    parser.add_argument("--workers", type=int, default=1, help="page writers (with --no-profile)")
     args = parser.parse_args()
     work = ROOT / "bench" / f"work-profile-{args.plans}"
     shutil.rmtree(work, ignore_errors=True)
@@ -37,6 +48,21 @@ def main() -> None:
     backend = OxigraphBackend(result.graph)
     report = validate_graph(result.graph, fast=True, backend=backend)
     texts = {str(t.iri): t.text for t in result.texts}
+    if args.no_profile:
+        # CPU seconds too (this process and the page writers): on a shared machine the wall
+        # clock says as much about the neighbours as about publish.
+        cpu = _cpu()
+        start = time.perf_counter()
+        summary = publish_site(
+            result.graph, work / "dist", report, texts=texts, backend=backend, workers=args.workers
+        )
+        seconds, cpu = time.perf_counter() - start, _cpu() - cpu
+        print(f"publish_site: {seconds:.2f} s ({cpu:.1f} s CPU), {args.workers} workers, ", end="")
+        print(f"{summary.written} files")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS of this process (build included): {peak:.0f} MiB")
+        shutil.rmtree(work)
+        return
     profile = cProfile.Profile()
     start = time.perf_counter()
     profile.enable()

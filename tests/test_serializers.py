@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import random
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -19,9 +20,18 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
+from heze_ip_kg.files.keyed import keep_if_same
 from heze_ip_kg.publish.describe import description, relative
 from heze_ip_kg.rdfio.dumps import serialize
-from heze_ip_kg.rdfio.serializers import TripleIndex, describe
+from heze_ip_kg.rdfio.serializers import (
+    TripleIndex,
+    describe,
+    jsonld,
+    jsonld_bytes,
+    ntriples,
+    serialize_pieces,
+    turtle,
+)
 from heze_ip_kg.vocab.namespaces import HIP
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
@@ -78,6 +88,35 @@ def test_insertion_order_does_not_change_the_bytes(
     rng.shuffle(shuffled)
     for ext in FORMATS:
         assert serialize(_graph(items), ext) == serialize(_graph(shuffled), ext)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(triples, max_size=25), st.integers(1, 4))
+def test_a_dump_in_pieces_is_the_dump_written_whole(
+    items: list[tuple[object, object, object]], per_piece: int
+) -> None:
+    index = TripleIndex(_graph(items))
+    whole = {
+        "ttl": turtle(index).encode(),
+        "nt": ntriples(index),
+        "jsonld": jsonld_bytes(jsonld(index)),
+    }
+    for ext, expected in whole.items():
+        assert b"".join(serialize_pieces(index, ext, per_piece)) == expected, ext
+
+
+def test_a_file_written_again_unchanged_is_linked_from_before(tmp_path: Path) -> None:
+    before, after = tmp_path / "before", tmp_path / "after"
+    before.mkdir(), after.mkdir()
+    for name, old, new in (("same", b"abc", b"abc"), ("changed", b"abc", b"abd")):
+        (before / name).write_bytes(old)
+        (after / name).write_bytes(new)
+    assert keep_if_same(after / "same", before / "same") is False
+    assert (after / "same").stat().st_ino == (before / "same").stat().st_ino
+    assert keep_if_same(after / "changed", before / "changed") is True
+    assert (after / "changed").read_bytes() == b"abd"
+    assert keep_if_same(after / "changed", before / "absent") is True
+    assert sorted(p.name for p in after.iterdir()) == ["changed", "same"]
 
 
 @settings(max_examples=150, deadline=None)

@@ -16,6 +16,7 @@ copying the site elsewhere (``rsync``) moves only what changed.
 
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import json
 import os
@@ -142,10 +143,32 @@ def write_or_keep(target: Path, payload: bytes, previous: Path | None) -> bool:
     return True
 
 
+def keep_if_same(target: Path, previous: Path | None) -> bool:
+    """Replace the file just written at ``target`` by a link to ``previous`` if that holds the
+    same bytes (``write_or_keep`` for a file too large to hold in memory to compare).
+
+    Returns True when the file stays as written, False when the previous one was kept.
+    """
+    if previous is None:
+        return True
+    try:
+        if previous.stat().st_size != target.stat().st_size:
+            return True
+        if not filecmp.cmp(previous, target, shallow=False):
+            return True
+        link = target.with_name(target.name + ".previous")
+        os.link(previous, link)  # beside it, then over it: the target is never missing
+        os.replace(link, target)
+        return False
+    except OSError:
+        return True  # absent, unreadable or on another file system: keep the written one
+
+
 __all__ = [
     "code_digest",
     "find_dump",
     "input_key",
+    "keep_if_same",
     "lookup",
     "manifest",
     "record",

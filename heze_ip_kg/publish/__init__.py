@@ -78,6 +78,9 @@ def environment() -> Environment:
         autoescape=select_autoescape(["html", "svg", "j2"], default=True),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        # One publication never sees its templates change: without this every render (and
+        # each of its extends and imports) would stat the template files again.
+        auto_reload=False,
     )
     env.globals.update(HELPERS)
     return env
@@ -183,6 +186,7 @@ def _publish(
             source_pages(graph),
             metadata,
             base=base,
+            index=index,
         )
         if sparql_endpoint is not None:
             void = add_endpoint(void, sparql_endpoint)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from rdflib.term import Node
 from heze_ip_kg.vocab.namespaces import PREFIXES, RDFS, SKOS
 from heze_ip_kg.vocab.owned import is_owned
 
+_LABELS = (RDFS.label, SKOS.prefLabel)  # looked up once: label is called for every name shown
 _QUOTE_SAFE = re.compile(r"[A-Za-z0-9_.~/#-]*")  # what quote(..., safe="/#") leaves as it is
 
 
@@ -47,7 +49,7 @@ def label(graph: Objects, node: Node, lang: str = "zh") -> str:
     """A readable name: the label in ``lang``, else any label, else the IRI's last segment."""
     labels = {
         getattr(o, "language", None): str(o)
-        for p in (RDFS.label, SKOS.prefLabel)
+        for p in _LABELS
         for o in graph.objects(node, p)
         if isinstance(o, Literal)
     }
@@ -104,7 +106,14 @@ def relative(from_page: str, to_path: str) -> str:
     """
     if not to_path:
         raise ValueError("no path to link to")
-    start = from_page.split("/")[:-1]
+    # Only the page's folder matters, and pages in one folder link to the same places (the
+    # ontology, their parents), so the answer is remembered per (folder, target).
+    return _relative(from_page[: from_page.rfind("/") + 1], to_path)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _relative(folder: str, to_path: str) -> str:
+    start = folder.split("/")[:-1]
     target = to_path.split("/")
     common = 0
     for a, b in zip(start, target, strict=False):

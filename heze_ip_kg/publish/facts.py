@@ -21,6 +21,7 @@ from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, ORG, RDF, RDFS, SKOS
 
 DOCUMENT_TYPES = (HIP.PolicyDocument, HIP.Plan, HIP.Notice)
+_IN_DOCUMENT = HIP.inDocument  # looked up once: document_of runs for every link of a trace
 # The inverse look-ups the pages make; built in the parent so that forked writers share them.
 INVERSES = (
     DCTERMS.isPartOf,
@@ -80,8 +81,7 @@ class SiteFacts:
 
     def __init__(self, index: TripleIndex, ontology: Graph) -> None:
         self.index = index
-        for predicate in INVERSES:
-            index.inverse(predicate)
+        index.inverses(INVERSES)
         self.documents: dict[Node, DocumentFacts] = {}
         for kind in DOCUMENT_TYPES:
             for doc in index.subjects(RDF.type, kind):
@@ -122,7 +122,7 @@ class SiteFacts:
         """The document ``node`` belongs to (itself, if it is one)."""
         if node in self.documents:
             return self.documents[node]
-        doc = self.index.value(node, HIP.inDocument)
+        doc = self.index.value(node, _IN_DOCUMENT)
         return self.documents.get(doc) if doc is not None else None
 
 

@@ -41,6 +41,24 @@ from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, ORG, PREFIXES, RDF, RD
 
 ONTOLOGY_PAGE = "ontology/index.html"
 HIP_NS = str(PREFIXES["hip"])
+# Terms read for every page, looked up once: a namespace attribute costs a method call (and, on
+# a plain ``Namespace``, a new URIRef) each time.
+_IS_PART_OF, _TYPE, _TEXT, _NOTATION = DCTERMS.isPartOf, RDF.type, HIP.text, SKOS.notation
+_SCHEME, _IN_SCHEME, _BODY, _INDICATOR = (
+    SKOS.ConceptScheme,
+    SKOS.inScheme,
+    ORG.Organization,
+    HIP.Indicator,
+)
+_NOTES = (HIP.inferenceNote, RDFS.comment, HIP.localInitiativeReason, HIP.reviewNote)
+_SOURCE, _SELECTOR, _HAS_SOURCE, _START, _END = (
+    HIP.source,
+    OA.hasSelector,
+    OA.hasSource,
+    OA.start,
+    OA.end,
+)
+_TITLES = (DCTERMS.title, HIP.citedTitle)
 
 
 def script_safe_json(data: object) -> str:
@@ -88,9 +106,7 @@ class PageBuilder:
         if found is None:
             found = label(self.index, node, lang)
             if str(node).endswith(found):  # no label: a title, else the readable IRI segment
-                title = self.index.value(node, DCTERMS.title) or self.index.value(
-                    node, HIP.citedTitle
-                )
+                title = self.index.value(node, _TITLES[0]) or self.index.value(node, _TITLES[1])
                 found = str(title) if title is not None else unquote(found)
             self._labels[key] = found
         return found
@@ -113,12 +129,12 @@ class PageBuilder:
 
     def _excerpt(self, subject: URIRef, path: str) -> Excerpt | None:
         index = self.index
-        target = index.value(subject, HIP.source)
-        selector = index.value(target, OA.hasSelector) if target is not None else None
-        source = index.value(target, OA.hasSource) if target is not None else None
+        target = index.value(subject, _SOURCE)
+        selector = index.value(target, _SELECTOR) if target is not None else None
+        source = index.value(target, _HAS_SOURCE) if target is not None else None
         if selector is None or source is None:
             return None
-        start, end = index.value(selector, OA.start), index.value(selector, OA.end)
+        start, end = index.value(selector, _START), index.value(selector, _END)
         text = self.texts.get(str(source))
         if text is None or not isinstance(start, Literal) or not isinstance(end, Literal):
             return None
@@ -133,24 +149,24 @@ class PageBuilder:
         """The page of ``subject``; ``described`` is its description as JSON-LD data."""
         g, path = self.index, page_path(str(subject), self.base) or ""
         ancestors: list[Node] = []
-        parent = g.value(subject, DCTERMS.isPartOf)
+        parent = g.value(subject, _IS_PART_OF)
         while isinstance(parent, URIRef) and len(ancestors) < 12:
             ancestors.insert(0, parent)
-            parent = g.value(parent, DCTERMS.isPartOf)
-        types = g.objects(subject, RDF.type)
+            parent = g.value(parent, _IS_PART_OF)
+        types = g.objects(subject, _TYPE)
         children = self.blocks.parts(subject)
-        if SKOS.ConceptScheme in types:  # a scheme lists its concepts
-            concepts = set(children) | set(g.subjects(SKOS.inScheme, subject))
+        if _SCHEME in types:  # a scheme lists its concepts
+            concepts = set(children) | set(g.subjects(_IN_SCHEME, subject))
             children = sorted(concepts, key=lambda c: (_order(g, c), str(c)))
         notes = tuple(
             (str(o), getattr(o, "language", None) or "")
-            for p in (HIP.inferenceNote, RDFS.comment, HIP.localInitiativeReason, HIP.reviewNote)
+            for p in _NOTES
             for o in sorted(g.objects(subject, p), key=str)
         )
-        text = g.value(subject, HIP.text)
-        notation = g.value(subject, SKOS.notation)
+        text = g.value(subject, _TEXT)
+        notation = g.value(subject, _NOTATION)
         is_document = subject in self.facts.documents
-        is_body = ORG.Organization in types
+        is_body = _BODY in types
         previous, following = self.blocks.siblings(subject, path)
         cite_zh, cite_en = self.blocks.cite(subject, ancestors)
         return ResourcePage(
@@ -166,7 +182,7 @@ class PageBuilder:
             breadcrumbs=tuple(self.link(a, path) for a in ancestors),
             children=tuple(self.link(c, path) for c in children),
             trace=self.traces.trace(subject, path),
-            indicator=self.cards.card(subject, path) if HIP.Indicator in types else None,
+            indicator=self.cards.card(subject, path) if _INDICATOR in types else None,
             document_info=self.blocks.document_info(subject, path) if is_document else (),
             cite_zh=cite_zh,
             cite_en=cite_en,

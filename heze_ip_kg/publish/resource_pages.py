@@ -22,7 +22,7 @@ from heze_ip_kg.files.keyed import write_or_keep
 from heze_ip_kg.progress import counter
 from heze_ip_kg.publish.describe import page_path
 from heze_ip_kg.publish.pages import PageBuilder
-from heze_ip_kg.rdfio.serializers import describe, jsonld, jsonld_bytes
+from heze_ip_kg.rdfio.serializers import jsonld, jsonld_bytes, turtle
 
 CHUNK = 500  # resources per task: large enough to amortise the hand-off, small for balance
 
@@ -71,10 +71,11 @@ def _write_chunk(subjects: Sequence[URIRef]) -> tuple[int, int, int]:
         counts[0 if write_or_keep(target, payload, previous) else 1] += 1
 
     for subject in subjects:
-        described = jsonld(index, index.description_roots(subject))
+        roots = index.description_roots(subject)  # once for both: what ``describe`` finds
+        described = jsonld(index, roots)
         page = builder.resource(subject, described)
         write(page.path, _JOB.template.render(page=page).encode("utf-8"))
-        write(page_path(str(subject), base, "ttl") or "", describe(index, subject, "ttl"))
+        write(page_path(str(subject), base, "ttl") or "", turtle(index, roots).encode("utf-8"))
         write(page_path(str(subject), base, "jsonld") or "", jsonld_bytes(described))
         if page.indicator is not None:
             csv_path = page_path(str(subject), base, "csv") or ""

@@ -18,6 +18,19 @@ from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP
 MAX_DEPTH = 6
 MAX_DOWN = 120  # steps shown downwards (a national goal may be taken up by hundreds of plans)
 BASED_ON = ("依据", "based on")
+# Terms looked up once (a namespace attribute is a method call each time; these run per page).
+_BASED_ON, _IMPLEMENTS, _IN_DOCUMENT, _IS_PART_OF = (
+    ELI.based_on,
+    HIP.implements,
+    HIP.inDocument,
+    DCTERMS.isPartOf,
+)
+_ELEMENT_COUNT, _DECLARED, _ENCODED, _COUNTED = (
+    HIP.elementCount,
+    HIP.declaredCount,
+    HIP.encodedCount,
+    HIP.countedClass,
+)
 
 
 def _text(value: Node | None) -> str:
@@ -31,13 +44,14 @@ class TraceBuilder:
         self.facts = facts
         self.index = facts.index
         self.linker = linker
+        self._parent_said: dict[Node, Remark] = {}  # parent document → its sentences
 
     def trace(self, subject: Node, path: str) -> Trace | None:
         """The block for ``subject``, or None if it is neither a document nor in one."""
         if subject in self.facts.documents:
-            predicate = ELI.based_on
-        elif self.index.value(subject, HIP.inDocument) is not None:
-            predicate = HIP.implements
+            predicate = _BASED_ON
+        elif self.index.value(subject, _IN_DOCUMENT) is not None:
+            predicate = _IMPLEMENTS
         else:
             return None
         up = self._up(subject, predicate, path, {subject}, 0)
@@ -51,8 +65,8 @@ class TraceBuilder:
         """The link ``child`` → ``node``, showing ``shown`` (one of the two) with its level."""
         facts, index = self.facts, self.index
         doc = facts.document_of(shown)
-        alignment = None if predicate == ELI.based_on else facts.alignments.get((child, node))
-        relation = BASED_ON if predicate == ELI.based_on else RELATIONS["implements"]
+        alignment = None if predicate == _BASED_ON else facts.alignments.get((child, node))
+        relation = BASED_ON if predicate == _BASED_ON else RELATIONS["implements"]
         status = method = score = evidence = None
         if alignment is not None:
             relation = RELATIONS.get(_text(index.value(alignment, HIP.relation)), relation)
@@ -127,8 +141,8 @@ class TraceBuilder:
         doc = self.facts.document_of(node)
         if doc is None:
             return (Remark("未记录所属文件。", "Its document is not recorded."),)
-        parents = sorted(self.index.objects(doc.iri, ELI.based_on), key=str)
-        if node == doc.iri and not self.index.subjects(DCTERMS.isPartOf, node):
+        parents = sorted(self.index.objects(doc.iri, _BASED_ON), key=str)
+        if node == doc.iri and not self.index.subjects(_IS_PART_OF, node):
             return (self._parent_state(node, path),)  # a document known by its title only
         if not parents:
             if doc.level == "national":
@@ -139,19 +153,26 @@ class TraceBuilder:
         return tuple(self._parent_state(p, path) for p in parents)
 
     def _parent_state(self, parent: Node, path: str) -> Remark:
+        """What the graph knows of ``parent``, linked from ``path`` (the sentences are the same
+        on every page below that parent, so they are made once per parent)."""
+        said = self._parent_said.get(parent)
+        if said is None:
+            said = self._parent_said[parent] = self._parent_sentences(parent)
+        return Remark(said.zh, said.en, self.linker.link(parent, path))
+
+    def _parent_sentences(self, parent: Node) -> Remark:
+        """The remark on ``parent``, without its link."""
         index = self.index
-        link = self.linker.link(parent, path)
-        if not index.subjects(DCTERMS.isPartOf, parent):
+        if not index.subjects(_IS_PART_OF, parent):
             return Remark(
                 "未编码：该上级文件只有标题，其要素未编入图谱。",
                 "Not encoded: only this parent's title is known; its parts are not in the graph.",
-                link,
             )
         partial = []
-        for count in index.objects(parent, HIP.elementCount):
-            declared = index.value(count, HIP.declaredCount)
-            encoded = index.value(count, HIP.encodedCount)
-            kind = index.value(count, HIP.countedClass)
+        for count in index.objects(parent, _ELEMENT_COUNT):
+            declared = index.value(count, _DECLARED)
+            encoded = index.value(count, _ENCODED)
+            kind = index.value(count, _COUNTED)
             known = isinstance(declared, Literal) and isinstance(encoded, Literal)
             if known and int(str(declared)) > int(str(encoded)):
                 name = str(kind).rsplit("#", 1)[-1] if kind is not None else ""
@@ -162,12 +183,10 @@ class TraceBuilder:
                 f"未编码：该上级文件只部分编入图谱（已编码/声明：{shown}），对应要素可能未编码。",
                 f"Not encoded: this parent is only partly in the graph (encoded/declared: "
                 f"{shown}); the corresponding part may be among those left out.",
-                link,
             )
         return Remark(
             "该上级文件中未找到经审核的对应要素。",
             "No reviewed counterpart was found in this parent.",
-            link,
         )
 
 

@@ -83,14 +83,29 @@ class TripleIndex:
     def inverse(self, predicate: URIRef) -> dict[Node, list[Node]]:
         """Object → subjects for ``predicate`` (built on first use, then kept)."""
         if predicate not in self._inverse:
-            inverse: dict[Node, list[Node]] = {}
-            same = self._canonical.get(predicate)
-            for s, pairs in self.forward.items():
-                for p, o in pairs:
-                    if p is same:
-                        inverse.setdefault(o, []).append(s)
-            self._inverse[predicate] = inverse
+            self.inverses([predicate])
         return self._inverse[predicate]
+
+    def inverses(self, predicates: Iterable[URIRef]) -> None:
+        """Build the inverses of ``predicates`` not built yet, in one pass over the triples
+        (one pass each would walk a national graph a dozen times)."""
+        wanted: dict[URIRef, dict[Node, list[Node]]] = {
+            p: {} for p in predicates if p not in self._inverse
+        }
+        for predicate, inverse in wanted.items():
+            self._inverse[predicate] = inverse
+        by_term: dict[Node, dict[Node, list[Node]]] = {}
+        for predicate, inverse in wanted.items():
+            same = self._canonical.get(predicate)
+            if same is not None:
+                by_term[same] = inverse
+        if not by_term:
+            return
+        for s, pairs in self.forward.items():
+            for p, o in pairs:
+                found = by_term.get(p)
+                if found is not None:
+                    found.setdefault(o, []).append(s)
 
     def roots(self) -> list[Node]:
         """Every subject, in output order (each gets a block of its own in a dump)."""
@@ -174,6 +189,10 @@ def ntriples_term(term: Node) -> str:
 
 def ntriples(graph: Graph | TripleIndex) -> bytes:
     """``graph`` as sorted, duplicate-free N-Triples."""
+    return "".join(_ntriples_lines(graph)).encode("utf-8")
+
+
+def _ntriples_lines(graph: Graph | TripleIndex) -> list[str]:
     cache: dict[Node, str] = {}
 
     def term(node: Node) -> str:
@@ -187,8 +206,7 @@ def ntriples(graph: Graph | TripleIndex) -> bytes:
         if isinstance(graph, TripleIndex)
         else iter(graph)
     )
-    lines = sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples})
-    return "".join(lines).encode("utf-8")
+    return sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples})
 
 
 class _Turtle(_Writer):
@@ -218,13 +236,20 @@ class _Turtle(_Writer):
             parts.append(f"{name} {', '.join(objects)}")
         return (" ;\n" + indent).join(parts)
 
-    def write(self) -> str:
+    def blocks(self) -> list[str]:
+        """A block per root; the prefixes they use are known only after them (``head``)."""
         blocks = []
         for root in (r for r in self.roots if r in self.index.forward):
             head = self.term(root, "")
             blocks.append(f"{head}\n    {self.predicates(root, '    ')} .\n")
-        prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _NAMESPACES if p in self.used)
-        return prefixes + "\n" + "\n".join(blocks)
+        return blocks
+
+    def head(self) -> str:
+        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _NAMESPACES if p in self.used) + "\n"
+
+    def write(self) -> str:
+        blocks = self.blocks()
+        return self.head() + "\n".join(blocks)
 
 
 class _JsonLd(_Writer):
@@ -282,13 +307,34 @@ def jsonld_bytes(data: Mapping[str, Any]) -> bytes:
 
 def serialize_index(index: TripleIndex, fmt: str) -> bytes:
     """The whole indexed graph as ``ttl``, ``nt`` or ``jsonld`` bytes."""
-    if fmt == "ttl":
-        return turtle(index).encode("utf-8")
-    if fmt == "jsonld":
-        return jsonld_bytes(jsonld(index))
+    return b"".join(serialize_pieces(index, fmt))
+
+
+def serialize_pieces(index: TripleIndex, fmt: str, per_piece: int = 4096) -> Iterator[bytes]:
+    """``serialize_index``'s bytes in pieces (``per_piece`` blocks, lines or nodes each), so
+    that a dump can be written and gzipped as it goes: a national graph's dump is never held
+    whole as text and again as bytes, nor its JSON-LD as one tree of dictionaries."""
+    if fmt not in ("ttl", "nt", "jsonld"):
+        raise ValueError(f"unknown format {fmt!r}; use one of ttl, nt, jsonld")
     if fmt == "nt":
-        return ntriples(index)
-    raise ValueError(f"unknown format {fmt!r}; use one of ttl, nt, jsonld")
+        head, items, sep, tail = "", _ntriples_lines(index), "", ""
+    elif fmt == "ttl":
+        writer = _Turtle(index, index.roots())
+        items = writer.blocks()
+        head, sep, tail = writer.head(), "\n", ""
+    else:  # as jsonld_bytes writes jsonld(index), a node at a time
+        nodes = _JsonLd(index, index.roots())
+        roots = [r for r in nodes.roots if r in index.forward]
+        items = [json.dumps(nodes.node(r, named=True), ensure_ascii=False) for r in roots]
+        context = {p: ns for p, ns in _NAMESPACES if p in nodes.used}
+        head = f"{{{json.dumps('@context')}: {json.dumps(context, ensure_ascii=False)},\n"
+        head += '"@graph": [\n' if items else '"@graph": []'
+        sep, tail = ",\n", "\n]}\n" if items else "}\n"
+    yield head.encode("utf-8")
+    for start in range(0, len(items), per_piece):
+        piece = sep.join(items[start : start + per_piece])
+        yield ((sep if start else "") + piece).encode("utf-8")
+    yield tail.encode("utf-8")
 
 
 def describe(index: TripleIndex, subject: Node, fmt: str) -> bytes:
@@ -313,5 +359,6 @@ __all__ = [
     "ntriples",
     "ntriples_term",
     "serialize_index",
+    "serialize_pieces",
     "turtle",
 ]

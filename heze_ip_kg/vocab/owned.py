@@ -42,7 +42,8 @@ def owned_iri(owner: str, key: str) -> URIRef:
 
 def owned_prefix(owner: str) -> str:
     """What the IRI of every node ``owner`` owns (at any depth) starts with."""
-    return owner + ("/" if "#" in owner else "#")
+    # A plain str: ``URIRef + str`` would make (and check) a new URIRef on every call.
+    return f"{owner}{'/' if '#' in owner else '#'}"
 
 
 def is_owned(node: object, owner: object) -> bool:
