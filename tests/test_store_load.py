@@ -205,6 +205,17 @@ def test_a_whole_new_graph_is_a_patch_too(
     assert count(oxigraph, iri) == len(small) == 100
 
 
+def test_a_patch_too_large_for_the_server_goes_as_one_put(
+    oxigraph: Server, graph: Graph, small: Graph, iri: str
+) -> None:
+    # Oxigraph refuses an update body over 128 MiB; a patch over the limit (here lowered to a
+    # few bytes) replaces the graph by a PUT, as atomically.
+    sent(oxigraph, graph, iri)
+    with mock.patch.object(remote, "MAX_UPDATE_BYTES", 100):
+        assert sent(oxigraph, small, iri) == [("PUT", "store", graph_query(iri))]
+    assert held(oxigraph, iri) == as_stored(small)
+
+
 def test_an_update_the_server_refuses_leaves_the_previous_graph(
     oxigraph: Server, graph: Graph, iri: str
 ) -> None:

@@ -171,6 +171,11 @@ def _fetch(url: str, auth: ServerAuth | None, timeout: float) -> bytes:
         return body
 
 
+# Oxigraph server refuses a SPARQL body over 128 MiB (400 "SPARQL body payloads are limited to
+# 134217728 bytes"): replacing a large graph with an unrelated one made such an update.
+MAX_UPDATE_BYTES = 128 * 1024**2
+
+
 def _patched(
     graph: Graph,
     url: str,
@@ -194,6 +199,8 @@ def _patched(
         return False  # blank nodes, or no fewer writes than a PUT's
     if not patch.empty:
         body = patch.to_update(graph_iri).encode("utf-8")
+        if len(body) > MAX_UPDATE_BYTES:
+            return False  # the server would refuse it; a PUT replaces the graph as atomically
         _send(update_url, "POST", body, "application/sparql-update", auth, timeout)
     return True
 
