@@ -62,12 +62,12 @@ def _pss_kb(pid: int) -> int:
 def tree_pss_mib(pid: int | None = None) -> float:
     """The PSS of ``pid`` (default: this process) and all its descendants, in MiB."""
     root = os.getpid() if pid is None else pid
-    todo, total = [root], 0
-    while todo:
-        current = todo.pop()
+    pending, total = [root], 0
+    while pending:
+        current = pending.pop()
         total += _pss_kb(current)
         try:
-            todo += _children(current)
+            pending += _children(current)
         except OSError:
             continue
     return total / MIB
