@@ -1,4 +1,5 @@
-"""Pausing Python's cycle collector while a stage allocates millions of long-lived objects.
+"""Pausing Python's cycle collector while a stage allocates millions of long-lived objects, and
+handing freed memory back to the system.
 
 Building the graph, its index and the pages creates objects that live to the end of the run;
 each collection of the older generations walks all of them again, which cost a quarter of the
@@ -13,16 +14,21 @@ stage made, several times over as they age through the generations (seconds of l
 validating at national scale). The next pause unfreezes them and collects once, so what has become
 garbage in between is still freed. A library call freezes nothing: what its pause leaves alive
 goes to the oldest generation instead (a young collection would walk it all), where a full
-collection still frees any garbage among it.
+collection still frees any garbage among it. A pause inside a pause does nothing of its own.
+
+``return_free_memory`` asks the C library to give back the heap it keeps after large frees
+(the embedded store and the rdflib indexes, let go before the page writers fork).
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _FREEZE = {"after pauses": False}
+_DEPTH = [0]  # pauses entered and not left
 
 
 def freeze_after_pauses() -> None:
@@ -34,14 +40,19 @@ def freeze_after_pauses() -> None:
 def collector_paused() -> Iterator[None]:
     """Disable the cycle collector for the block (and freeze what is alive at its end, once
     ``freeze_after_pauses`` was called)."""
+    if _DEPTH[0]:  # inside another pause: that one collects and freezes
+        yield
+        return
     was_enabled = gc.isenabled()
     gc.disable()
     if gc.get_freeze_count():
         gc.unfreeze()
         gc.collect()
+    _DEPTH[0] += 1
     try:
         yield
     finally:
+        _DEPTH[0] -= 1
         if _FREEZE["after pauses"]:
             gc.freeze()
         elif not gc.get_freeze_count():
@@ -55,4 +66,15 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-__all__ = ["collector_paused", "freeze_after_pauses"]
+def return_free_memory() -> bool:
+    """Give the heap the C library keeps after frees back to the system (glibc's
+    ``malloc_trim``); False where there is no such call. Frees nothing that is in use."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim  # the process's own symbols: libc's on Linux
+    except (OSError, AttributeError):  # not glibc
+        return False
+    trim(0)
+    return True
+
+
+__all__ = ["collector_paused", "freeze_after_pauses", "return_free_memory"]

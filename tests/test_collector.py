@@ -63,3 +63,30 @@ def test_garbage_frozen_by_one_pause_is_freed_by_the_next(monkeypatch: pytest.Mo
     with collector_paused():
         assert ref() is None
     gc.unfreeze()
+
+
+def test_a_pause_inside_a_pause_neither_collects_nor_freezes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(collector._FREEZE, "after pauses", True)
+    try:
+        with collector_paused():
+            with collector_paused():
+                node = _Node()
+                ref = weakref.ref(node)
+            assert gc.get_freeze_count() == 0  # the inner pause froze nothing
+            with collector_paused():  # nor does the next inner one unfreeze and collect
+                del node
+                assert ref() is not None
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # the outer pause froze what it left alive
+    finally:
+        gc.unfreeze()
+        gc.collect()
+
+
+def test_free_memory_is_handed_back_where_the_c_library_can() -> None:
+    import sys
+
+    assert collector.return_free_memory() is sys.platform.startswith("linux")

@@ -340,23 +340,29 @@ def test_sitemap_lists_every_page_percent_encoded(published: tuple[Path, Graph])
     assert "conforms" in index
 
 
-@pytest.mark.parametrize("workers", [1, 3])
+@pytest.mark.parametrize(("workers", "consume"), [(1, False), (3, True)])
 def test_publish_is_deterministic(
-    published: tuple[Path, Graph], tmp_path: Path, workers: int
+    published: tuple[Path, Graph], tmp_path: Path, workers: int, consume: bool
 ) -> None:
-    """Byte for byte the same publication with any number of page writers, and with validation
-    and catalogue queries on the embedded Oxigraph store instead of pySHACL and rdflib."""
+    """Byte for byte the same publication with any number of page writers, with validation
+    and catalogue queries on the embedded Oxigraph store instead of pySHACL and rdflib, and
+    with the graph and the store let go before the pages are written (``consume``)."""
     first, _ = published
     result = build_all(load_project())
     backend = OxigraphBackend(result.graph)
-    publish_site(
+    summary = publish_site(
         result.graph,
         tmp_path,
         validate_graph(result.graph, fast=True, backend=backend),
         texts={str(t.iri): t.text for t in result.texts},
         backend=backend,
         workers=workers,
+        consume=consume,
     )
+    # Counted before the graph was let go: the N-Triples dump has a line per triple.
+    assert summary.triples == len((tmp_path / "heze-ip-kg.nt").read_bytes().splitlines())
+    assert (len(result.graph) == 0) is consume
+    assert (backend.store is None) is consume
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     for path in files:

@@ -86,3 +86,26 @@ def test_reader_gives_what_rdflib_gives(shared: bool) -> None:
         for predicate in (URIRef("urn:p0"), URIRef("urn:p1"), URIRef("urn:absent")):
             assert read.objects(subject, predicate) == list(graph.objects(subject, predicate))
             assert read.value(subject, predicate) == graph.value(subject, predicate)
+
+
+@pytest.mark.parametrize("shared", [False, True])
+def test_clear_empties_a_graph_and_frees_its_triples_at_once(shared: bool) -> None:
+    import gc
+    import sys
+
+    from heze_ip_kg.vocab.triples import clear
+
+    graph = Dataset().graph(URIRef("urn:g")) if shared else Graph()
+    subject = URIRef("urn:s-cleared")
+    add_all(graph, [(subject, URIRef("urn:p"), Literal(1)), *_triples()])
+    held = sys.getrefcount(subject)  # this frame's, and the store's indexes'
+    gc.disable()  # freed by reference counting alone, not by a collection
+    try:
+        clear(graph)
+        assert sys.getrefcount(subject) <= held - 3  # spo, osp and the triple's tuple let go
+        assert len(graph) == 0
+        assert list(graph.triples((subject, None, None))) == []
+        graph.add((subject, URIRef("urn:p"), Literal(2)))  # still a working graph
+        assert len(graph) == 1
+    finally:
+        gc.enable()

@@ -17,43 +17,24 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from rdflib import Graph
 
 from heze_ip_kg.check.validate import ValidationReport
-from heze_ip_kg.collector import collector_paused
+from heze_ip_kg.collector import collector_paused, return_free_memory
 from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
 from heze_ip_kg.files.atomic import MARKER, atomic_directory
 from heze_ip_kg.files.keyed import Manifest, manifest, write_or_keep
-from heze_ip_kg.publish.charts import level_legend
-from heze_ip_kg.publish.context import (
-    OntologyPage,
-    Page,
-    QueriesPage,
-    SearchPage,
-)
-from heze_ip_kg.publish.dataset import (
-    add_endpoint,
-    dataset_description,
-    sitemap,
-    write_dump_files,
-)
+from heze_ip_kg.publish.context import OntologyPage, Page, QueriesPage, SearchPage
+from heze_ip_kg.publish.dataset import sitemap, write_dump_files
 from heze_ip_kg.publish.describe import label
-from heze_ip_kg.publish.home import example_resources, index_page, schema_org, source_pages
 from heze_ip_kg.publish.html import HELPERS
 from heze_ip_kg.publish.navigation import LISTS, Navigation
-from heze_ip_kg.publish.pages import PageBuilder, ontology_terms
+from heze_ip_kg.publish.pages import ontology_terms
+from heze_ip_kg.publish.prepared import PreparedSite, prepare_site
 from heze_ip_kg.publish.resource_pages import write_resource_pages
 from heze_ip_kg.publish.stamp import Stamp, build_stamp
-from heze_ip_kg.query.backends import Backend
-from heze_ip_kg.query.execute import (
-    Query,
-    Table,
-    about_document,
-    list_queries,
-    run_query,
-)
-from heze_ip_kg.rdfio.dumps import DUMP_NAME, serialize
-from heze_ip_kg.rdfio.serializers import TripleIndex
+from heze_ip_kg.query.backends import Backend, OxigraphBackend
+from heze_ip_kg.rdfio.dumps import DUMP_NAME
 from heze_ip_kg.resources import data_dir, ontology_path, resource_dir
-from heze_ip_kg.trace.chains import implements_view, render_svg, trace_graph
-from heze_ip_kg.vocab.namespaces import DEFAULT_BASE, HIP, RDF
+from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
+from heze_ip_kg.vocab.triples import clear
 
 SITE_URL = "https://w3id.org/heze-ip-kg/"  # where dist/site/ is published: the root serve serves
 STATIC = ("site.css", "site.js")
@@ -100,6 +81,7 @@ def publish_site(
     stamp: Stamp | None = None,
     listing: bool = False,
     metadata: DatasetMetadata | None = None,
+    consume: bool = False,
 ) -> PublishSummary:
     """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap).
 
@@ -112,55 +94,48 @@ def publish_site(
     ``stamp`` is the footer's version and date (by default from the checkout: ``build_stamp``).
     With ``listing``, the summary holds the manifest of the files as written, taken before the
     swap (so a concurrent run's output is never taken for this one's).
+
+    This is ``prepare_site`` then ``write_site``. With ``consume``, in between, ``graph`` is
+    emptied and an embedded Oxigraph ``backend`` closed, their memory handed back: the page
+    writers then fork from a heap without them (at a thousand plans, about half of it). For a
+    caller that has no further use for either, as ``publish_project``.
     """
-
     with collector_paused():
-        return _publish(
+        prepared = prepare_site(
             graph,
-            out_dir,
             report,
-            texts,
-            base,
-            site_url,
-            sparql_endpoint,
-            backend,
-            workers,
-            stamp or build_stamp(),
-            listing,
-            metadata or load_metadata(data_dir() / METADATA_FILE),
+            texts=texts,
+            base=base,
+            site_url=site_url,
+            sparql_endpoint=sparql_endpoint,
+            backend=backend,
+            stamp=stamp or build_stamp(),
+            metadata=metadata or load_metadata(data_dir() / METADATA_FILE),
         )
+        if consume:
+            clear(graph)
+            if isinstance(backend, OxigraphBackend):
+                backend.close()
+            return_free_memory()
+        return write_site(prepared, out_dir, workers=workers, listing=listing)
 
 
-def _publish(
-    graph: Graph,
-    out_dir: Path,
-    report: ValidationReport,
-    texts: Mapping[str, str],
-    base: str,
-    site_url: str,
-    sparql_endpoint: str | None,
-    backend: Backend | None,
-    workers: int | None,
-    stamp: Stamp,
-    listing: bool,
-    metadata: DatasetMetadata,
+def write_site(
+    prepared: PreparedSite, out_dir: Path, *, workers: int | None = None, listing: bool = False
 ) -> PublishSummary:
-    def select(query: Query) -> Table:
-        return backend.select(query) if backend is not None else run_query(query, graph)
+    """Write what ``prepare_site`` took from the graph into ``out_dir`` (one atomic swap)."""
+    with collector_paused():
+        return _write(prepared, out_dir, workers, listing)
 
+
+def _write(
+    prepared: PreparedSite, out_dir: Path, workers: int | None, listing: bool
+) -> PublishSummary:
+    metadata, builder, texts = prepared.metadata, prepared.builder, prepared.texts
     env = environment()
-    env.globals["stamp"] = stamp
+    env.globals["stamp"] = prepared.stamp
     env.globals["meta"] = metadata
-    names = {
-        str(s): str(graph.value(s, HIP.fileName))
-        for s in graph.subjects(RDF.type, HIP.SourceText)
-        if str(s) in texts
-    }
-    source_paths = {iri: f"sources/{name}" for iri, name in names.items()}
-    index = TripleIndex(graph)
-    ontology = Graph().parse(ontology_path())
-    builder = PageBuilder(index, base, texts, source_paths, ontology, level_legend(metadata))
-    pages: list[str] = []
+    pages = list(prepared.resource_pages)
     real = Path(os.path.realpath(out_dir))
     previous = real if (real / MARKER).is_file() else None  # a folder publish wrote before
     counts = [0, 0]  # files written, files kept (by this process)
@@ -177,23 +152,8 @@ def _publish(
         def write(path: str, payload: bytes | str) -> None:
             put(f"site/{path}", payload)
 
-        subjects = builder.subjects
-        void = dataset_description(
-            graph,
-            site_url,
-            DUMP_NAME,
-            example_resources(builder, metadata),
-            source_pages(graph),
-            metadata,
-            base=base,
-            index=index,
-        )
-        if sparql_endpoint is not None:
-            void = add_endpoint(void, sparql_endpoint)
-        put("void.ttl", serialize(void, "ttl"))
-        write("dumps/void.ttl", serialize(void, "ttl"))
-        template = env.get_template("resource.html")
-        pages += [builder.page_of(str(s)) or "" for s in subjects]  # before the fork: shared
+        put("void.ttl", prepared.void_ttl)
+        write("dumps/void.ttl", prepared.void_ttl)
 
         def write_page(template_name: str, page: Page) -> None:
             write(page.path, env.get_template(template_name).render(page=page))
@@ -203,11 +163,11 @@ def _publish(
             # them it would run alone, one core busy): the dumps, at the top of dist/ and (hard
             # links to the same files) inside the site, then every other page.
             new, same = write_dump_files(
-                index, DUMP_NAME, staging, site / "dumps", previous=previous
+                builder.index, DUMP_NAME, staging, site / "dumps", previous=previous
             )
             counts[0] += new
             counts[1] += same
-            for iri, path in source_paths.items():
+            for iri, path in prepared.source_paths.items():
                 write(path, texts[iri])
             for name in STATIC:
                 write(f"static/{name}", (resource_dir("templates") / "static" / name).read_bytes())
@@ -223,39 +183,16 @@ def _publish(
                     root="../",
                     title_zh="hip: 本体",
                     title_en="The hip: ontology",
-                    terms=ontology_terms(ontology),
+                    terms=ontology_terms(prepared.ontology),
                 ),
-            )
-            # The catalogue runs on the main document (its defaults name the Heze plan).
-            main = base + metadata.main_document
-            catalogue = [
-                about_document(q, main) for q in list_queries() if q.name != "report-graph-size"
-            ]
-            results = tuple(
-                builder.query_result(
-                    q.name,
-                    q.title,
-                    q.description_zh,
-                    q.description_en,
-                    q.text,
-                    select(q),
-                    "queries/index.html",
-                    q.params,
-                )
-                for q in catalogue
             )
             for template_name, path, root, zh, en in (
                 ("queries.html", "queries/index.html", "../", "查询目录", "Query catalogue"),
                 ("query.html", "query.html", "", "运行查询", "Run a query"),
             ):
-                write_page(template_name, QueriesPage(path, root, zh, en, queries=results))
-            dg = trace_graph(graph, select)
-            picture = render_svg(
-                dg, implements_view(dg).nodes, metadata.pictures.trace.both, metadata.box_fills()
-            )
-            write("pictures/trace.svg", picture)
-            schema = schema_org(graph, site_url, metadata)
-            home = index_page(builder, graph, report, metadata, schema, select)
+                write_page(template_name, QueriesPage(path, root, zh, en, queries=prepared.queries))
+            write("pictures/trace.svg", prepared.trace_svg)
+            home = prepared.home
             write_page("index.html", home)
             if home.chart is not None:
                 write(
@@ -278,8 +215,8 @@ def _publish(
 
         resources = write_resource_pages(
             builder,
-            template,
-            subjects,
+            env.get_template("resource.html"),
+            builder.subjects,
             site,
             workers,
             meanwhile=meanwhile,
@@ -287,10 +224,20 @@ def _publish(
         )
         pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
         pages.append("search.html")
-        write("sitemap.xml", sitemap(site_url, pages))
+        write("sitemap.xml", sitemap(prepared.site_url, pages))
         files = manifest(staging) if listing else None
     written, kept = counts[0] + resources.written, counts[1] + resources.kept
-    return PublishSummary(out_dir, len(pages), len(graph), written, kept, files)
+    return PublishSummary(out_dir, len(pages), prepared.triples, written, kept, files)
 
 
-__all__ = ["SITE_URL", "Page", "PublishSummary", "environment", "label", "publish_site"]
+__all__ = [
+    "SITE_URL",
+    "Page",
+    "PreparedSite",
+    "PublishSummary",
+    "environment",
+    "label",
+    "prepare_site",
+    "publish_site",
+    "write_site",
+]

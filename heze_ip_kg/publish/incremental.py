@@ -90,6 +90,7 @@ def publish_project(
         stamp=stamp,
         listing=cache is not None,
         metadata=metadata,
+        consume=True,  # neither the graph nor the store is used after this
     )
     if summary.files is not None and cache is not None:
         facts = {

@@ -84,6 +84,10 @@ class OxigraphBackend:
             stream = io.BufferedReader(ChunkReader(store_ntriples_chunks(graph)), 1 << 20)
             self.store.bulk_load(stream, format=pyoxigraph.RdfFormat.N_TRIPLES)
 
+    def close(self) -> None:
+        """Let the store go (its memory with it, once nothing else holds it); no query after."""
+        self.store = None  # type: ignore[assignment]
+
     def select(self, query: Query, params: Mapping[str, str] | None = None) -> Table:
         ox = self._ox
         # pyoxigraph's own substitutions only bind projected variables; bind by term instead.

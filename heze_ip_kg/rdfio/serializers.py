@@ -12,6 +12,7 @@ with it (``{owner}#source``, ``{owner}#source/selector``).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,10 +22,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from heze_ip_kg.rdfio.index import TripleIndex
 from heze_ip_kg.vocab.namespaces import PREFIXES
-from heze_ip_kg.vocab.owned import is_owned
 
-PredicateObjects = list[tuple[URIRef, Node]]
 _LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 _LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -33,100 +33,6 @@ _ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in _ESC
 _ESCAPES[ord("\t")] = "\\t"
 _NAMESPACES = [(prefix, str(ns)) for prefix, ns in PREFIXES.items()]
 _TYPE = RDF.type
-
-
-def _term_key(term: Node) -> tuple[int, str, str]:
-    if isinstance(term, URIRef):
-        return (0, str(term), "")
-    if isinstance(term, BNode):
-        return (1, str(term), "")
-    assert isinstance(term, Literal)
-    return (2, str(term), term.language or str(term.datatype or ""))
-
-
-class TripleIndex:
-    """Every subject's predicate–object pairs, sorted; inverse look-ups built on demand.
-
-    It answers the few questions the publisher asks (``value``, ``objects``, ``subjects``) at
-    dictionary speed, and is what the writers below walk.
-    """
-
-    def __init__(self, graph: Graph) -> None:
-        forward: dict[Node, PredicateObjects] = {}
-        # One object per distinct predicate, so look-ups compare by identity: rdflib's __eq__
-        # is a Python method, and the pages call it millions of times.
-        canonical: dict[Node, URIRef] = {_TYPE: _TYPE}
-        for s, p, o in graph:
-            p = canonical.setdefault(p, p)  # type: ignore[arg-type]
-            forward.setdefault(s, []).append((p, o))
-        for pairs in forward.values():
-            pairs.sort(key=lambda po: (po[0] is not _TYPE, str(po[0]), _term_key(po[1])))
-        self.forward = forward
-        self._canonical = canonical
-        self._inverse: dict[URIRef, dict[Node, list[Node]]] = {}
-        self.curies: dict[str, tuple[str, str] | None] = {}  # IRI → (prefix, CURIE), see _Writer
-
-    def __len__(self) -> int:
-        return sum(len(pairs) for pairs in self.forward.values())
-
-    def objects(self, subject: Node, predicate: URIRef) -> list[Node]:
-        predicate = self._canonical.get(predicate)  # type: ignore[assignment]
-        return [o for p, o in self.forward.get(subject, ()) if p is predicate]
-
-    def value(self, subject: Node, predicate: URIRef) -> Node | None:
-        predicate = self._canonical.get(predicate)  # type: ignore[assignment]
-        return next((o for p, o in self.forward.get(subject, ()) if p is predicate), None)
-
-    def subjects(self, predicate: URIRef, obj: Node) -> list[Node]:
-        return self.inverse(predicate).get(obj, [])
-
-    def inverse(self, predicate: URIRef) -> dict[Node, list[Node]]:
-        """Object → subjects for ``predicate`` (built on first use, then kept)."""
-        if predicate not in self._inverse:
-            self.inverses([predicate])
-        return self._inverse[predicate]
-
-    def inverses(self, predicates: Iterable[URIRef]) -> None:
-        """Build the inverses of ``predicates`` not built yet, in one pass over the triples
-        (one pass each would walk a national graph a dozen times)."""
-        wanted: dict[URIRef, dict[Node, list[Node]]] = {
-            p: {} for p in predicates if p not in self._inverse
-        }
-        for predicate, inverse in wanted.items():
-            self._inverse[predicate] = inverse
-        by_term: dict[Node, dict[Node, list[Node]]] = {}
-        for predicate, inverse in wanted.items():
-            same = self._canonical.get(predicate)
-            if same is not None:
-                by_term[same] = inverse
-        if not by_term:
-            return
-        for s, pairs in self.forward.items():
-            for p, o in pairs:
-                found = by_term.get(p)
-                if found is not None:
-                    found.setdefault(o, []).append(s)
-
-    def roots(self) -> list[Node]:
-        """Every subject, in output order (each gets a block of its own in a dump)."""
-        return sorted(self.forward, key=_term_key)
-
-    def closure(self, subject: Node) -> Iterator[tuple[Node, URIRef, Node]]:
-        """The triples of ``subject``'s description: its own and those of the nodes it owns
-        (and of blank nodes below it, in a graph that has them)."""
-        todo, seen = [subject], {subject}
-        while todo:
-            node = todo.pop()
-            for p, o in self.forward.get(node, ()):
-                yield node, p, o
-                if o not in seen and (isinstance(o, BNode) or is_owned(o, subject)):
-                    seen.add(o)
-                    todo.append(o)
-
-    def description_roots(self, subject: Node) -> list[Node]:
-        """``subject`` and the other subjects of its description, in output order."""
-        below = {s for s, _, _ in self.closure(subject)} - {subject}
-        return [subject, *sorted(below, key=_term_key)]
 
 
 class _Writer:
@@ -209,6 +115,32 @@ def _ntriples_lines(graph: Graph | TripleIndex) -> list[str]:
     return sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples})
 
 
+def _ntriples_runs(index: TripleIndex, per_piece: int) -> Iterator[list[str]]:
+    """``_ntriples_lines`` of ``index`` in runs of about ``per_piece`` lines, never all at once.
+
+    The sorted lines are each subject's sorted lines, subjects in the order of their written
+    term: two lines of different subjects compare as their subjects' terms do, since neither
+    term followed by its space is the start of the other (an IRI or label holds no space).
+    """
+    cache: dict[Node, str] = {}
+
+    def term(node: Node) -> str:
+        text = cache.get(node)
+        if text is None:
+            text = cache[node] = ntriples_term(node)
+        return text
+
+    run: list[str] = []
+    for subject in sorted(index.forward, key=lambda s: term(s) + " "):
+        head = term(subject)
+        run += sorted({f"{head} {term(p)} {term(o)} .\n" for p, o in index.forward[subject]})
+        if len(run) >= per_piece:
+            yield run
+            run = []
+    if run:
+        yield run
+
+
 class _Turtle(_Writer):
     def term(self, node: Node, indent: str) -> str:
         if isinstance(node, URIRef):
@@ -238,11 +170,24 @@ class _Turtle(_Writer):
 
     def blocks(self) -> list[str]:
         """A block per root; the prefixes they use are known only after them (``head``)."""
-        blocks = []
+        return list(self.each_block())
+
+    def each_block(self) -> Iterator[str]:
         for root in (r for r in self.roots if r in self.index.forward):
             head = self.term(root, "")
-            blocks.append(f"{head}\n    {self.predicates(root, '    ')} .\n")
-        return blocks
+            yield f"{head}\n    {self.predicates(root, '    ')} .\n"
+
+    def mark_prefixes(self) -> None:
+        """Note the prefixes the blocks will use, as ``term`` would, without writing them."""
+        for root in (r for r in self.roots if r in self.index.forward):
+            for node in (root, *(o for _, o in self.index.forward[root])):
+                if isinstance(node, URIRef):
+                    self.curie(str(node))
+                elif isinstance(node, Literal) and not node.language and node.datatype:
+                    self.curie(str(node.datatype))
+            for predicate, _ in self.index.forward[root]:
+                if predicate is not _TYPE:  # written "a"
+                    self.curie(str(predicate))
 
     def head(self) -> str:
         return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _NAMESPACES if p in self.used) + "\n"
@@ -278,6 +223,17 @@ class _JsonLd(_Writer):
             else:
                 out.setdefault(self.key(str(predicate)), []).append(self.value(obj))
         return out
+
+    def mark_prefixes(self) -> None:
+        """Note the prefixes ``node`` will use for every root, without building the nodes."""
+        for root in (r for r in self.roots if r in self.index.forward):
+            for predicate, obj in self.index.forward[root]:
+                if predicate is _TYPE and isinstance(obj, URIRef):
+                    self.curie(str(obj))
+                    continue
+                self.curie(str(predicate))
+                if isinstance(obj, Literal) and not obj.language and obj.datatype is not None:
+                    self.curie(str(obj.datatype))
 
     def write(self) -> dict[str, Any]:
         graph = [self.node(r, named=True) for r in self.roots if r in self.index.forward]
@@ -317,23 +273,31 @@ def serialize_pieces(index: TripleIndex, fmt: str, per_piece: int = 4096) -> Ite
     if fmt not in ("ttl", "nt", "jsonld"):
         raise ValueError(f"unknown format {fmt!r}; use one of ttl, nt, jsonld")
     if fmt == "nt":
-        head, items, sep, tail = "", _ntriples_lines(index), "", ""
-    elif fmt == "ttl":
+        for lines in _ntriples_runs(index, per_piece):
+            yield "".join(lines).encode("utf-8")
+        return
+    # The head names the prefixes used: a first pass notes them, the second writes the blocks.
+    items: Iterator[str]
+    if fmt == "ttl":
         writer = _Turtle(index, index.roots())
-        items = writer.blocks()
+        writer.mark_prefixes()
+        items = writer.each_block()
         head, sep, tail = writer.head(), "\n", ""
     else:  # as jsonld_bytes writes jsonld(index), a node at a time
         nodes = _JsonLd(index, index.roots())
+        nodes.mark_prefixes()
         roots = [r for r in nodes.roots if r in index.forward]
-        items = [json.dumps(nodes.node(r, named=True), ensure_ascii=False) for r in roots]
+        items = (json.dumps(nodes.node(r, named=True), ensure_ascii=False) for r in roots)
+        any_items = bool(roots)
         context = {p: ns for p, ns in _NAMESPACES if p in nodes.used}
         head = f"{{{json.dumps('@context')}: {json.dumps(context, ensure_ascii=False)},\n"
-        head += '"@graph": [\n' if items else '"@graph": []'
-        sep, tail = ",\n", "\n]}\n" if items else "}\n"
+        head += '"@graph": [\n' if any_items else '"@graph": []'
+        sep, tail = ",\n", "\n]}\n" if any_items else "}\n"
     yield head.encode("utf-8")
-    for start in range(0, len(items), per_piece):
-        piece = sep.join(items[start : start + per_piece])
-        yield ((sep if start else "") + piece).encode("utf-8")
+    first = True
+    while run := list(itertools.islice(items, per_piece)):
+        yield ((sep if not first else "") + sep.join(run)).encode("utf-8")
+        first = False
     yield tail.encode("utf-8")
 
 

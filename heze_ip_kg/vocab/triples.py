@@ -105,6 +105,21 @@ def add_all(graph: Graph, triples: Iterable[Triple]) -> Graph:
     return graph
 
 
+def clear(graph: Graph) -> None:
+    """Empty ``graph`` at once, freeing its triples' memory now.
+
+    rdflib's ``remove`` walks every triple; and a dropped graph is not freed until a full
+    collection, since it sits in reference cycles (its namespace manager, its store's set of
+    contexts). A ``Memory`` store is set back to new instead: its indexes go by reference
+    counting alone. Any other store goes through ``remove``.
+    """
+    store = graph.store
+    if type(store) is Memory:
+        store.__init__(identifier=store.identifier)  # type: ignore[misc]
+    else:
+        graph.remove((None, None, None))
+
+
 _EMPTY: dict[Node, Any] = {}
 
 
