@@ -75,7 +75,10 @@ class TripleIndex:
 
     def value(self, subject: Node, predicate: URIRef) -> Node | None:
         predicate = self._canonical.get(predicate)  # type: ignore[assignment]
-        return next((o for p, o in self.forward.get(subject, ()) if p is predicate), None)
+        for p, o in self.forward.get(subject, ()):  # a loop, not next(genexpr): called per name
+            if p is predicate:
+                return o
+        return None
 
     def subjects(self, predicate: URIRef, obj: Node) -> list[Node]:
         return self.inverse(predicate).get(obj, [])
