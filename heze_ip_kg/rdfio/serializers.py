@@ -128,7 +128,14 @@ class TripleIndex:
 
     def description_roots(self, subject: Node) -> list[Node]:
         """``subject`` and the other subjects of its description, in output order."""
-        below = {s for s, _, _ in self.closure(subject)} - {subject}
+        # The walk of ``closure`` without making a tuple per triple (it runs for every page).
+        forward, todo, seen = self.forward, [subject], {subject}
+        while todo:
+            for _, o in forward.get(todo.pop(), ()):
+                if o not in seen and (isinstance(o, BNode) or is_owned(o, subject)):
+                    seen.add(o)
+                    todo.append(o)
+        below = [n for n in seen if n in forward and n is not subject]
         return [subject, *sorted(below, key=_term_key)]
 
 
