@@ -93,3 +93,32 @@ def test_indicator_csv_quotes_the_payloads(poisoned: tuple[Path, Graph]) -> None
     for path in files:
         rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
         assert all(len(row) == len(rows[0]) for row in rows), path
+
+
+def test_the_helpers_escape_as_autoescaping_would() -> None:
+    """The helpers skip escape() for text without a special character: the rest is escaped,
+    whichever of the five characters it holds."""
+    from markupsafe import escape
+
+    from heze_ip_kg.publish.context import Link, Triple
+    from heze_ip_kg.publish.html import link, statements
+
+    plain = '<span class="zh" lang="zh">p</span><span class="en" lang="en">p</span>'
+    for bad in ("<b>", "it's", 'say "x"', "a&b", "plain"):
+        href = f"x/{bad}.html"
+        e, h = escape(bad), escape(href)
+        names = f'<span class="zh" lang="zh">{e}</span><span class="en" lang="en">{e}</span>'
+        assert str(link(Link(href, bad, bad))) == f'<a href="{h}">{names}</a>'
+        rows = (
+            Triple("p", href, bad, None, bad, "p", "p"),
+            Triple("p", None, bad, href, None, "p", "p"),
+            Triple("p", None, bad, href, None, "p", "p", external=True),
+            Triple("p", None, bad, None, None, "p", "p"),
+        )
+        assert str(statements(rows)) == (
+            f'<dl class="statements"><dt><a href="{h}">{plain}</a></dt>'
+            f'<dd><span lang="{e}">{e}</span> <small>@{e}</small></dd>'
+            f'<dt>{plain}</dt><dd><a href="{h}">{names}</a></dd>'
+            f'<dt>{plain}</dt><dd><a class="url" href="{h}">{e}</a></dd>'
+            f"<dt>{plain}</dt><dd><span>{e}</span></dd></dl>"
+        ), bad

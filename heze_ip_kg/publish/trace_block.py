@@ -31,6 +31,14 @@ _ELEMENT_COUNT, _DECLARED, _ENCODED, _COUNTED = (
     HIP.encodedCount,
     HIP.countedClass,
 )
+_RELATION, _STATUS, _METHOD, _SCORE, _EVIDENCE, _REASON = (
+    HIP.relation,
+    HIP.reviewStatus,
+    HIP.method,
+    HIP.score,
+    HIP.evidence,
+    HIP.localInitiativeReason,
+)
 
 
 def _text(value: Node | None) -> str:
@@ -69,11 +77,11 @@ class TraceBuilder:
         relation = BASED_ON if predicate == _BASED_ON else RELATIONS["implements"]
         status = method = score = evidence = None
         if alignment is not None:
-            relation = RELATIONS.get(_text(index.value(alignment, HIP.relation)), relation)
-            status = index.value(alignment, HIP.reviewStatus)
-            method = _text(index.value(alignment, HIP.method))
-            score = _text(index.value(alignment, HIP.score))
-            evidence = _text(index.value(alignment, HIP.evidence))
+            relation = RELATIONS.get(_text(index.value(alignment, _RELATION)), relation)
+            status = index.value(alignment, _STATUS)
+            method = _text(index.value(alignment, _METHOD))
+            score = _text(index.value(alignment, _SCORE))
+            evidence = _text(index.value(alignment, _EVIDENCE))
         return TraceStep(
             element=self.linker.link(shown, path),
             level=doc.level if doc else "",
@@ -125,7 +133,7 @@ class TraceBuilder:
     def _why_nothing_above(self, node: Node, path: str) -> tuple[Remark, ...]:
         local = self.facts.local.get(node)
         if local is not None:
-            reason = _text(self.index.value(node, HIP.localInitiativeReason))
+            reason = _text(self.index.value(node, _REASON))
             return (
                 Remark(
                     "本地自主举措：上级文件中无对应要素。",

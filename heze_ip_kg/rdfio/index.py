@@ -58,7 +58,10 @@ class TripleIndex:
 
     def value(self, subject: Node, predicate: URIRef) -> Node | None:
         predicate = self._canonical.get(predicate)  # type: ignore[assignment]
-        return next((o for p, o in self.forward.get(subject, ()) if p is predicate), None)
+        for p, o in self.forward.get(subject, ()):  # a loop, not next(genexpr): called per name
+            if p is predicate:
+                return o
+        return None
 
     def subjects(self, predicate: URIRef, obj: Node) -> list[Node]:
         return self.inverse(predicate).get(obj, [])
@@ -108,7 +111,14 @@ class TripleIndex:
 
     def description_roots(self, subject: Node) -> list[Node]:
         """``subject`` and the other subjects of its description, in output order."""
-        below = {s for s, _, _ in self.closure(subject)} - {subject}
+        # The walk of ``closure`` without making a tuple per triple (it runs for every page).
+        forward, todo, seen = self.forward, [subject], {subject}
+        while todo:
+            for _, o in forward.get(todo.pop(), ()):
+                if o not in seen and (isinstance(o, BNode) or is_owned(o, subject)):
+                    seen.add(o)
+                    todo.append(o)
+        below = [n for n in seen if n in forward and n is not subject]
         return [subject, *sorted(below, key=term_key)]
 
 

@@ -56,7 +56,7 @@ def is_owned(node: object, owner: object) -> bool:
     return (
         isinstance(node, URIRef)
         and isinstance(owner, URIRef)
-        and node.startswith(owned_prefix(owner))
+        and str.startswith(node, owned_prefix(owner))  # rdflib's startswith copies both
     )
 
 
