@@ -150,3 +150,31 @@ def test_graph_commands_read_the_recorded_dump_as_from(
     rebuilt = runner.invoke(main, [*query, "--cache", str(cache)])
     assert rebuilt.exit_code != 0
     assert "built from the sources" in str(rebuilt.exception)
+
+
+def test_a_manifest_lists_every_file_with_its_stat(tmp_path: Path) -> None:
+    import os
+
+    from heze_ip_kg.files.atomic import MARKER
+    from heze_ip_kg.files.keyed import manifest
+
+    (tmp_path / "site" / "a").mkdir(parents=True)
+    (tmp_path / "site" / "a" / "page.html").write_bytes(b"<p>x</p>")
+    (tmp_path / "dump.nt").write_bytes(b"")
+    (tmp_path / MARKER).write_bytes(b"publish")
+    (tmp_path / "cached.pyc").write_bytes(b"\0")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "other.txt").write_bytes(b"not listed")
+    (tmp_path / "site" / "linked").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "site" / "page-link.html").symlink_to(tmp_path / "site" / "a" / "page.html")
+    found = manifest(tmp_path / "site")
+    assert sorted(found) == ["a/page.html", "page-link.html"]  # a linked folder is not walked
+    st = os.stat(tmp_path / "site" / "a" / "page.html")
+    assert found["a/page.html"] == [st.st_size, st.st_mtime_ns, st.st_ino]
+    assert found["page-link.html"] == found["a/page.html"]  # a linked file: its target's stat
+    assert sorted(manifest(tmp_path)) == [
+        "dump.nt",
+        "elsewhere/other.txt",
+        "site/a/page.html",
+        "site/page-link.html",
+    ]  # no marker, no .pyc

@@ -75,13 +75,25 @@ def input_key(data: Path, options: dict[str, str]) -> str:
 
 
 def manifest(folder: Path) -> Manifest:
-    """Size, modification time and inode of every file under ``folder`` (not the marker)."""
+    """Size, modification time and inode of every file under ``folder`` (not the marker).
+
+    The files ``_files`` lists (a link to a folder is not followed), walked with ``os.scandir``:
+    a publication holds 173,000 files at 300 plans, and ``pathlib`` per file cost seconds.
+    """
     found: Manifest = {}
-    for path in _files(folder):
-        relative = path.relative_to(folder).as_posix()
-        if relative != MARKER:
-            st = path.stat()
-            found[relative] = [st.st_size, st.st_mtime_ns, st.st_ino]
+
+    def walk(directory: str, prefix: str) -> None:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                elif not entry.name.endswith(".pyc"):
+                    st = entry.stat()
+                    found[prefix + entry.name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+
+    walk(str(folder), "")
+    found.pop(MARKER, None)
     return found
 
 
