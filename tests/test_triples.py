@@ -86,6 +86,9 @@ def test_reader_gives_what_rdflib_gives(shared: bool) -> None:
         for predicate in (URIRef("urn:p0"), URIRef("urn:p1"), URIRef("urn:absent")):
             assert read.objects(subject, predicate) == list(graph.objects(subject, predicate))
             assert read.value(subject, predicate) == graph.value(subject, predicate)
+    grouped = list(read.by_subject())
+    assert len({s for s, _ in grouped}) == len(grouped)  # each subject once
+    assert sorted((s, p, o) for s, pairs in grouped for p, o in pairs) == sorted(graph)
 
 
 @pytest.mark.parametrize("shared", [False, True])

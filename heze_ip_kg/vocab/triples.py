@@ -10,7 +10,7 @@ any other graph, or a store in any other state, goes through rdflib's own ``addN
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Protocol
 
 from rdflib import Graph
@@ -156,5 +156,16 @@ class Reader:
         objects: dict[Node, int] = self._spo.get(subject, _EMPTY).get(predicate, _EMPTY)
         return next(iter(objects), None)
 
+    def by_subject(self) -> Iterator[tuple[Node, list[tuple[Node, Node]]]]:
+        """Every subject with its predicate–object pairs (each subject once, in no set order)."""
+        if self._spo is None:
+            grouped: dict[Node, list[tuple[Node, Node]]] = {}
+            for s, p, o in self.graph:
+                grouped.setdefault(s, []).append((p, o))
+            yield from grouped.items()
+            return
+        for subject, pairs in self._spo.items():
+            yield subject, [(p, o) for p, objects in pairs.items() for o in objects]
 
-__all__ = ["Batch", "Reader", "Sink", "Triple", "add_all"]
+
+__all__ = ["Batch", "Reader", "Sink", "Triple", "add_all", "clear"]
