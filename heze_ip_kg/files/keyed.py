@@ -138,20 +138,25 @@ def find_dump(cache_dir: Path, key: str) -> Path | None:
     return dump if entry.get("stat") == [st.st_size, st.st_mtime_ns, st.st_ino] else None
 
 
-def write_or_keep(target: Path, payload: bytes, previous: Path | None) -> bool:
+def write_or_keep(target: str | Path, payload: bytes, previous: str | Path | None) -> bool:
     """Write ``payload`` to ``target``, or link ``previous`` there if it holds the same bytes.
 
-    Returns True when the file was written, False when the previous one was kept.
+    Returns True when the file was written, False when the previous one was kept. Paths may be
+    strings: a publication writes hundreds of thousands of files, and ``pathlib`` per file
+    cost more than the write.
     """
     if previous is not None:
         try:
-            same = previous.stat().st_size == len(payload) and previous.read_bytes() == payload
-            if same:
-                os.link(previous, target)
-                return False
+            if os.stat(previous).st_size == len(payload):
+                with open(previous, "rb") as old:
+                    same = old.read() == payload
+                if same:
+                    os.link(previous, target)
+                    return False
         except OSError:
             pass  # absent, unreadable or on another file system: write it
-    target.write_bytes(payload)
+    with open(target, "wb") as new:
+        new.write(payload)
     return True
 
 

@@ -44,7 +44,7 @@ class Written:
 
 
 _JOB: _Job | None = None  # set before forking; the workers inherit it
-_FOLDERS: set[Path] = set()  # folders this process has made (a mkdir is a system call per page)
+_FOLDERS: set[str] = set()  # folders this process has made (a mkdir is a system call per page)
 
 
 def default_workers() -> int:
@@ -60,14 +60,18 @@ def _write_chunk(subjects: Sequence[URIRef]) -> tuple[int, int, int]:
     """Write the files of ``subjects``; return (subjects, files written, files kept)."""
     assert _JOB is not None
     builder, index, base = _JOB.builder, _JOB.builder.index, _JOB.builder.base
+    # Strings, not ``Path``s: joining and opening through pathlib cost more than the writes.
+    site = str(_JOB.site)
+    before = str(_JOB.previous) if _JOB.previous is not None else None
     counts = [0, 0]
 
     def write(path: str, payload: bytes) -> None:
-        target = _JOB.site / path
-        if target.parent not in _FOLDERS:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _FOLDERS.add(target.parent)
-        previous = _JOB.previous / path if _JOB.previous is not None else None
+        target = f"{site}/{path}"
+        folder = target.rpartition("/")[0]
+        if folder not in _FOLDERS:
+            os.makedirs(folder, exist_ok=True)
+            _FOLDERS.add(folder)
+        previous = f"{before}/{path}" if before is not None else None
         counts[0 if write_or_keep(target, payload, previous) else 1] += 1
 
     for subject in subjects:
