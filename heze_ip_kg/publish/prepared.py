@@ -107,53 +107,28 @@ def prepare_site(
 ) -> PreparedSite:
     """Read ``graph`` (and run the catalogue on ``backend``, else on rdflib over ``graph``)."""
     with collector_paused():
-        return _prepare(
-            graph, report, texts, base, site_url, sparql_endpoint, backend, stamp, metadata
-        )
-
-
-def _prepare(
-    graph: Graph,
-    report: ValidationReport,
-    texts: Mapping[str, str],
-    base: str,
-    site_url: str,
-    sparql_endpoint: str | None,
-    backend: Backend | None,
-    stamp: Stamp,
-    metadata: DatasetMetadata,
-) -> PreparedSite:
-    catalogue = _catalogue(base + metadata.main_document)
-    if backend is None:
-        return _read(
-            graph,
-            report,
-            catalogue,
-            lambda q: run_query(q, graph),
-            texts,
-            base,
-            site_url,
-            sparql_endpoint,
-            stamp,
-            metadata,
-        )
-    # The home page's tables are catalogue queries too; the trace picture has its own.
-    answers = _Answers(backend.select, [*catalogue, load_query("trace-edges")])
-    try:
-        return _read(
-            graph,
-            report,
-            catalogue,
-            answers.select,
-            texts,
-            base,
-            site_url,
-            sparql_endpoint,
-            stamp,
-            metadata,
-        )
-    finally:
-        answers.wait()
+        catalogue = _catalogue(base + metadata.main_document)
+        # The home page's tables are catalogue queries too; the trace picture has its own.
+        answers = None
+        if backend is not None:
+            answers = _Answers(backend.select, [*catalogue, load_query("trace-edges")])
+        select = answers.select if answers is not None else lambda q: run_query(q, graph)
+        try:
+            return _read(
+                graph,
+                report,
+                catalogue,
+                select,
+                texts,
+                base,
+                site_url,
+                sparql_endpoint,
+                stamp,
+                metadata,
+            )
+        finally:
+            if answers is not None:
+                answers.wait()
 
 
 def _read(

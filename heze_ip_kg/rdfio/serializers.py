@@ -15,7 +15,7 @@ import hashlib
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -98,7 +98,8 @@ def ntriples(graph: Graph | TripleIndex) -> bytes:
     return "".join(_ntriples_lines(graph)).encode("utf-8")
 
 
-def _ntriples_lines(graph: Graph | TripleIndex) -> list[str]:
+def _remembered_terms() -> Callable[[Node], str]:
+    """``ntriples_term``, each term written once: a dump names most terms many times."""
     cache: dict[Node, str] = {}
 
     def term(node: Node) -> str:
@@ -107,6 +108,11 @@ def _ntriples_lines(graph: Graph | TripleIndex) -> list[str]:
             text = cache[node] = ntriples_term(node)
         return text
 
+    return term
+
+
+def _ntriples_lines(graph: Graph | TripleIndex) -> list[str]:
+    term = _remembered_terms()
     triples = (
         ((s, p, o) for s, pairs in graph.forward.items() for p, o in pairs)
         if isinstance(graph, TripleIndex)
@@ -122,14 +128,7 @@ def _ntriples_runs(index: TripleIndex, per_piece: int) -> Iterator[list[str]]:
     term: two lines of different subjects compare as their subjects' terms do, since neither
     term followed by its space is the start of the other (an IRI or label holds no space).
     """
-    cache: dict[Node, str] = {}
-
-    def term(node: Node) -> str:
-        text = cache.get(node)
-        if text is None:
-            text = cache[node] = ntriples_term(node)
-        return text
-
+    term = _remembered_terms()
     run: list[str] = []
     for subject in sorted(index.forward, key=lambda s: term(s) + " "):
         head = term(subject)
