@@ -102,24 +102,24 @@ class TripleIndex:
     def closure(self, subject: Node) -> Iterator[tuple[Node, URIRef, Node]]:
         """The triples of ``subject``'s description: its own and those of the nodes it owns
         (and of blank nodes below it, in a graph that has them)."""
-        todo, seen = [subject], {subject}
-        while todo:
-            node = todo.pop()
+        pending, seen = [subject], {subject}
+        while pending:
+            node = pending.pop()
             for p, o in self.forward.get(node, ()):
                 yield node, p, o
                 if o not in seen and (isinstance(o, BNode) or is_owned(o, subject)):
                     seen.add(o)
-                    todo.append(o)
+                    pending.append(o)
 
     def description_roots(self, subject: Node) -> list[Node]:
         """``subject`` and the other subjects of its description, in output order."""
         # The walk of ``closure`` without making a tuple per triple (it runs for every page).
-        forward, todo, seen = self.forward, [subject], {subject}
-        while todo:
-            for _, o in forward.get(todo.pop(), ()):
+        forward, pending, seen = self.forward, [subject], {subject}
+        while pending:
+            for _, o in forward.get(pending.pop(), ()):
                 if o not in seen and (isinstance(o, BNode) or is_owned(o, subject)):
                     seen.add(o)
-                    todo.append(o)
+                    pending.append(o)
         below = [n for n in seen if n in forward and n is not subject]
         return [subject, *sorted(below, key=term_key)]
 
