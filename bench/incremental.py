@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from report import INCREMENTAL_HEADING, incremental_section, replace_section  # noqa: E402
 
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus  # noqa: E402
+from heze_ip_kg.progress import Stages  # noqa: E402
 from heze_ip_kg.publish.incremental import PublishRun, publish_project  # noqa: E402
 
 CHANGED = "synthetic-city-0001.txt"
@@ -39,9 +40,14 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _timed(data: Path, out: Path, cache: Path | None) -> tuple[float, PublishRun]:
+def _timed(
+    data: Path, out: Path, cache: Path | None, parts: dict[str, dict[str, float]], name: str
+) -> tuple[float, PublishRun]:
+    """Run publish, keeping its seconds per part in ``parts[name]``."""
+    stages = Stages()
     start = time.perf_counter()
-    run = publish_project(out, data=data, cache=cache)
+    run = publish_project(out, data=data, cache=cache, stages=stages)
+    parts[name] = stages.seconds
     return time.perf_counter() - start, run
 
 
@@ -51,15 +57,16 @@ def measure(n: int, work: Path) -> dict[str, Any]:
     work.mkdir(parents=True)
     data, dist, fresh, cache = work / "data", work / "dist", work / "fresh", work / "cache"
     write_corpus(generate_corpus(n), data)
-    out: dict[str, Any] = {"plans": n, "load": os.getloadavg()[0]}
-    out["full_s"], full = _timed(data, dist, cache)
-    out["unchanged_s"], unchanged = _timed(data, dist, cache)
+    parts: dict[str, dict[str, float]] = {}
+    out: dict[str, Any] = {"plans": n, "load": os.getloadavg()[0], "parts": parts}
+    out["full_s"], full = _timed(data, dist, cache, parts, "full")
+    out["unchanged_s"], unchanged = _timed(data, dist, cache, parts, "unchanged")
     path = data / "sources" / CHANGED
     path.write_text(
         path.read_text(encoding="utf-8").replace("进一步", "更进一步", 1), encoding="utf-8"
     )
-    out["incremental_s"], incremental = _timed(data, dist, cache)
-    out["fresh_s"], _ = _timed(data, fresh, None)
+    out["incremental_s"], incremental = _timed(data, dist, cache, parts, "incremental")
+    out["fresh_s"], _ = _timed(data, fresh, None, parts, "fresh")
     out["identical"] = _files(dist) == _files(fresh)
     out.update(
         files=full.summary.written,

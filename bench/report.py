@@ -293,10 +293,18 @@ def endpoint_section(r: dict[str, Any]) -> list[str]:
 INCREMENTAL_HEADING = "## Incremental publish after a one-plan change (issue 20)"
 
 
+INCREMENTAL_RUNS = (
+    ("full", "full, empty folder"),
+    ("unchanged", "same inputs again"),
+    ("incremental", "one plan changed"),
+    ("fresh", "full, edited corpus, empty folder"),
+)
+
+
 def incremental_section(r: dict[str, Any]) -> list[str]:
     """What ``bench/incremental.py`` measured, against the target of issue 20."""
-    share = r["incremental_s"] / r["full_s"]
-    return [
+    share, share_fresh = r["incremental_s"] / r["full_s"], r["incremental_s"] / r["fresh_s"]
+    lines = [
         INCREMENTAL_HEADING,
         "",
         f"`{r['command']}` ({r['measured']}, commit {r['commit']}; load average {r['load']:.1f} "
@@ -316,13 +324,42 @@ def incremental_section(r: dict[str, Any]) -> list[str]:
         f"| full, edited corpus, empty folder | {r['fresh_s']:.1f} | build, validate, publish | "
         f"{r['files']} / 0 |",
         "",
-        f"One-plan change: {share:.0%} of a full publish (target < 10%: "
-        f"{'met' if share < 0.1 else 'missed'}); output identical to the full publish of the same "
-        f"inputs: {r['identical']}. Peak RSS over the four runs in one process "
-        f"{r['peak_rss_mib']:.0f} MiB (largest page worker {r['peak_rss_worker_mib']:.0f} MiB). "
-        "A changed input still rebuilds, validates and renders everything; only files whose "
-        "bytes changed are written (docs/incremental.md).",
+        f"One-plan change: {share:.0%} of the first full publish and {share_fresh:.0%} of the "
+        f"later one (target < 10%: {'met' if max(share, share_fresh) < 0.1 else 'missed'}); "
+        f"output identical to the full publish of the same inputs: {r['identical']}. Peak RSS "
+        f"over the four runs in one process {r['peak_rss_mib']:.0f} MiB (largest page worker "
+        f"{r['peak_rss_worker_mib']:.0f} MiB). A changed input still rebuilds, validates and "
+        "renders everything; only files whose bytes changed are written (docs/incremental.md).",
     ]
+    parts = r.get("parts")
+    if parts:
+        lines += ["", *_incremental_parts(parts)]
+    return lines
+
+
+def _incremental_parts(parts: dict[str, dict[str, float]]) -> list[str]:
+    """Seconds per part of each run (``publish_project``'s ``stages``): where the time goes."""
+    names: list[str] = []
+    for run, _ in INCREMENTAL_RUNS:
+        names += [n for n in parts.get(run, {}) if n not in names]
+    lines = [
+        'Where each run\'s time goes (seconds; `publish_project(..., stages=)`). "key" hashes '
+        'the inputs and looks the cache up; "prepare" is the page index, VoID, the catalogue '
+        'and the home page; "write" every file into a staging folder (the page writers and, '
+        'meanwhile, the dumps), comparing each with the previous output\'s; "list" and '
+        '"record" note the output in the cache; "swap" puts the staging folder in place and '
+        "removes the previous output.",
+        "",
+        "| part | " + " | ".join(label for _, label in INCREMENTAL_RUNS) + " |",
+        "|---|" + "---|" * len(INCREMENTAL_RUNS),
+    ]
+    for name in names:
+        cells = [
+            f"{parts[run][name]:.2f}" if name in parts.get(run, {}) else "—"
+            for run, _ in INCREMENTAL_RUNS
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def replace_section(out: Path, heading: str, section: list[str]) -> None:

@@ -75,7 +75,11 @@ class Stages:
         try:
             yield
         finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+            self.add(name, time.perf_counter() - start)
+
+    def add(self, name: str, seconds: float) -> None:
+        """Add ``seconds`` to ``name`` (for a part no ``with`` block can enclose alone)."""
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
 
 
 __all__ = ["Stages", "counter", "interactive", "track"]

@@ -16,6 +16,7 @@ from heze_ip_kg import pipeline
 from heze_ip_kg.cli.main import main
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus
 from heze_ip_kg.files import keyed
+from heze_ip_kg.progress import Stages
 from heze_ip_kg.publish.incremental import PublishRun, build_key, publish_project
 from heze_ip_kg.publish.stamp import Stamp
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
@@ -33,8 +34,10 @@ def _files(folder: Path) -> dict[str, bytes]:
     }
 
 
-def _publish(data: Path, out: Path, cache: Path | None) -> PublishRun:
-    return publish_project(out, data=data, fast=True, workers=2, cache=cache, stamp=STAMP)
+def _publish(data: Path, out: Path, cache: Path | None, stages: Stages | None = None) -> PublishRun:
+    return publish_project(
+        out, data=data, fast=True, workers=2, cache=cache, stamp=STAMP, stages=stages
+    )
 
 
 @pytest.fixture
@@ -108,6 +111,18 @@ def test_a_touched_output_or_new_code_is_not_taken_as_current(
     assert recoded.stages == FULL
     assert recoded.key != first.key
     assert recoded.summary.written == 0  # the same output, all of it kept
+
+
+def test_a_run_reports_the_seconds_of_each_part(corpus: Path, tmp_path: Path) -> None:
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    full, skipped = Stages(), Stages()
+    _publish(corpus, dist, cache, full)
+    _publish(corpus, dist, cache, skipped)
+    build = ["parse", "build", "responsibility", "align", "monitor"]
+    publish = ["prepare", "release", "write", "list", "swap"]
+    assert list(full.seconds) == ["key", *build, "load store", "validate", *publish, "record"]
+    assert all(seconds >= 0 for seconds in full.seconds.values())
+    assert list(skipped.seconds) == ["key"]  # found in the cache: nothing else runs
 
 
 def test_cli_publish_reports_an_unchanged_run(corpus: Path, tmp_path: Path) -> None:

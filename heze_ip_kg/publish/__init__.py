@@ -9,6 +9,7 @@ A file whose bytes equal the previous publication's is linked from it, not writt
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from heze_ip_kg.collector import collector_paused, return_free_memory
 from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
 from heze_ip_kg.files.atomic import MARKER, atomic_directory
 from heze_ip_kg.files.keyed import Manifest, manifest, write_or_keep
+from heze_ip_kg.progress import Stages
 from heze_ip_kg.publish.context import OntologyPage, Page, QueriesPage, SearchPage
 from heze_ip_kg.publish.dataset import sitemap, write_dump_files
 from heze_ip_kg.publish.describe import label
@@ -82,6 +84,7 @@ def publish_site(
     listing: bool = False,
     metadata: DatasetMetadata | None = None,
     consume: bool = False,
+    stages: Stages | None = None,
 ) -> PublishSummary:
     """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap).
 
@@ -98,136 +101,154 @@ def publish_site(
     This is ``prepare_site`` then ``write_site``. With ``consume``, in between, ``graph`` is
     emptied and an embedded Oxigraph ``backend`` closed, their memory handed back: the page
     writers then fork from a heap without them (at a thousand plans, about half of it). For a
-    caller that has no further use for either, as ``publish_project``.
+    caller that has no further use for either, as ``publish_project``. ``stages`` (optional)
+    records the seconds spent in each part (see ``write_site``; "prepare", "release").
     """
-    with collector_paused():
-        prepared = prepare_site(
-            graph,
-            report,
-            texts=texts,
-            base=base,
-            site_url=site_url,
-            sparql_endpoint=sparql_endpoint,
-            backend=backend,
-            stamp=stamp or build_stamp(),
-            metadata=metadata or load_metadata(data_dir() / METADATA_FILE),
-        )
+    stages = stages or Stages()
+    with collector_paused():  # one pause: each new one collects the whole heap first
+        with stages.stage("prepare"):
+            prepared = prepare_site(
+                graph,
+                report,
+                texts=texts,
+                base=base,
+                site_url=site_url,
+                sparql_endpoint=sparql_endpoint,
+                backend=backend,
+                stamp=stamp or build_stamp(),
+                metadata=metadata or load_metadata(data_dir() / METADATA_FILE),
+            )
         if consume:
-            clear(graph)
-            if isinstance(backend, OxigraphBackend):
-                backend.close()
-            return_free_memory()
-        return write_site(prepared, out_dir, workers=workers, listing=listing)
+            with stages.stage("release"):
+                clear(graph)
+                if isinstance(backend, OxigraphBackend):
+                    backend.close()
+                return_free_memory()
+        return write_site(prepared, out_dir, workers=workers, listing=listing, stages=stages)
 
 
 def write_site(
-    prepared: PreparedSite, out_dir: Path, *, workers: int | None = None, listing: bool = False
+    prepared: PreparedSite,
+    out_dir: Path,
+    *,
+    workers: int | None = None,
+    listing: bool = False,
+    stages: Stages | None = None,
 ) -> PublishSummary:
-    """Write what ``prepare_site`` took from the graph into ``out_dir`` (one atomic swap)."""
-    with collector_paused():
-        return _write(prepared, out_dir, workers, listing)
+    """Write what ``prepare_site`` took from the graph into ``out_dir`` (one atomic swap).
+
+    ``stages`` (optional) records the seconds spent writing into the staging folder ("write"),
+    listing what was written ("list", with ``listing``), and swapping it in for the previous
+    output, which is then removed ("swap").
+    """
+    stages = stages or Stages()
+    real = Path(os.path.realpath(out_dir))
+    previous = real if (real / MARKER).is_file() else None  # a folder publish wrote before
+    with collector_paused(), atomic_directory(out_dir) as staging:
+        with stages.stage("write"):
+            pages, written, kept = _fill(staging, prepared, previous, workers)
+        with stages.stage("list"):
+            files = manifest(staging) if listing else None
+        swapped = time.perf_counter()  # the swap runs as the folder's context ends
+    stages.add("swap", time.perf_counter() - swapped)
+    return PublishSummary(out_dir, len(pages), prepared.triples, written, kept, files)
 
 
-def _write(
-    prepared: PreparedSite, out_dir: Path, workers: int | None, listing: bool
-) -> PublishSummary:
+def _fill(
+    staging: Path, prepared: PreparedSite, previous: Path | None, workers: int | None
+) -> tuple[list[str], int, int]:
+    """Write the publication into ``staging``; return its page paths, and the numbers of files
+    written and kept (linked from ``previous``)."""
     metadata, builder, texts = prepared.metadata, prepared.builder, prepared.texts
     env = environment()
     env.globals["stamp"] = prepared.stamp
     env.globals["meta"] = metadata
     pages = list(prepared.resource_pages)
-    real = Path(os.path.realpath(out_dir))
-    previous = real if (real / MARKER).is_file() else None  # a folder publish wrote before
     counts = [0, 0]  # files written, files kept (by this process)
-    with atomic_directory(out_dir) as staging:
-        site = staging / "site"
+    site = staging / "site"
 
-        def put(path: str, payload: bytes | str) -> None:
-            """Write ``path`` (under the output folder), or keep the previous file."""
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            data = payload.encode("utf-8") if isinstance(payload, str) else payload
-            counts[0 if write_or_keep(target, data, previous and previous / path) else 1] += 1
+    def put(path: str, payload: bytes | str) -> None:
+        """Write ``path`` (under the output folder), or keep the previous file."""
+        target = staging / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        data = payload.encode("utf-8") if isinstance(payload, str) else payload
+        counts[0 if write_or_keep(target, data, previous and previous / path) else 1] += 1
 
-        def write(path: str, payload: bytes | str) -> None:
-            put(f"site/{path}", payload)
+    def write(path: str, payload: bytes | str) -> None:
+        put(f"site/{path}", payload)
 
-        put("void.ttl", prepared.void_ttl)
-        write("dumps/void.ttl", prepared.void_ttl)
+    put("void.ttl", prepared.void_ttl)
+    write("dumps/void.ttl", prepared.void_ttl)
 
-        def write_page(template_name: str, page: Page) -> None:
-            write(page.path, env.get_template(template_name).render(page=page))
+    def write_page(template_name: str, page: Page) -> None:
+        write(page.path, env.get_template(template_name).render(page=page))
 
-        def meanwhile() -> None:
-            # This process writes the rest while the workers write the resource pages (after
-            # them it would run alone, one core busy): the dumps, at the top of dist/ and (hard
-            # links to the same files) inside the site, then every other page.
-            new, same = write_dump_files(
-                builder.index, DUMP_NAME, staging, site / "dumps", previous=previous
-            )
-            counts[0] += new
-            counts[1] += same
-            for iri, path in prepared.source_paths.items():
-                write(path, texts[iri])
-            for name in STATIC:
-                write(f"static/{name}", (resource_dir("templates") / "static" / name).read_bytes())
-            write(
-                "static/levels.css",
-                env.get_template("levels.css.j2").render(levels=metadata.levels()),
-            )
-            write("ontology/heze-ip.ttl", ontology_path().read_bytes())
-            write_page(
-                "ontology.html",
-                OntologyPage(
-                    path="ontology/index.html",
-                    root="../",
-                    title_zh="hip: 本体",
-                    title_en="The hip: ontology",
-                    terms=ontology_terms(prepared.ontology),
-                ),
-            )
-            for template_name, path, root, zh, en in (
-                ("queries.html", "queries/index.html", "../", "查询目录", "Query catalogue"),
-                ("query.html", "query.html", "", "运行查询", "Run a query"),
-            ):
-                write_page(template_name, QueriesPage(path, root, zh, en, queries=prepared.queries))
-            write("pictures/trace.svg", prepared.trace_svg)
-            home = prepared.home
-            write_page("index.html", home)
-            if home.chart is not None:
-                write(
-                    "pictures/indicators.svg",
-                    env.get_template("chart.svg.j2").render(
-                        chart=home.chart, levels=metadata.levels()
-                    ),
-                )
-            navigation = Navigation(builder)
-            listed = [
-                navigation.organisations(LISTS[0][0]),
-                navigation.indicators(LISTS[1][0]),
-                *navigation.alignments(LISTS[2][0]),
-            ]
-            for list_page in listed:
-                write_page("list.html", list_page)
-            pages.extend(p.path for p in listed)
-            write_page("search.html", SearchPage("search.html", "", "搜索", "Search"))
-            write("search-index.js", navigation.search_index())
-
-        resources = write_resource_pages(
-            builder,
-            env.get_template("resource.html"),
-            builder.subjects,
-            site,
-            workers,
-            meanwhile=meanwhile,
-            previous=previous and previous / "site",
+    def meanwhile() -> None:
+        # This process writes the rest while the workers write the resource pages (after
+        # them it would run alone, one core busy): the dumps, at the top of dist/ and (hard
+        # links to the same files) inside the site, then every other page.
+        new, same = write_dump_files(
+            builder.index, DUMP_NAME, staging, site / "dumps", previous=previous
         )
-        pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
-        pages.append("search.html")
-        write("sitemap.xml", sitemap(prepared.site_url, pages))
-        files = manifest(staging) if listing else None
-    written, kept = counts[0] + resources.written, counts[1] + resources.kept
-    return PublishSummary(out_dir, len(pages), prepared.triples, written, kept, files)
+        counts[0] += new
+        counts[1] += same
+        for iri, path in prepared.source_paths.items():
+            write(path, texts[iri])
+        for name in STATIC:
+            write(f"static/{name}", (resource_dir("templates") / "static" / name).read_bytes())
+        write(
+            "static/levels.css",
+            env.get_template("levels.css.j2").render(levels=metadata.levels()),
+        )
+        write("ontology/heze-ip.ttl", ontology_path().read_bytes())
+        write_page(
+            "ontology.html",
+            OntologyPage(
+                path="ontology/index.html",
+                root="../",
+                title_zh="hip: 本体",
+                title_en="The hip: ontology",
+                terms=ontology_terms(prepared.ontology),
+            ),
+        )
+        for template_name, path, root, zh, en in (
+            ("queries.html", "queries/index.html", "../", "查询目录", "Query catalogue"),
+            ("query.html", "query.html", "", "运行查询", "Run a query"),
+        ):
+            write_page(template_name, QueriesPage(path, root, zh, en, queries=prepared.queries))
+        write("pictures/trace.svg", prepared.trace_svg)
+        home = prepared.home
+        write_page("index.html", home)
+        if home.chart is not None:
+            write(
+                "pictures/indicators.svg",
+                env.get_template("chart.svg.j2").render(chart=home.chart, levels=metadata.levels()),
+            )
+        navigation = Navigation(builder)
+        listed = [
+            navigation.organisations(LISTS[0][0]),
+            navigation.indicators(LISTS[1][0]),
+            *navigation.alignments(LISTS[2][0]),
+        ]
+        for list_page in listed:
+            write_page("list.html", list_page)
+        pages.extend(p.path for p in listed)
+        write_page("search.html", SearchPage("search.html", "", "搜索", "Search"))
+        write("search-index.js", navigation.search_index())
+
+    resources = write_resource_pages(
+        builder,
+        env.get_template("resource.html"),
+        builder.subjects,
+        site,
+        workers,
+        meanwhile=meanwhile,
+        previous=previous and previous / "site",
+    )
+    pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
+    pages.append("search.html")
+    write("sitemap.xml", sitemap(prepared.site_url, pages))
+    return pages, counts[0] + resources.written, counts[1] + resources.kept
 
 
 __all__ = [

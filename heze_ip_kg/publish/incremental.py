@@ -17,12 +17,15 @@ from heze_ip_kg.check.validate import validate_graph
 from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
 from heze_ip_kg.files.keyed import input_key, lookup, record, record_dump
 from heze_ip_kg.pipeline import build_all, load_project
+from heze_ip_kg.progress import Stages
 from heze_ip_kg.publish import SITE_URL, PublishSummary, publish_site
 from heze_ip_kg.publish.stamp import Stamp, build_stamp
 from heze_ip_kg.query.backends import OxigraphBackend, choose_fast
 from heze_ip_kg.rdfio.dumps import DUMP_NAME
 from heze_ip_kg.resources import data_dir
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
+
+RAN = ("build", "validate", "publish")  # the stages a run that is not skipped runs
 
 
 @dataclass(frozen=True)
@@ -49,12 +52,16 @@ def publish_project(
     cache: Path | None = None,
     stamp: Stamp | None = None,
     metadata: DatasetMetadata | None = None,
+    stages: Stages | None = None,
 ) -> PublishRun:
     """Build, validate and publish the project in ``data`` into ``out_dir``.
 
     With ``cache`` (a folder), a run with the inputs of the last recorded one, into a folder
-    nobody has changed since, returns at once with ``stages == ()``.
+    nobody has changed since, returns at once with ``stages == ()``. ``stages`` (optional)
+    records the seconds of each part: "key" (hashing the inputs, and the cache look-up), those
+    of ``build_all``, "load store", "validate", those of ``publish_site`` and "record".
     """
+    stages = stages or Stages()
     data = data or data_dir()
     metadata = metadata or load_metadata(data / METADATA_FILE)  # checked before any work
     stamp = stamp or build_stamp()
@@ -65,18 +72,20 @@ def publish_project(
         "fast": str(fast),
         "stamp": repr(stamp),
     }
-    key = input_key(data, options)
-    if cache is not None:
-        facts = lookup(cache, key, out_dir)
-        if facts is not None:
-            pages, triples = _int(facts.get("pages")), _int(facts.get("triples"))
-            summary = PublishSummary(out_dir, pages, triples)
-            warnings = tuple(str(w) for w in _list(facts.get("warnings")))
-            return PublishRun(summary, facts.get("conforms") is True, warnings, (), key, None)
-    result = build_all(load_project(data, base=base))
+    with stages.stage("key"):
+        key = input_key(data, options)
+        recorded = lookup(cache, key, out_dir) if cache is not None else None
+    if recorded is not None:
+        pages, triples = _int(recorded.get("pages")), _int(recorded.get("triples"))
+        summary = PublishSummary(out_dir, pages, triples)
+        warnings = tuple(str(w) for w in _list(recorded.get("warnings")))
+        return PublishRun(summary, recorded.get("conforms") is True, warnings, (), key, None)
+    result = build_all(load_project(data, base=base), stages)
     chosen = choose_fast(len(result.graph), fast)
-    backend = OxigraphBackend(result.graph) if chosen else None
-    report = validate_graph(result.graph, fast=chosen, backend=backend)
+    with stages.stage("load store"):
+        backend = OxigraphBackend(result.graph) if chosen else None
+    with stages.stage("validate"):
+        report = validate_graph(result.graph, fast=chosen, backend=backend)
     summary = publish_site(
         result.graph,
         out_dir,
@@ -91,21 +100,22 @@ def publish_project(
         listing=cache is not None,
         metadata=metadata,
         consume=True,  # neither the graph nor the store is used after this
+        stages=stages,
     )
-    if summary.files is not None and cache is not None:
-        facts = {
-            "pages": summary.pages,
-            "triples": summary.triples,
-            "conforms": report.conforms,
-            "warnings": list(result.warnings),
-        }
-        record(cache, key, summary.files, facts)
-        # The N-Triples dump is the build itself: what ``--from`` reads in place of building.
-        # Its manifest entry was taken before the swap, so it is this run's file or none.
-        dump = f"{DUMP_NAME}.nt"
-        record_dump(cache, build_key(data, base), out_dir / dump, summary.files[dump])
-    stages = ("build", "validate", "publish")
-    return PublishRun(summary, report.conforms, result.warnings, stages, key, chosen)
+    if cache is not None and summary.files is not None:
+        with stages.stage("record"):
+            facts = {
+                "pages": summary.pages,
+                "triples": summary.triples,
+                "conforms": report.conforms,
+                "warnings": list(result.warnings),
+            }
+            record(cache, key, summary.files, facts)
+            # The N-Triples dump is the build itself: what ``--from`` reads in place of
+            # building. Its manifest entry was taken before the swap: this run's file or none.
+            dump = f"{DUMP_NAME}.nt"
+            record_dump(cache, build_key(data, base), out_dir / dump, summary.files[dump])
+    return PublishRun(summary, report.conforms, result.warnings, RAN, key, chosen)
 
 
 def build_key(data: Path, base: str) -> str:
