@@ -48,7 +48,21 @@ Read = tuple[Hashable, ...]
 READS: set[Read] = set()
 
 
-class RecordingDict(dict):  # type: ignore[type-arg]
+class _Recording:
+    """Membership tests and walks noted under ``tag`` (shared by the dictionary and the set)."""
+
+    tag: Hashable
+
+    def __contains__(self, key: object) -> bool:
+        READS.add((self.tag, key))
+        return super().__contains__(key)  # type: ignore[misc,no-any-return]
+
+    def __iter__(self) -> Iterator[Any]:
+        READS.add((self.tag, ALL))
+        return super().__iter__()  # type: ignore[misc,no-any-return]
+
+
+class RecordingDict(_Recording, dict):  # type: ignore[type-arg]
     """A dictionary that notes each key read (and a walk of the whole) under its tag."""
 
     def __init__(self, tag: Hashable, data: dict[Any, Any]) -> None:
@@ -63,14 +77,6 @@ class RecordingDict(dict):  # type: ignore[type-arg]
         READS.add((self.tag, key))
         return super().get(key, default)
 
-    def __contains__(self, key: object) -> bool:
-        READS.add((self.tag, key))
-        return super().__contains__(key)
-
-    def __iter__(self) -> Iterator[Any]:
-        READS.add((self.tag, ALL))
-        return super().__iter__()
-
     def items(self) -> Any:
         READS.add((self.tag, ALL))
         return super().items()
@@ -84,20 +90,12 @@ class RecordingDict(dict):  # type: ignore[type-arg]
         return super().values()
 
 
-class RecordingSet(set):  # type: ignore[type-arg]
+class RecordingSet(_Recording, set):  # type: ignore[type-arg]
     """A set that notes each membership test (and a walk of the whole) under its tag."""
 
     def __init__(self, tag: Hashable, data: set[Any]) -> None:
         super().__init__(data)
         self.tag = tag
-
-    def __contains__(self, key: object) -> bool:
-        READS.add((self.tag, key))
-        return super().__contains__(key)
-
-    def __iter__(self) -> Iterator[Any]:
-        READS.add((self.tag, ALL))
-        return super().__iter__()
 
 
 def prepare(data: Path) -> PreparedSite:
