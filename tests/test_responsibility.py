@@ -252,3 +252,29 @@ def test_build_without_organisations_still_works(tmp_path: Path) -> None:
     (data / "organizations.yaml").unlink()
     graph = build_all(load_project(data)).graph
     assert (None, RDF.type, HIP.RoleAssignment) not in graph
+
+
+def test_an_edit_renames_no_mention(graph: Graph, tmp_path: Path) -> None:
+    """Mention IRIs are numbered within their element: inserting a character before every
+    mention of the plan moves their spans but keeps every IRI (an IRI is public)."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    seed = data / "sources" / "000_5c974d2b1e7beda6.txt"
+    text = seed.read_text(encoding="utf-8")
+    assert text.count("强化海关知识产权保护") == 1  # in task 1.1, before every other mention
+    seed.write_text(text.replace("强化海关", "更强化海关"), encoding="utf-8")
+    edited = build_all(load_project(data)).graph
+
+    def surfaces(g: Graph) -> dict[str, str]:
+        return {str(m): str(g.value(m, HIP.surfaceForm)) for m in g.subjects(HIP.mentionIn)}
+
+    assert surfaces(edited) == surfaces(graph)
+    assert len(surfaces(graph)) > 20
+    moved = [
+        element
+        for element in TASK.values()
+        if {b: (s + 1, e + 1) for b, (s, e) in mentions(graph, element).items()}
+        == mentions(edited, element)
+    ]
+    assert sorted(moved) == sorted(TASK.values())  # every span after the edit moved by one
+    assert f"{HEZE}/{TASK['1.1']}/mention/1" in surfaces(graph)

@@ -260,8 +260,11 @@ def responsibility_graph(
     a, mention_class, mention_in, surface, resolved, mention_of, mentions = _MENTION_TERMS
     for element in _elements(graph):
         source_text = texts.get(element.source, "")
-        for mention in find_mentions(gazetteer, element.iri, element.text, element.start):
-            node = URIRef(f"{element.iri}/mention/{mention.start}")
+        found = find_mentions(gazetteer, element.iri, element.text, element.start)
+        for number, mention in enumerate(found, 1):
+            # Numbered within the element, not by offset: an edit elsewhere in the plan must
+            # not rename the mentions after it (an IRI is public).
+            node = URIRef(f"{element.iri}/mention/{number}")
             batch.add((node, a, mention_class))
             batch.add((node, mention_in, element.iri))
             batch.add((node, surface, recurring_literal(mention.surface, lang="zh")))
