@@ -4,7 +4,7 @@ Publishes the project, serves it in its own process with the default settings, a
 ``tests/endpoint_mix.py``: 50 clients for 60 s, 30 % of them bad (runaway and abandoned
 queries, SERVICE, deep nesting, a costly text, malformed queries, bad graph parameters), 70 %
 asking the query catalogue and checking every answer. Writes ``bench/raw/endpoint.json``;
-``bench/report.py`` puts it in ``bench/results.md`` against the target docs/security.md states.
+``bench/sections.py`` puts it in ``bench/results.md`` against the target docs/security.md states.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from tests.endpoint_mix import run_mix  # noqa: E402
 from tests.server_load import served  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from report import endpoint_heading, endpoint_section, replace_section  # noqa: E402
 from run import _params  # noqa: E402
+from sections import endpoint_heading, endpoint_section, replace_section  # noqa: E402
 
 RAW = ROOT / "bench" / "raw"
 TARGET_P99_SECONDS = 1.0

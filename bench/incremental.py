@@ -24,7 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from report import INCREMENTAL_HEADING, incremental_section, replace_section  # noqa: E402
+from sections import INCREMENTAL_HEADING, incremental_section, replace_section  # noqa: E402
 
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus  # noqa: E402
 from heze_ip_kg.progress import Stages  # noqa: E402

@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sections import endpoint_section, incremental_section, serialiser_section
+from targets import core_seconds, per_triple, targets_section, whole_seconds
+
 
 def _s(value: float | None, limit: str = "") -> str:
     return f"> {limit} s (timed out)" if value is None else f"{value:.2f}"
@@ -17,20 +20,6 @@ def _run(value: float | None) -> str:
 
 def _ratio(value: float | None, floor: float) -> str:
     return "—" if value is None else f"{value / floor:.1f}×"
-
-
-def _whole(r: dict[str, Any]) -> float | None:
-    if r.get("publish_s") is None:
-        return None
-    catalogue = sum(q["oxigraph_s"] for q in r["catalogue"].values())
-    return float(
-        r["build_all_s"] + r["load_ours_s"] + r["validate_fast_s"] + catalogue + r["publish_s"]
-    )
-
-
-def _core(r: dict[str, Any]) -> float:
-    catalogue = sum(q["oxigraph_s"] for q in r["catalogue"].values())
-    return float(r["build_all_s"] + r["load_ours_s"] + r["validate_fast_s"] + catalogue)
 
 
 def write_report(raw: Path, out: Path, machine: str) -> None:
@@ -66,7 +55,7 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
     ]
     for r in runs:
         st = r["stages"]
-        whole = _whole(r)
+        whole = whole_seconds(r)
         catalogue = sum(q["oxigraph_s"] for q in r["catalogue"].values())
         publish = "not run" if r["publish_s"] is None else f"{r['publish_s']:.2f}"
         lines.append(
@@ -74,8 +63,8 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
             f"| {st['responsibility']:.2f} | {st['align']:.2f} | {r['build_all_s']:.2f} "
             f"| {r['load_ours_s']:.2f} | {r['validate_fast_s']:.2f} | {catalogue:.2f} "
             f"| {publish} "
-            f"| {_core(r):.2f} | {'—' if whole is None else f'{whole:.2f}'} "
-            f"| {_per_triple(r)} "
+            f"| {core_seconds(r):.2f} | {'—' if whole is None else f'{whole:.2f}'} "
+            f"| {per_triple(r)} "
             f"| {r['peak_rss_mib']:.0f} / {r.get('peak_rss_worker_mib', 0):.0f} |"
         )
     lines += [
@@ -172,10 +161,10 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
         ]
         replace, bulk_floor = r.get("load_server_replace_s"), r.get("load_server_bulk_floor_s")
         to_bulk = "—" if replace is None or bulk_floor is None else _ratio(replace, bulk_floor)
-        shown = [f"{_run(c)} | {_ratio(c, floor)}" for c in cells]
-        shown.insert(3, f"{_run(bulk_floor)} | {to_bulk}")
-        lines.append(f"| {r['plans']} | " + " | ".join(shown) + " |")
-    lines += _targets({r["plans"]: r for r in runs})
+        row = [f"{_run(c)} | {_ratio(c, floor)}" for c in cells]
+        row.insert(3, f"{_run(bulk_floor)} | {to_bulk}")
+        lines.append(f"| {r['plans']} | " + " | ".join(row) + " |")
+    lines += targets_section({r["plans"]: r for r in runs})
     for endpoint in sorted(raw.glob("endpoint*.json")):
         lines += ["", *endpoint_section(json.loads(endpoint.read_text()))]
     for incremental in sorted(raw.glob("incremental-*.json")):
@@ -183,197 +172,6 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
     if (raw / "serialisers.json").is_file():
         lines += ["", *serialiser_section(json.loads((raw / "serialisers.json").read_text()))]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-
-
-def _same(f: dict[str, Any]) -> str:
-    if f["same_bytes"]:
-        return "yes"
-    return "once its lines are sorted" if f.get("same_bytes_sorted") else "no"
-
-
-def serialiser_section(r: dict[str, Any]) -> list[str]:
-    """What ``bench/serialisers.py`` measured: ours against pyoxigraph's, whole and per page."""
-    lines = [
-        "## Serialisers",
-        "",
-        f"`.venv/bin/python {r['command']}` ({r['measured']}, commit {r['commit']}, pyoxigraph "
-        f"{r['pyoxigraph']}): our writers (`heze_ip_kg/rdfio/serializers.py`, from an index "
-        "built once per graph) against `pyoxigraph.serialize` given the same triples in the "
-        'same order, with the prefixes. "convert" is turning rdflib terms into pyoxigraph '
-        "terms (each once), which a switch would add; for pages it also finds each description's "
-        "nodes, which ours does within its own time. Whole dumps: best of the repeats; pages: "
-        "one resource's description each, as `publish` writes them, summed.",
-        "",
-        "| graph | triples | format | ours s | pyoxigraph s | + convert s | ours MB | pyoxigraph "
-        "MB | pyoxigraph deterministic, reads back | same bytes |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for g in r["results"]:
-        w = g["whole"]
-        for ext in ("ttl", "nt", "jsonld"):
-            f = w[ext]
-            ok = "yes" if f["oxigraph_deterministic"] and f["oxigraph_reads_back"] else "NO"
-            lines.append(
-                f"| {g['graph']} (index {w['index_s']:.2f} s) | {w['triples']} | {ext} "
-                f"| {f['ours_s']:.3f} | {f['oxigraph_s']:.3f} | {w['convert_s']:.3f} "
-                f"| {f['ours_mb']:.1f} | {f['oxigraph_mb']:.1f} | {ok} "
-                f"| {_same(f)} |"
-            )
-    lines += [
-        "",
-        "| graph | pages | format | ours s | pyoxigraph s | + convert s | ours ms / page "
-        "| pyoxigraph ms / page |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for g in r["results"]:
-        p = g["pages"]
-        for ext in ("ttl", "nt", "jsonld"):
-            f = p[ext]
-            lines.append(
-                f"| {g['graph']} | {p['pages']} | {ext} | {f['ours_s']:.3f} "
-                f"| {f['oxigraph_s']:.3f} | {p['convert_s']:.3f} "
-                f"| {f['ours_s'] / p['pages'] * 1000:.3f} "
-                f"| {f['oxigraph_s'] / p['pages'] * 1000:.3f} |"
-            )
-    return lines
-
-
-ENDPOINT_HEADING = "## The endpoint under mixed traffic (issue 14)"
-
-
-def endpoint_heading(plans: int, answer_cache: int | None = None) -> str:
-    """The results section of one ``bench/endpoint.py`` run (the Heze graph, or a corpus)."""
-    heading = ENDPOINT_HEADING
-    if plans:
-        heading = f"## The endpoint under mixed traffic at {plans} plans (issue 20)"
-    if answer_cache == 0:
-        heading += ", every query run (no answer cache)"
-    elif answer_cache is not None:
-        heading += f", answer cache {answer_cache} MiB"
-    return heading
-
-
-def _cache_note(r: dict[str, Any]) -> str:
-    if "answer_cache_mib" not in r:
-        return "(Measured before `serve` had an answer cache.)"
-    if r["answer_cache_mib"] == 0:
-        return "`serve` ran every query (`--answer-cache 0`)."
-    return (
-        "`serve` gives an answer it has already given to the same request again (its answer "
-        "cache, on by default): after the first round, most good queries are answered from it."
-    )
-
-
-def endpoint_section(r: dict[str, Any]) -> list[str]:
-    """What ``bench/endpoint.py`` measured, against its target."""
-    met = r["p99_s"] <= r["target_p99_s"] and not r["wrong"]
-    plans = r.get("plans", 0)
-    graph = f"a synthetic corpus of {plans} plans" if plans else "the Heze graph"
-    bound = "with parameters bound to the corpus's first city" if plans else "with their defaults"
-    statuses = ", ".join(f"{k}: {v}" for k, v in r["good_statuses"].items())
-    bad = ", ".join(f"{k} {v}" for k, v in r["bad_requests"].items())
-    return [
-        endpoint_heading(plans, r.get("answer_cache_mib")),
-        "",
-        f"`.venv/bin/python {r['command']}` ({r['measured']}, commit {r['commit']}): `serve` "
-        f"with its defaults over {graph} ({r['triples']} triples), {r['clients']} "
-        f"clients for {r['seconds']:.0f} s, {r['bad_clients']} of them bad, each client with "
-        f"its own X-Forwarded-For. Good clients ask every catalogue query ({bound}) in turn and "
-        "check each answer byte for byte. " + _cache_note(r),
-        "",
-        "| good queries | median | p99 | max | statuses of good queries | wrong answers "
-        "| bad requests | target: p99 | |",
-        "|---|---|---|---|---|---|---|---|---|",
-        f"| {r['good_queries']} | {r['median_s'] * 1000:.0f} ms | {r['p99_s'] * 1000:.0f} ms "
-        f"| {r['max_s'] * 1000:.0f} ms | {statuses} | {len(r['wrong'])} | {bad} "
-        f"| ≤ {r['target_p99_s'] * 1000:.0f} ms, no wrong answer | {'met' if met else 'missed'} |",
-    ]
-
-
-INCREMENTAL_HEADING = "## Incremental publish after a one-plan change (issue 20)"
-
-
-INCREMENTAL_RUNS = (
-    ("full", "full, empty folder"),
-    ("unchanged", "same inputs again"),
-    ("incremental", "one plan changed"),
-    ("fresh", "full, edited corpus, empty folder"),
-)
-
-
-def incremental_section(r: dict[str, Any]) -> list[str]:
-    """What ``bench/incremental.py`` measured, against the target of issue 20."""
-    share, share_fresh = r["incremental_s"] / r["full_s"], r["incremental_s"] / r["fresh_s"]
-    lines = [
-        INCREMENTAL_HEADING,
-        "",
-        f"`{r['command']}` ({r['measured']}, commit {r['commit']}; load average {r['load']:.1f} "
-        f"before, {r['load_after']:.1f} after). {r['plans']} synthetic plans: a full `publish` "
-        "with `--cache` into an empty folder; the same run again; "
-        f"`{r['changed']}` edited (one sentence) and the run again into the same folder; a full "
-        "publish of the edited corpus into an empty folder, compared with it file by file "
-        "(`heze_ip_kg.publish.incremental.publish_project`, what `publish` runs).",
-        "",
-        "| run | seconds | stages run | files written / kept |",
-        "|---|---|---|---|",
-        f"| full, empty folder | {r['full_s']:.1f} | build, validate, publish | {r['files']} / 0 |",
-        f"| same inputs again | {r['unchanged_s']:.2f} | "
-        f"{', '.join(r['stages_unchanged']) or 'none'} | 0 / 0 |",
-        f"| one plan changed | {r['incremental_s']:.1f} | build, validate, publish | "
-        f"{r['written']} / {r['kept']} |",
-        f"| full, edited corpus, empty folder | {r['fresh_s']:.1f} | build, validate, publish | "
-        f"{r['files']} / 0 |",
-        "",
-        f"One-plan change: {share:.0%} of the first full publish and {share_fresh:.0%} of the "
-        f"later one (target < 10%: {'met' if max(share, share_fresh) < 0.1 else 'missed'}); "
-        f"output identical to the full publish of the same inputs: {r['identical']}. Peak RSS "
-        f"over the four runs in one process {r['peak_rss_mib']:.0f} MiB (largest page worker "
-        f"{r['peak_rss_worker_mib']:.0f} MiB). A changed input still rebuilds, validates and "
-        "renders everything; only files whose bytes changed are written (docs/incremental.md).",
-    ]
-    parts = r.get("parts")
-    if parts:
-        lines += ["", *_incremental_parts(parts)]
-    return lines
-
-
-def _incremental_parts(parts: dict[str, dict[str, float]]) -> list[str]:
-    """Seconds per part of each run (``publish_project``'s ``stages``): where the time goes."""
-    names: list[str] = []
-    for run, _ in INCREMENTAL_RUNS:
-        names += [n for n in parts.get(run, {}) if n not in names]
-    lines = [
-        'Where each run\'s time goes (seconds; `publish_project(..., stages=)`). "key" hashes '
-        'the inputs and looks the cache up; "prepare" is the page index, VoID, the catalogue '
-        'and the home page; "write" every file into a staging folder (the page writers and, '
-        'meanwhile, the dumps), comparing each with the previous output\'s; "list" and '
-        '"record" note the output in the cache; "swap" puts the staging folder in place and '
-        "removes the previous output.",
-        "",
-        "| part | " + " | ".join(label for _, label in INCREMENTAL_RUNS) + " |",
-        "|---|" + "---|" * len(INCREMENTAL_RUNS),
-    ]
-    for name in names:
-        cells = [
-            f"{parts[run][name]:.2f}" if name in parts.get(run, {}) else "—"
-            for run, _ in INCREMENTAL_RUNS
-        ]
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    return lines
-
-
-def replace_section(out: Path, heading: str, section: list[str]) -> None:
-    """Put ``section`` in place of the one under ``heading`` in ``out`` (or at its end)."""
-    lines = out.read_text(encoding="utf-8").splitlines() if out.is_file() else []
-    if heading in lines:
-        start = lines.index(heading)
-        end = next(
-            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
-        )
-        lines[start:end] = [*section, ""] if end < len(lines) else section
-    else:
-        lines += ["", *section]
-    out.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
 
 
 def _catalogue_rows(runs: list[dict[str, Any]]) -> list[str]:
@@ -421,12 +219,6 @@ STAGE_ORDER = (
 )
 
 
-def peak_gib(r: dict[str, Any]) -> float | None:
-    """The pipeline's peak: the largest of its stages' process peaks and process-tree PSS."""
-    peaks = [*r.get("stage_peak_mib", {}).values(), *r.get("stage_tree_mib", {}).values()]
-    return max(peaks) / 1024 if peaks else None
-
-
 def _floor(r: dict[str, Any], stage: str) -> tuple[str, float | None]:
     if stage == "load store":
         return "`Store.bulk_load` of the same N-Triples", r.get("load_floor_s")
@@ -469,140 +261,3 @@ def _stage_rows(runs: list[dict[str, Any]]) -> list[str]:
                 f"| {'—' if floor is None else f'{seconds / floor:.1f}×'} |"
             )
     return lines
-
-
-def _per_triple(r: dict[str, Any]) -> str:
-    whole = _whole(r)
-    return "—" if whole is None else f"{1e6 * whole / r['triples']:.1f}"
-
-
-def _targets(by_size: dict[int, dict[str, Any]]) -> list[str]:
-    """The issue's targets, each with the measured figure and met / missed / not measured."""
-    rows: list[tuple[str, str, bool | None]] = []
-    r300, r30, r1000 = by_size.get(300), by_size.get(30), by_size.get(1000)
-    if r300 is not None:
-        whole = _whole(r300)
-        peak = r300["peak_rss_mib"] / 1024
-        rows.append(
-            (
-                "300 plans: whole pipeline, publish included, under 2 min",
-                "not run" if whole is None else f"{whole:.1f} s",
-                None if whole is None else whole < 120,
-            )
-        )
-        worker = r300.get("peak_rss_worker_mib", 0) / 1024
-        rows.append(
-            (
-                "300 plans: peak memory under 4 GiB",
-                f"{peak:.2f} GiB (largest page worker {worker:.2f} GiB; forked, pages shared "
-                "with the process count in both)",
-                peak < 4,
-            )
-        )
-        cat = r300["catalogue"]
-        ox = sum(q["oxigraph_s"] for q in cat.values())
-        done = [q for q in cat.values() if q["rdflib_s"] is not None]
-        ref = sum(q["rdflib_s"] for q in done) + 60.0 * (len(cat) - len(done))
-        slow = max(q["oxigraph_s"] for q in cat.values())
-        rows.append(("300 plans: catalogue ≥ 20× rdflib", f"≥ {ref / ox:.0f}×", ref / ox >= 20))
-        rows.append(("300 plans: no catalogue query above 1 s", f"{slow:.2f} s", slow < 1))
-        ref_v = r300["validate_ref_s"]
-        rows.append(
-            (
-                "300 plans: validation ≥ 10× plain pySHACL, identical findings",
-                "pySHACL not finished"
-                if ref_v is None
-                else f"{ref_v / r300['validate_fast_s']:.0f}×, identical: "
-                f"{r300['validate_identical']}",
-                None
-                if ref_v is None
-                else ref_v / r300["validate_fast_s"] >= 10 and bool(r300["validate_identical"]),
-            )
-        )
-    if r1000 is not None:
-        done = _whole(r1000) is not None
-        shown = "whole pipeline measured" if done else "publish not run"
-        rows.append(("1,000 plans completes", shown, done))
-    if r1000 is not None and _whole(r1000) is not None:
-        whole = _whole(r1000)
-        assert whole is not None
-        rows.append(
-            (
-                "1,000 plans: whole pipeline, publish included, under 180 s (issue 20)",
-                f"{whole:.1f} s",
-                whole < 180,
-            )
-        )
-        peak = peak_gib(r1000)
-        rows.append(
-            (
-                "1,000 plans: peak memory under 4 GiB (issue 20: the largest stage peak, "
-                "process RSS or PSS with the page workers)",
-                "not measured" if peak is None else f"{peak:.2f} GiB",
-                None if peak is None else peak < 4,
-            )
-        )
-    for n, r in sorted(by_size.items()):
-        empty = [
-            name
-            for name, q in r["catalogue"].items()
-            if not q.get("rows") or q.get("empty_cities") or q.get("sample_rows") == 0
-        ]
-        rows.append(
-            (
-                f"{n} plans: every catalogue query finds rows (issue 20)",
-                "all do" if not empty else "none from " + ", ".join(empty),
-                not empty,
-            )
-        )
-    if r30 is not None and r1000 is not None and _whole(r30) and _whole(r1000):
-        ratio = (_whole(r1000) / r1000["triples"]) / (_whole(r30) / r30["triples"])  # type: ignore[operator]
-        rows.append(("Cost per triple at 1,000 within 1.5× of 30", f"{ratio:.2f}×", ratio <= 1.5))
-    for n, r in sorted(by_size.items()):
-        embedded = r["load_ours_s"] / r["load_floor_s"]
-        server = r["load_server_s"] / r["load_server_floor_s"]
-        rows.append(
-            (f"{n} plans: embedded load within 3× of bulk load", f"{embedded:.1f}×", embedded <= 3)
-        )
-        rows.append(
-            (
-                f"{n} plans: server load (into an empty graph) within 3× of `oxigraph load`",
-                f"{server:.1f}×",
-                server <= 3,
-            )
-        )
-        for key, what in (
-            ("load_server_update_s", "replacing the previous release (one update)"),
-            ("load_server_reload_s", "loading the same graph again"),
-            ("load_server_replace_s", "replacing an unrelated graph (one update)"),
-        ):
-            seconds = r.get(key)
-            if seconds is not None:
-                ratio = seconds / r["load_server_floor_s"]
-                rows.append(
-                    (
-                        f"{n} plans: server {what} within 3× of `oxigraph load`",
-                        f"{ratio:.1f}×",
-                        ratio <= 3,
-                    )
-                )
-        replace, bulk_floor = r.get("load_server_replace_s"), r.get("load_server_bulk_floor_s")
-        if replace is not None and bulk_floor is not None:
-            ratio = replace / bulk_floor
-            rows.append(
-                (
-                    f"{n} plans: server replacing an unrelated graph (one update) within 3× of "
-                    "Oxigraph's own bulk replacement",
-                    f"{ratio:.1f}×",
-                    ratio <= 3,
-                )
-            )
-    verdict = {True: "met", False: "missed", None: "not measured"}
-    return [
-        "",
-        "## Targets (issues 7 and 20)",
-        "",
-        "| target | measured | |",
-        "|---|---|---|",
-        *(f"| {name} | {value} | {verdict[ok]} |" for name, value, ok in rows),
-    ]

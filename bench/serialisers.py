@@ -42,7 +42,7 @@ from heze_ip_kg.vocab.namespaces import DEFAULT_BASE, PREFIXES
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
-from report import replace_section, serialiser_section  # noqa: E402
+from sections import replace_section, serialiser_section  # noqa: E402
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
 OX_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
