@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +29,7 @@ from tests.endpoint_mix import run_mix  # noqa: E402
 from tests.server_load import served  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
+from provenance import commit_label, measured_at  # noqa: E402
 from run import _params  # noqa: E402
 from sections import endpoint_heading, endpoint_section, replace_section  # noqa: E402
 
@@ -88,13 +87,8 @@ def main() -> None:
         "wrong": report.wrong[:20],
         "target_p99_s": TARGET_P99_SECONDS,
         "triples": len(result.graph),
-        "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "commit": subprocess.run(
-            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip(),
+        "measured": measured_at(),
+        "commit": commit_label(),
         "command": f"bench/endpoint.py --clients {args.clients} --seconds {args.seconds:g}"
         + (f" --plans {args.plans}" if args.plans else "")
         + (f" --answer-cache {args.answer_cache}" if args.answer_cache is not None else ""),

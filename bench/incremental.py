@@ -9,13 +9,11 @@ output must equal file for file. Writes its section of ``bench/results.md``.
 from __future__ import annotations
 
 import argparse
-import datetime
 import filecmp
 import json
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+from provenance import commit_label, measured_at  # noqa: E402
 from sections import INCREMENTAL_HEADING, incremental_section, replace_section  # noqa: E402
 
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus  # noqa: E402
@@ -94,13 +93,8 @@ def main() -> None:
     args = parser.parse_args()
     result = measure(args.plans, ROOT / "bench" / f"work-incremental-{args.plans}")
     result["command"] = f".venv/bin/python bench/incremental.py --plans {args.plans}"
-    result["commit"] = subprocess.run(
-        ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout.strip()
-    result["measured"] = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    result["commit"] = commit_label()
+    result["measured"] = measured_at()
     result["changed"] = CHANGED
     # Kept with the other raw results, so that a later report keeps this section too.
     raw = ROOT / "bench" / "raw" / f"incremental-{args.plans}.json"

@@ -32,6 +32,7 @@ from servers import oxigraph_binary, oxigraph_server  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from memory import MeasuredStages  # noqa: E402
+from provenance import commit_label, measured_at  # noqa: E402
 from rdflib import URIRef  # noqa: E402
 
 from heze_ip_kg.check.validate import validate_graph  # noqa: E402
@@ -391,13 +392,8 @@ def main() -> None:
             args.one, Path(args.work), args.publish_max, args.ref_timeout, args.shacl_timeout
         )
         # Sizes may come from separate invocations; the report says when each was measured.
-        out["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        out["commit"] = subprocess.run(
-            ["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout.strip()
+        out["measured"] = measured_at()
+        out["commit"] = commit_label()
         out["options"] = (
             f"--publish-max {args.publish_max} --ref-timeout {args.ref_timeout:g} "
             f"--shacl-timeout {args.shacl_timeout:g}"

@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from heze_ip_kg.vocab.namespaces import DEFAULT_BASE, PREFIXES
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE))
+from provenance import commit_label, measured_at  # noqa: E402
 from sections import replace_section, serialiser_section  # noqa: E402
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
@@ -149,9 +149,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     args = parser.parse_args()
     command = "bench/serialisers.py " + " ".join(sys.argv[1:])
-    commit = subprocess.run(
-        ["git", "describe", "--always", "--dirty"], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    commit = commit_label()
     graphs: dict[str, Callable[[], Graph]] = {"Heze": lambda: build_dataset(load_project())}
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "corpus"
@@ -167,7 +165,7 @@ def main() -> None:
             del graph
     raw = {
         "command": command,
-        "measured": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "measured": measured_at(),
         "commit": commit,
         "pyoxigraph": ox.__version__,
         "results": results,
