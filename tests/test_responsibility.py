@@ -254,9 +254,10 @@ def test_build_without_organisations_still_works(tmp_path: Path) -> None:
     assert (None, RDF.type, HIP.RoleAssignment) not in graph
 
 
-def test_an_edit_renames_no_mention(graph: Graph, tmp_path: Path) -> None:
-    """Mention IRIs are numbered within their element: a character inserted in task 1.1 moves
-    the spans of the mentions after it but keeps every IRI (an IRI is public)."""
+def test_an_edit_renames_only_what_it_changes(graph: Graph, tmp_path: Path) -> None:
+    """No IRI is named by an offset: a character inserted in task 1.1 moves the spans of every
+    mention after it but renames none of them, nor any span or citation; only the citation
+    quoting the edited sentence is another citation (an IRI is public)."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     seed = data / "sources" / "000_5c974d2b1e7beda6.txt"
@@ -270,6 +271,7 @@ def test_an_edit_renames_no_mention(graph: Graph, tmp_path: Path) -> None:
 
     assert surfaces(edited) == surfaces(graph)
     assert len(surfaces(graph)) > 20
+    assert f"{HEZE}/{TASK['1.1']}/mention/1" in surfaces(graph)
     moved = [
         element
         for element in TASK.values()
@@ -277,4 +279,8 @@ def test_an_edit_renames_no_mention(graph: Graph, tmp_path: Path) -> None:
         == mentions(edited, element)
     ]
     assert sorted(moved) == sorted(TASK.values())  # every span after the edit moved by one
-    assert f"{HEZE}/{TASK['1.1']}/mention/1" in surfaces(graph)
+    before, after = set(graph.subjects()), set(edited.subjects())
+    assert len(before) == len(after)
+    (gone,), (new,) = before - after, after - before
+    assert "强化海关" in str(graph.value(gone, HIP.quote))
+    assert "更强化海关" in str(edited.value(new, HIP.quote))

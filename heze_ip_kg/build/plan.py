@@ -9,6 +9,7 @@ span in the source text through a Web Annotation ``oa:TextPositionSelector``, wr
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 from rdflib import Graph, Literal, URIRef
@@ -196,13 +197,18 @@ class _Builder:
                     lang="en",
                 ),
             )
+        seen: Counter[str] = Counter()  # a title cited twice is cited at two places
         for cited in plan.cited_titles:
+            seen[cited.title] += 1
             parent = cited_document_iri(cited.title, self.vocabulary, self.settings.base)
             self.add(doc, ELI.based_on, parent)
             self.add(parent, RDF.type, HIP.PolicyDocument)
             self.add(parent, HIP.citedTitle, Literal(cited.title, lang="zh"))
             span = (self.source, cited.span.start, cited.span.end)
-            add_citation(self.batch, doc, ELI.based_on, quote=f"《{cited.title}》", span=span)
+            quote = f"《{cited.title}》"
+            add_citation(
+                self.batch, doc, ELI.based_on, quote=quote, span=span, occurrence=seen[cited.title]
+            )
 
     def _notice(self) -> None:
         notice, plan = self.plan.notice, self.plan

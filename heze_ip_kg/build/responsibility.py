@@ -257,6 +257,7 @@ def responsibility_graph(
     plan_roles: dict[tuple[URIRef, str], URIRef] = {}
     plan_orgs: dict[URIRef, URIRef] = {}  # each plan-level assignment's organisation
     stated_by_element: dict[URIRef, set[str]] = {}
+    span_keys: dict[URIRef, dict[tuple[int, int], str]] = {}  # each assignment's, by offsets
     a, mention_class, mention_in, surface, resolved, mention_of, mentions = _MENTION_TERMS
     for element in _elements(graph):
         source_text = texts.get(element.source, "")
@@ -289,8 +290,12 @@ def responsibility_graph(
                 if sentence
                 else (mention.sentence_start, mention.sentence_end)
             )
-            # One assignment may be stated by several sentences: a span and a citation each.
-            add_span(batch, assignment, element.source, start, end, f"source-{start}-{end}")
+            # One assignment may be stated by several sentences: a span and a citation each,
+            # the spans numbered in the order found (not by offset: an edit before the sentence
+            # must not rename them).
+            spans = span_keys.setdefault(assignment, {})
+            key = spans.setdefault((start, end), f"source-{len(spans) + 1}")
+            add_span(batch, assignment, element.source, start, end, key)
             quote = source_text[start:end]
             add_citation(batch, assignment, HIP.role, source=element.source, quote=quote)
     documents = {str(d): d for d, _ in plan_roles}

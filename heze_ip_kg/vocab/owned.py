@@ -115,17 +115,20 @@ def citation_iri(
     about: URIRef,
     source: URIRef | None = None,
     quote: str | None = None,
-    span: tuple[URIRef, int, int] | None = None,
+    place: tuple[URIRef, int] | None = None,
 ) -> URIRef:
-    """The IRI of the citation for ``about`` of ``owner`` from ``source`` quoting ``quote`` (at
-    ``span``): ``{owner}#citation-`` and 12 hex digits of the SHA-1 of what it says.
+    """The IRI of the citation for ``about`` of ``owner`` from ``source`` quoting ``quote``:
+    ``{owner}#citation-`` and 12 hex digits of the SHA-1 of what it says.
+
+    ``place`` (text, n) is the n-th place in a parsed text cited with this quote: where it is,
+    without its offsets, so that an edit elsewhere in the text does not rename the citation.
 
     >>> citation_iri(URIRef("https://x.org/id/p"), HIP.role)
     rdflib.term.URIRef('https://x.org/id/p#citation-8e5d8d2051e1')
     """
     said = [str(about), str(source or ""), quote or ""]
-    if span is not None:
-        said += [str(span[0]), str(span[1]), str(span[2])]
+    if place is not None:
+        said += [str(place[0]), f"occurrence {place[1]}"]
     digest = hashlib.sha1("\n".join(said).encode()).hexdigest()[:12]
     return owned_iri(owner, "citation-" + digest)
 
@@ -140,15 +143,18 @@ def add_citation(
     reliability: str | None = None,
     note: str | None = None,
     span: tuple[URIRef, int, int] | None = None,
+    occurrence: int = 1,
 ) -> URIRef:
     """Cite where ``owner``'s ``about`` statement comes from; return the citation's IRI.
 
     ``source`` is the web page or source text, ``quote`` the words it says it with (``@zh``),
     ``reliability`` a ``concept/reliability`` name, ``note`` a curator's remark (``@en``) and
-    ``span`` (source text, start, end) the quote's place in a parsed text. The same citation
-    written twice is one citation.
+    ``span`` (source text, start, end) the quote's place in a parsed text; ``occurrence``
+    tells apart citations of the same quote at several places of one text (1, 2, ... in text
+    order), and names the place instead of its offsets. The same citation written twice is one
+    citation.
     """
-    node = citation_iri(owner, about, source, quote, span)
+    node = citation_iri(owner, about, source, quote, (span[0], occurrence) if span else None)
     graph.add((owner, HIP.citation, node))
     graph.add((node, RDF.type, HIP.SourceCitation))
     graph.add((node, HIP.aboutProperty, about))
