@@ -78,6 +78,8 @@ def measure(n: int, work: Path) -> dict[str, Any]:
         files=full.summary.written,
         written=incremental.summary.written,
         kept=incremental.summary.kept,
+        pages_rendered_full=full.summary.rendered,
+        pages_rendered=incremental.summary.rendered,
         stages_unchanged=list(unchanged.stages),
         peak_rss_mib=peak_rss,
         peak_rss_worker_mib=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,

@@ -7,6 +7,7 @@ were written or kept — counts, not timings.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,10 @@ from click.testing import CliRunner
 from heze_ip_kg import pipeline
 from heze_ip_kg.cli.main import main
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus
-from heze_ip_kg.files import keyed
+from heze_ip_kg.files import keyed, rendered
 from heze_ip_kg.progress import Stages
+from heze_ip_kg.publish import incremental as publish_incremental
+from heze_ip_kg.publish.describe import page_path
 from heze_ip_kg.publish.incremental import PublishRun, build_key, publish_project
 from heze_ip_kg.publish.stamp import Stamp
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
@@ -61,6 +64,7 @@ def test_incremental_publish_equals_full_publish(corpus: Path, tmp_path: Path) -
     assert first.stages == FULL
     assert first.summary.kept == 0
     assert first.summary.written > 1000
+    assert first.summary.rendered == len(first.summary.digests or {}) > 500  # every page
     before = _files(dist)
 
     again = _publish(corpus, dist, cache)
@@ -79,6 +83,9 @@ def test_incremental_publish_equals_full_publish(corpus: Path, tmp_path: Path) -
     # Only what depends on the changed plan is written; the rest is kept from the last run.
     assert 0 < incremental.summary.written < incremental.summary.kept
     assert incremental.summary.written + incremental.summary.kept == first.summary.written
+    # And only the pages whose model changed are rendered: those of the edited plan's elements
+    # and of what shows them (its organisations, the parents' elements it carries out).
+    assert 0 < incremental.summary.rendered < first.summary.rendered // 10
     changed = _files(dist)
     assert changed != before
     assert changed[f"site/sources/{CHANGED}"] == (corpus / "sources" / CHANGED).read_bytes()
@@ -107,10 +114,45 @@ def test_a_touched_output_or_new_code_is_not_taken_as_current(
     assert _publish(corpus, dist, cache).stages == ()
 
     monkeypatch.setattr(keyed, "code_digest", lambda: "another version of the code")
+    monkeypatch.setattr(publish_incremental, "code_digest", keyed.code_digest)
     recoded = _publish(corpus, dist, cache)
     assert recoded.stages == FULL
     assert recoded.key != first.key
     assert recoded.summary.written == 0  # the same output, all of it kept
+    # Other code may render the same model otherwise: every page is rendered again.
+    assert recoded.summary.rendered == first.summary.rendered
+
+
+def test_a_page_is_rendered_again_when_its_file_was_touched(corpus: Path, tmp_path: Path) -> None:
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    first = _publish(corpus, dist, cache)
+    digests = first.summary.digests or {}
+    document = f"{DEFAULT_BASE}synthetic-city-0002"
+    assert document in digests
+    page = dist / "site" / (page_path(document, DEFAULT_BASE) or "")
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"</html>", b"<!-- edited by hand --></html>"))
+
+    repaired = _publish(corpus, dist, cache)
+    assert repaired.stages == FULL
+    # Its model did not change, but its file is not the one recorded: rendered and rewritten.
+    # Every other page is linked by its unchanged model (in other worker processes than the
+    # ones that recorded the digests: a digest depends on the model, not on the process).
+    assert (repaired.summary.rendered, repaired.summary.written) == (1, 1)
+    assert page.read_bytes() == original
+    assert repaired.summary.digests == digests
+
+
+def test_without_a_record_every_page_is_rendered(corpus: Path, tmp_path: Path) -> None:
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    first = _publish(corpus, dist, cache)
+    (dist / "site" / "index.html").write_bytes(b"edited")  # so that the run is not skipped
+    for record in (cache / rendered.PAGES).iterdir():
+        record.write_bytes(b"{not json")
+    assert rendered.rendered_pages(cache, dist, "any") is None
+    again = _publish(corpus, dist, cache)
+    assert again.summary.rendered == first.summary.rendered
+    assert again.summary.written == 1  # the edited home page; every other file kept by bytes
 
 
 def test_a_run_reports_the_seconds_of_each_part(corpus: Path, tmp_path: Path) -> None:
@@ -132,6 +174,9 @@ def test_cli_publish_reports_an_unchanged_run(corpus: Path, tmp_path: Path) -> N
     first = runner.invoke(main, args, env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert first.exit_code == 0, first.output
     assert "0 unchanged" in first.stderr
+    rendered_pages = re.search(r"; (\d+) of (\d+) resource pages rendered", first.stderr)
+    assert rendered_pages is not None
+    assert rendered_pages[1] == rendered_pages[2]  # the first run renders every page
     second = runner.invoke(main, args, env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert second.exit_code == 0, second.output
     assert "unchanged since the recorded run with the same inputs" in second.stderr

@@ -71,7 +71,8 @@ def publish(
 
     Validation and the catalogue queries run on an embedded Oxigraph store (the same results,
     far faster), or as --fast / --plain say. A file whose bytes
-    did not change since the last publication into OUTPUT is kept, not rewritten.
+    did not change since the last publication into OUTPUT is kept, not rewritten; with
+    --cache, a resource page whose content did not change is not even rendered again.
     """
     problem = base_problem(site_url)
     if problem:
@@ -96,6 +97,8 @@ def publish(
     summary_ = run.summary
     if run.stages:
         done = f"{summary_.written} files written, {summary_.kept} unchanged"
+        if summary_.digests is not None:  # with a cache: pages whose model changed
+            done += f"; {summary_.rendered} of {len(summary_.digests)} resource pages rendered"
     else:
         done = "unchanged since the recorded run with the same inputs"
     click.echo(

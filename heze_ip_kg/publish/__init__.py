@@ -4,6 +4,8 @@ Everything goes to a staging folder first, which replaces ``out_dir`` in one ato
 end (``heze_ip_kg.files.atomic``), so an interrupted run leaves the previous publication whole.
 A file whose bytes equal the previous publication's is linked from it, not written again
 (``heze_ip_kg.files.keyed``): the output is the same, and unchanged files keep their inodes.
+Given what the run that wrote the previous publication rendered (``heze_ip_kg.files.rendered``),
+a resource page whose model did not change is linked without being rendered.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from heze_ip_kg.collector import collector_paused, return_free_memory
 from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
 from heze_ip_kg.files.atomic import MARKER, atomic_directory
 from heze_ip_kg.files.keyed import Manifest, manifest, write_or_keep
+from heze_ip_kg.files.rendered import RenderedPages
 from heze_ip_kg.progress import Stages
 from heze_ip_kg.publish.context import OntologyPage, Page, QueriesPage, SearchPage
 from heze_ip_kg.publish.dataset import sitemap, write_dump_files
@@ -30,7 +33,7 @@ from heze_ip_kg.publish.html import HELPERS
 from heze_ip_kg.publish.navigation import LISTS, Navigation
 from heze_ip_kg.publish.pages import ontology_terms
 from heze_ip_kg.publish.prepared import PreparedSite, prepare_site
-from heze_ip_kg.publish.resource_pages import write_resource_pages
+from heze_ip_kg.publish.resource_pages import Written, write_resource_pages
 from heze_ip_kg.publish.stamp import Stamp, build_stamp
 from heze_ip_kg.query.backends import Backend, OxigraphBackend
 from heze_ip_kg.rdfio.dumps import DUMP_NAME
@@ -52,6 +55,8 @@ class PublishSummary:
     written: int = 0
     kept: int = 0
     files: Manifest | None = None  # what was written, when asked for (``files.keyed``)
+    rendered: int = 0  # resource pages rendered (the others' files linked: same model)
+    digests: dict[str, str] | None = None  # each page model's digest, with ``listing``
 
 
 def environment() -> Environment:
@@ -85,6 +90,7 @@ def publish_site(
     metadata: DatasetMetadata | None = None,
     consume: bool = False,
     stages: Stages | None = None,
+    rendered: RenderedPages | None = None,
 ) -> PublishSummary:
     """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap).
 
@@ -96,7 +102,10 @@ def publish_site(
     processes (default: one per CPU, see ``resource_pages``); the output does not depend on it.
     ``stamp`` is the footer's version and date (by default from the checkout: ``build_stamp``).
     With ``listing``, the summary holds the manifest of the files as written, taken before the
-    swap (so a concurrent run's output is never taken for this one's).
+    swap (so a concurrent run's output is never taken for this one's), and the digest of every
+    resource page's model. ``rendered`` is what the run that wrote ``out_dir`` rendered, in
+    the same context (``files.rendered``): a page whose model has its recorded digest, with
+    its files unchanged since, is linked from there without being rendered.
 
     This is ``prepare_site`` then ``write_site``. With ``consume``, in between, ``graph`` is
     emptied and an embedded Oxigraph ``backend`` closed, their memory handed back: the page
@@ -124,7 +133,14 @@ def publish_site(
                 if isinstance(backend, OxigraphBackend):
                     backend.close()
                 return_free_memory()
-        return write_site(prepared, out_dir, workers=workers, listing=listing, stages=stages)
+        return write_site(
+            prepared,
+            out_dir,
+            workers=workers,
+            listing=listing,
+            stages=stages,
+            rendered=rendered,
+        )
 
 
 def write_site(
@@ -134,8 +150,11 @@ def write_site(
     workers: int | None = None,
     listing: bool = False,
     stages: Stages | None = None,
+    rendered: RenderedPages | None = None,
 ) -> PublishSummary:
     """Write what ``prepare_site`` took from the graph into ``out_dir`` (one atomic swap).
+
+    ``listing`` and ``rendered`` are as for ``publish_site``.
 
     ``stages`` (optional) records the seconds spent writing into the staging folder ("write"),
     listing what was written ("list", with ``listing``), and swapping it in for the previous
@@ -146,19 +165,35 @@ def write_site(
     previous = real if (real / MARKER).is_file() else None  # a folder publish wrote before
     with collector_paused(), atomic_directory(out_dir) as staging:
         with stages.stage("write"):
-            pages, written, kept = _fill(staging, prepared, previous, workers)
+            pages, written, kept, resources = _fill(
+                staging, prepared, previous, workers, rendered, listing
+            )
         with stages.stage("list"):
             files = manifest(staging) if listing else None
         swapped = time.perf_counter()  # the swap runs as the folder's context ends
     stages.add("swap", time.perf_counter() - swapped)
-    return PublishSummary(out_dir, len(pages), prepared.triples, written, kept, files)
+    return PublishSummary(
+        out_dir,
+        len(pages),
+        prepared.triples,
+        written,
+        kept,
+        files,
+        resources.rendered,
+        resources.digests,
+    )
 
 
 def _fill(
-    staging: Path, prepared: PreparedSite, previous: Path | None, workers: int | None
-) -> tuple[list[str], int, int]:
-    """Write the publication into ``staging``; return its page paths, and the numbers of files
-    written and kept (linked from ``previous``)."""
+    staging: Path,
+    prepared: PreparedSite,
+    previous: Path | None,
+    workers: int | None,
+    rendered: RenderedPages | None,
+    digests: bool,
+) -> tuple[list[str], int, int, Written]:
+    """Write the publication into ``staging``; return its page paths, the numbers of files
+    written and kept (linked from ``previous``), and what the resource pages' writers did."""
     metadata, builder, texts = prepared.metadata, prepared.builder, prepared.texts
     env = environment()
     env.globals["stamp"] = prepared.stamp
@@ -244,11 +279,13 @@ def _fill(
         workers,
         meanwhile=meanwhile,
         previous=previous and previous / "site",
+        rendered=rendered,
+        digests=digests,
     )
     pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
     pages.append("search.html")
     write("sitemap.xml", sitemap(prepared.site_url, pages))
-    return pages, counts[0] + resources.written, counts[1] + resources.kept
+    return pages, counts[0] + resources.written, counts[1] + resources.kept, resources
 
 
 __all__ = [

@@ -6,6 +6,8 @@ output folder is still exactly what that run wrote does nothing; any other run b
 and publishes, keeping every output file whose bytes did not change, and records its key —
 and, under the key of the build alone (code, data folder, base), the N-Triples dump it wrote:
 the file the graph commands then read as if given ``--from`` (``cli.options.graph_options``).
+It also records the digest of every resource page's model (``files.rendered``), so that the
+next run into the same folder renders only the pages whose model changed.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from pathlib import Path
 
 from heze_ip_kg.check.validate import validate_graph
 from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
-from heze_ip_kg.files.keyed import input_key, lookup, record, record_dump
+from heze_ip_kg.files.keyed import code_digest, input_key, lookup, record, record_dump
+from heze_ip_kg.files.rendered import context_digest, record_pages, rendered_pages
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.progress import Stages
 from heze_ip_kg.publish import SITE_URL, PublishSummary, publish_site
@@ -80,6 +83,8 @@ def publish_project(
         summary = PublishSummary(out_dir, pages, triples)
         warnings = tuple(str(w) for w in _list(recorded.get("warnings")))
         return PublishRun(summary, recorded.get("conforms") is True, warnings, (), key, None)
+    context = context_digest(code_digest(), options, metadata.model_dump_json())
+    rendered = rendered_pages(cache, out_dir, context) if cache is not None else None
     result = build_all(load_project(data, base=base), stages)
     chosen = choose_fast(len(result.graph), fast)
     with stages.stage("load store"):
@@ -101,6 +106,7 @@ def publish_project(
         metadata=metadata,
         consume=True,  # neither the graph nor the store is used after this
         stages=stages,
+        rendered=rendered,
     )
     if cache is not None and summary.files is not None:
         with stages.stage("record"):
@@ -115,6 +121,7 @@ def publish_project(
             # building. Its manifest entry was taken before the swap: this run's file or none.
             dump = f"{DUMP_NAME}.nt"
             record_dump(cache, build_key(data, base), out_dir / dump, summary.files[dump])
+            record_pages(cache, out_dir, key, context, summary.digests or {})
     return PublishRun(summary, report.conforms, result.warnings, RAN, key, chosen)
 
 

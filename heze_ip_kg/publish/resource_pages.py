@@ -4,7 +4,9 @@ At 300 plans that is 55,000 resources and 165,000 files, about a millisecond of 
 work is spread over worker processes (forked, so they share the graph's index without copying it
 up front); each writes whole files of its own, and the output is the same whatever the number of
 workers. Where ``fork`` is unavailable, or one worker is asked for, it runs in this process.
-A file equal to the previous publication's is linked from it, not written (``files.keyed``).
+A file equal to the previous publication's is linked from it, not written (``files.keyed``);
+and given what the previous run rendered (``files.rendered``), a page whose model is unchanged
+is linked from it without being rendered at all.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from jinja2 import Template
 from rdflib import URIRef
 
 from heze_ip_kg.files.keyed import write_or_keep
+from heze_ip_kg.files.rendered import RenderedPages, model_digest
 from heze_ip_kg.progress import counter
 from heze_ip_kg.publish.describe import page_path
 from heze_ip_kg.publish.pages import PageBuilder
@@ -33,14 +36,20 @@ class _Job:
     template: Template
     site: Path
     previous: Path | None  # the previous publication's site folder, if any
+    rendered: RenderedPages | None  # what the run that wrote ``previous`` rendered, if known
+    digests: bool  # whether to note each page model's digest (for the next run)
 
 
 @dataclass(frozen=True)
 class Written:
-    """Resource files written anew, and those kept (linked) from the previous publication."""
+    """Resource files written anew, and those kept (linked) from the previous publication;
+    how many pages were rendered (not linked for an unchanged model); with ``digests``, each
+    page model's digest by subject."""
 
     written: int = 0
     kept: int = 0
+    rendered: int = 0
+    digests: dict[str, str] | None = None
 
 
 _JOB: _Job | None = None  # set before forking; the workers inherit it
@@ -56,14 +65,54 @@ def default_workers() -> int:
     return max(1, min(8, available))
 
 
-def _write_chunk(subjects: Sequence[URIRef]) -> tuple[int, int, int]:
-    """Write the files of ``subjects``; return (subjects, files written, files kept)."""
+_Chunk = tuple[int, int, int, int, list[tuple[str, str]]]
+
+
+def _unchanged_files(paths: list[str], site: str, before: str, files: dict[str, list[int]]) -> bool:
+    """Whether each of ``paths`` (under the site) in the previous output is still the file the
+    recorded run wrote: a file edited or replaced since has another size, time or inode."""
+    for path in paths:
+        try:
+            st = os.stat(f"{before}/{path}")
+        except OSError:
+            return False
+        if files.get(f"site/{path}") != [st.st_size, st.st_mtime_ns, st.st_ino]:
+            return False
+    return True
+
+
+def _link_all(paths: list[str], site: str, before: str) -> bool:
+    """Link each of ``paths`` from the previous output; on failure undo them all (a later write
+    must never go through a link into the previous output's files)."""
+    done: list[str] = []
+    try:
+        for path in paths:
+            target = f"{site}/{path}"
+            folder = target.rpartition("/")[0]
+            if folder not in _FOLDERS:
+                os.makedirs(folder, exist_ok=True)
+                _FOLDERS.add(folder)
+            os.link(f"{before}/{path}", target)
+            done.append(target)
+    except OSError:
+        for target in done:
+            os.unlink(target)
+        return False
+    return True
+
+
+def _write_chunk(subjects: Sequence[URIRef]) -> _Chunk:
+    """Write the files of ``subjects``; return (subjects, files written, files kept, pages
+    rendered, and the digests of their page models when asked for)."""
     assert _JOB is not None
     builder, index, base = _JOB.builder, _JOB.builder.index, _JOB.builder.base
     # Strings, not ``Path``s: joining and opening through pathlib cost more than the writes.
     site = str(_JOB.site)
     before = str(_JOB.previous) if _JOB.previous is not None else None
+    known = _JOB.rendered if before is not None else None
     counts = [0, 0]
+    rendered = 0
+    digests: list[tuple[str, str]] = []
 
     def write(path: str, payload: bytes) -> None:
         target = f"{site}/{path}"
@@ -75,16 +124,33 @@ def _write_chunk(subjects: Sequence[URIRef]) -> tuple[int, int, int]:
         counts[0 if write_or_keep(target, payload, previous) else 1] += 1
 
     for subject in subjects:
+        iri = str(subject)
         roots = index.description_roots(subject)  # once for both: what ``describe`` finds
         described = jsonld(index, roots)
         page = builder.resource(subject, described)
-        write(page.path, _JOB.template.render(page=page).encode("utf-8"))
-        write(page_path(str(subject), base, "ttl") or "", turtle(index, roots).encode("utf-8"))
-        write(page_path(str(subject), base, "jsonld") or "", jsonld_bytes(described))
+        paths = [page.path, page_path(iri, base, "ttl") or "", page_path(iri, base, "jsonld") or ""]
         if page.indicator is not None:
-            csv_path = page_path(str(subject), base, "csv") or ""
-            write(csv_path, page.indicator.csv_text.encode("utf-8"))
-    return len(subjects), counts[0], counts[1]
+            paths.append(page_path(iri, base, "csv") or "")
+        digest = model_digest(page) if _JOB.digests or known is not None else ""
+        if _JOB.digests:
+            digests.append((iri, digest))
+        if (
+            known is not None
+            and before is not None
+            and known.digests.get(iri) == digest
+            and _unchanged_files(paths, site, before, known.files)
+            and _link_all(paths, site, before)
+        ):
+            counts[1] += len(paths)  # the same model in the same context: the same files
+            continue
+        # The page holds its JSON-LD (``jsonld``), from which the Turtle is written too.
+        rendered += 1
+        write(paths[0], _JOB.template.render(page=page).encode("utf-8"))
+        write(paths[1], turtle(index, roots).encode("utf-8"))
+        write(paths[2], jsonld_bytes(described))
+        if page.indicator is not None:
+            write(paths[3], page.indicator.csv_text.encode("utf-8"))
+    return len(subjects), counts[0], counts[1], rendered, digests
 
 
 def _chunks(subjects: Sequence[URIRef]) -> Iterator[Sequence[URIRef]]:
@@ -100,37 +166,45 @@ def write_resource_pages(
     workers: int | None = None,
     meanwhile: Callable[[], None] | None = None,
     previous: Path | None = None,
+    rendered: RenderedPages | None = None,
+    digests: bool = False,
 ) -> Written:
     """Write the page, ``.ttl`` and ``.jsonld`` of every subject under ``site``.
 
     ``meanwhile`` is run in this process while the workers write (once, in any case). A file
-    equal to the one at the same path under ``previous`` is linked from there.
+    equal to the one at the same path under ``previous`` is linked from there; given what the
+    run that wrote ``previous`` ``rendered`` (in the same context: the caller checks it), a page
+    whose model has the recorded digest is linked from there without being rendered. With
+    ``digests``, the result holds every page model's digest (for ``files.rendered``).
     """
     global _JOB
     workers = default_workers() if workers is None else max(1, workers)
     progress = counter("pages")
-    done, written, kept = 0, 0, 0
-    _JOB = _Job(builder, template, site, previous)
+    totals = [0, 0, 0, 0]  # subjects, files written, files kept, pages rendered
+    found: dict[str, str] = {}
+    _JOB = _Job(builder, template, site, previous, rendered, digests)
     _FOLDERS.clear()
+
+    def add(chunks: Iterable[_Chunk]) -> Written:
+        for *numbers, pairs in chunks:
+            totals[:] = [a + b for a, b in zip(totals, numbers, strict=True)]
+            found.update(pairs)
+            if progress:
+                progress(totals[0], len(subjects))
+        # In subject order, whatever order the workers finished in: the record is a file too.
+        ordered = {iri: found[iri] for iri in sorted(found)} if digests else None
+        return Written(totals[1], totals[2], totals[3], ordered)
+
     try:
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
             if meanwhile is not None:
                 meanwhile()
-            chunks: Iterable[tuple[int, int, int]] = map(_write_chunk, _chunks(subjects))
-            for count, new, same in chunks:
-                done, written, kept = done + count, written + new, kept + same
-                if progress:
-                    progress(done, len(subjects))
-            return Written(written, kept)
+            return add(map(_write_chunk, _chunks(subjects)))
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             chunks = pool.imap_unordered(_write_chunk, _chunks(subjects))
             if meanwhile is not None:
                 meanwhile()
-            for count, new, same in chunks:
-                done, written, kept = done + count, written + new, kept + same
-                if progress:
-                    progress(done, len(subjects))
-        return Written(written, kept)
+            return add(chunks)
     finally:
         _JOB = None
 
