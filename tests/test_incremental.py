@@ -147,7 +147,7 @@ def test_without_a_record_every_page_is_rendered(corpus: Path, tmp_path: Path) -
     dist, cache = tmp_path / "dist", tmp_path / "cache"
     first = _publish(corpus, dist, cache)
     (dist / "site" / "index.html").write_bytes(b"edited")  # so that the run is not skipped
-    for record in (cache / rendered.PAGES).iterdir():
+    for record in (cache / keyed.PAGES).iterdir():
         record.write_bytes(b"{not json")
     assert rendered.rendered_pages(cache, dist, "any") is None
     again = _publish(corpus, dist, cache)
@@ -238,3 +238,34 @@ def test_a_manifest_lists_every_file_with_its_stat(tmp_path: Path) -> None:
         "site/a/page.html",
         "site/page-link.html",
     ]  # no marker, no .pyc
+
+
+def test_the_cache_keeps_the_entries_of_the_runs_that_hold_a_folder(
+    corpus: Path, tmp_path: Path
+) -> None:
+    dist, other, cache = tmp_path / "dist", tmp_path / "other", tmp_path / "cache"
+
+    def entries() -> dict[str, list[str]]:
+        return {
+            folder: sorted(p.stem for p in (cache / folder).glob("*.json"))
+            for folder in (keyed.ENTRIES, keyed.PAGES)
+        }
+
+    first = _publish(corpus, dist, cache)
+    _publish(corpus, other, cache)  # the same inputs: one key, held by two folders
+    assert entries() == {keyed.ENTRIES: [first.key], keyed.PAGES: [first.key]}
+    _change_plan(corpus)
+    second = _publish(corpus, dist, cache)
+    # The first run's entries stay: the other folder still holds its output.
+    assert entries() == {
+        folder: sorted([first.key, second.key]) for folder in (keyed.ENTRIES, keyed.PAGES)
+    }
+    _change_plan(corpus)
+    third = _publish(corpus, dist, cache)
+    # The second run's output is gone from every folder, and so are its entries.
+    assert entries() == {
+        folder: sorted([first.key, third.key]) for folder in (keyed.ENTRIES, keyed.PAGES)
+    }
+    assert keyed.output_key(cache, dist) == third.key
+    assert keyed.output_key(cache, other) == first.key
+    assert _publish(corpus, dist, cache).stages == ()  # the kept entry still skips a run

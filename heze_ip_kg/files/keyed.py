@@ -28,6 +28,8 @@ from heze_ip_kg.files.atomic import MARKER, atomic_write
 from heze_ip_kg.resources import resource_dir
 
 ENTRIES = "publications"  # folder of the cache holding one manifest per key
+PAGES = "pages"  # folder of the cache holding each run's page digests, by key (files.rendered)
+OUTPUTS = "outputs"  # folder of the cache naming the key last published into each folder
 BUILDS = "builds"  # folder of the cache naming, per build key, a dump that holds that build
 _CODE_FOLDERS = ("ontology", "shapes", "queries")  # read by the code at run time
 _SKIPPED = {"__pycache__", "_data"}  # _data: a wheel's copy of the folders hashed above
@@ -102,6 +104,41 @@ def record(cache_dir: Path, key: str, written: Manifest, facts: dict[str, object
     entry = {"manifest": written, "facts": facts}
     payload = json.dumps(entry, sort_keys=True, ensure_ascii=False).encode("utf-8")
     atomic_write(cache_dir / ENTRIES / f"{key}.json", payload)
+
+
+def _folder_name(out_dir: Path) -> str:
+    return hashlib.sha256(os.path.realpath(out_dir).encode("utf-8")).hexdigest()
+
+
+def output_key(cache_dir: Path, out_dir: Path) -> str | None:
+    """The key of the run last recorded as publishing into ``out_dir``, if any."""
+    try:
+        key = json.loads((cache_dir / OUTPUTS / f"{_folder_name(out_dir)}.json").read_bytes())
+        return str(key["key"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def record_output(cache_dir: Path, out_dir: Path, key: str) -> None:
+    """Remember that run ``key`` (its entries recorded first) now holds ``out_dir``.
+
+    The entries of the run it replaced there are removed, unless another folder still holds
+    that run's output: a manifest describes one folder, so an entry that no folder holds is
+    never used again, and at 300 plans a manifest and the page digests are some 20 MB.
+    """
+    replaced = output_key(cache_dir, out_dir)
+    pointer = json.dumps({"key": key}).encode("utf-8")
+    atomic_write(cache_dir / OUTPUTS / f"{_folder_name(out_dir)}.json", pointer)
+    if replaced is None or replaced == key:
+        return
+    for other in (cache_dir / OUTPUTS).glob("*.json"):
+        try:
+            if json.loads(other.read_bytes()).get("key") == replaced:
+                return  # still another folder's
+        except (OSError, ValueError, AttributeError):
+            continue
+    for folder in (ENTRIES, PAGES):
+        (cache_dir / folder / f"{replaced}.json").unlink(missing_ok=True)
 
 
 def lookup(cache_dir: Path, key: str, folder: Path) -> dict[str, object] | None:
@@ -188,7 +225,9 @@ __all__ = [
     "keep_if_same",
     "lookup",
     "manifest",
+    "output_key",
     "record",
     "record_dump",
+    "record_output",
     "write_or_keep",
 ]

@@ -10,9 +10,9 @@ whose files in the previous output are still the very files that run wrote (size
 time and inode, as in its manifest), is linked from there without being rendered.
 
 The record lives in the cache beside the run's manifest: ``DIR/pages/<key>.json`` (the context
-and the digests) and ``DIR/outputs/<folder>.json`` (the key last published into that folder, by
-the SHA-256 of its real path). Any doubt — no record, another context, a file touched, a model
-that differs — renders the page: the record only saves work, and can be deleted at any time.
+and the digests), found through the key last published into the folder (``keyed.output_key``).
+Any doubt — no record, another context, a file touched, a model that differs — renders the page:
+the record only saves work, and can be deleted at any time.
 """
 
 from __future__ import annotations
@@ -20,16 +20,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 from heze_ip_kg.files.atomic import atomic_write
-from heze_ip_kg.files.keyed import ENTRIES, Manifest
-
-PAGES = "pages"  # folder of the cache holding each run's page digests, by key
-OUTPUTS = "outputs"  # folder of the cache naming the key last published into each folder
+from heze_ip_kg.files.keyed import ENTRIES, PAGES, Manifest, output_key
 
 
 @dataclass(frozen=True)
@@ -60,31 +56,25 @@ def context_digest(code: str, options: dict[str, str], metadata: str) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _folder_name(out_dir: Path) -> str:
-    return hashlib.sha256(os.path.realpath(out_dir).encode("utf-8")).hexdigest()
+def record_pages(cache_dir: Path, key: str, context: str, digests: dict[str, str]) -> None:
+    """Remember that run ``key`` rendered pages with ``digests`` in ``context``.
 
-
-def record_pages(
-    cache_dir: Path, out_dir: Path, key: str, context: str, digests: dict[str, str]
-) -> None:
-    """Remember that run ``key`` rendered ``digests`` in ``context`` and wrote ``out_dir``.
-
-    The run's manifest is its entry in ``DIR/publications`` (``keyed.record``), written first.
+    Its manifest is its entry in ``DIR/publications`` (``keyed.record``); ``keyed.record_output``
+    then names it as the run that holds the output folder.
     """
     payload = {"context": context, "digests": digests}
     atomic_write(
         cache_dir / PAGES / f"{key}.json",
         json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8"),
     )
-    pointer = json.dumps({"key": key}).encode("utf-8")
-    atomic_write(cache_dir / OUTPUTS / f"{_folder_name(out_dir)}.json", pointer)
 
 
 def rendered_pages(cache_dir: Path, out_dir: Path, context: str) -> RenderedPages | None:
     """What the run last recorded for ``out_dir`` rendered, if it had ``context``."""
+    key = output_key(cache_dir, out_dir)
+    if key is None:
+        return None
     try:
-        key = json.loads((cache_dir / OUTPUTS / f"{_folder_name(out_dir)}.json").read_bytes())
-        key = key["key"]
         pages = json.loads((cache_dir / PAGES / f"{key}.json").read_bytes())
         entry = json.loads((cache_dir / ENTRIES / f"{key}.json").read_bytes())
         same_context = pages["context"] == context
@@ -97,8 +87,6 @@ def rendered_pages(cache_dir: Path, out_dir: Path, context: str) -> RenderedPage
 
 
 __all__ = [
-    "OUTPUTS",
-    "PAGES",
     "RenderedPages",
     "context_digest",
     "model_digest",

@@ -17,7 +17,14 @@ from pathlib import Path
 
 from heze_ip_kg.check.validate import validate_graph
 from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
-from heze_ip_kg.files.keyed import code_digest, input_key, lookup, record, record_dump
+from heze_ip_kg.files.keyed import (
+    code_digest,
+    input_key,
+    lookup,
+    record,
+    record_dump,
+    record_output,
+)
 from heze_ip_kg.files.rendered import context_digest, record_pages, rendered_pages
 from heze_ip_kg.pipeline import build_all, load_project
 from heze_ip_kg.progress import Stages
@@ -121,7 +128,8 @@ def publish_project(
             # building. Its manifest entry was taken before the swap: this run's file or none.
             dump = f"{DUMP_NAME}.nt"
             record_dump(cache, build_key(data, base), out_dir / dump, summary.files[dump])
-            record_pages(cache, out_dir, key, context, summary.digests or {})
+            record_pages(cache, key, context, summary.digests or {})
+            record_output(cache, out_dir, key)  # last: the entries it names are whole
     return PublishRun(summary, report.conforms, result.warnings, RAN, key, chosen)
 
 
