@@ -68,7 +68,7 @@ def publish_project(
 
     With ``cache`` (a folder), a run with the inputs of the last recorded one, into a folder
     nobody has changed since, returns at once with ``stages == ()``. ``stages`` (optional)
-    records the seconds of each part: "key" (hashing the inputs, and the cache look-up), those
+    records the seconds of each part: "key" (hashing the inputs, and the cache look-ups), those
     of ``build_all``, "load store", "validate", those of ``publish_site`` and "record".
     """
     stages = stages or Stages()
@@ -90,8 +90,9 @@ def publish_project(
         summary = PublishSummary(out_dir, pages, triples)
         warnings = tuple(str(w) for w in _list(recorded.get("warnings")))
         return PublishRun(summary, recorded.get("conforms") is True, warnings, (), key, None)
-    context = context_digest(code_digest(), options, metadata.model_dump_json())
-    rendered = rendered_pages(cache, out_dir, context) if cache is not None else None
+    with stages.stage("key"):  # the other look-up: what the run that wrote out_dir rendered
+        context = context_digest(code_digest(), options, metadata.model_dump_json())
+        rendered = rendered_pages(cache, out_dir, context) if cache is not None else None
     result = build_all(load_project(data, base=base), stages)
     chosen = choose_fast(len(result.graph), fast)
     with stages.stage("load store"):
