@@ -8,6 +8,7 @@ were written or kept — counts, not timings.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from heze_ip_kg.publish import incremental as publish_incremental
 from heze_ip_kg.publish.describe import page_path
 from heze_ip_kg.publish.incremental import PublishRun, build_key, publish_project
 from heze_ip_kg.publish.stamp import Stamp
+from heze_ip_kg.resources import data_dir as project_data
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
 
 STAMP = Stamp("0.0.0+test", "2026-01-01", "SOURCE_DATE_EPOCH")
@@ -269,3 +271,33 @@ def test_the_cache_keeps_the_entries_of_the_runs_that_hold_a_folder(
     assert keyed.output_key(cache, dist) == third.key
     assert keyed.output_key(cache, other) == first.key
     assert _publish(corpus, dist, cache).stages == ()  # the kept entry still skips a run
+
+
+def test_an_observation_changed_renders_only_what_shows_it(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(project_data(), data)
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    first = _publish(data, dist, cache)
+    observations = data / "observations" / "public.csv"
+    text = observations.read_text(encoding="utf-8")
+    row = "national-ip-plan-14fyp/indicator-1,2022,9.4,"
+    assert text.count(row) == 1
+    observations.write_text(text.replace(row, row.replace(",9.4,", ",9.5,")), encoding="utf-8")
+
+    changed = _publish(data, dist, cache)
+    assert changed.stages == FULL
+    # The indicator's page and CSV, its observation and progress, the cards of the indicators
+    # that carry it out: a few pages, not the plans'.
+    assert 0 < changed.summary.rendered < first.summary.rendered // 20
+    csv = (
+        dist
+        / "site"
+        / (
+            page_path(f"{DEFAULT_BASE}national-ip-plan-14fyp/indicator-1", DEFAULT_BASE, "csv")
+            or ""
+        )
+    )
+    assert "9.5" in csv.read_text(encoding="utf-8")
+
+    _publish(data, tmp_path / "fresh", None)
+    assert _files(dist) == _files(tmp_path / "fresh")
