@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sections import endpoint_section, incremental_section, serialiser_section
+from sections import endpoint_section, incremental_section, kept_sections, serialiser_section
 from targets import core_seconds, per_triple, targets_section, whole_seconds
 
 
@@ -171,6 +171,8 @@ def write_report(raw: Path, out: Path, machine: str) -> None:
         lines += ["", *incremental_section(json.loads(incremental.read_text()))]
     if (raw / "serialisers.json").is_file():
         lines += ["", *serialiser_section(json.loads((raw / "serialisers.json").read_text()))]
+    if out.is_file():
+        lines += kept_sections(out.read_text(encoding="utf-8"), lines)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -124,6 +124,23 @@ INCREMENTAL_RUNS = (
     ("incremental", "one plan changed"),
     ("fresh", "full, edited corpus, empty folder"),
 )
+# The order publish_project runs its parts in (the raw file's keys are sorted by name).
+PARTS = (
+    "key",
+    "parse",
+    "build",
+    "responsibility",
+    "align",
+    "monitor",
+    "load store",
+    "validate",
+    "prepare",
+    "release",
+    "write",
+    "list",
+    "swap",
+    "record",
+)
 
 
 def incremental_section(r: dict[str, Any]) -> list[str]:
@@ -170,6 +187,7 @@ def _incremental_parts(parts: dict[str, dict[str, float]]) -> list[str]:
     names: list[str] = []
     for run, _ in INCREMENTAL_RUNS:
         names += [n for n in parts.get(run, {}) if n not in names]
+    names.sort(key=lambda n: (PARTS.index(n) if n in PARTS else len(PARTS), n))
     lines = [
         'Where each run\'s time goes (seconds; `publish_project(..., stages=)`). "key" hashes '
         'the inputs and looks the cache up; "prepare" is the page index, VoID, the catalogue '
@@ -188,6 +206,25 @@ def _incremental_parts(parts: dict[str, dict[str, float]]) -> list[str]:
         ]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return lines
+
+
+def kept_sections(previous: str, lines: list[str]) -> list[str]:
+    """The sections of the report ``previous`` whose headings ``lines`` lacks, unchanged.
+
+    A section comes from a script's raw file, and ``bench/raw`` is not committed: a report
+    rewritten in a checkout that lacks one (say, ``serialisers.json``) would drop a section
+    measured elsewhere. Each section names its command, time and commit, so keeping it is true.
+    """
+    headings = {line for line in lines if line.startswith("## ")}
+    old = previous.splitlines()
+    starts = [i for i, line in enumerate(old) if line.startswith("## ")]
+    kept: list[str] = []
+    for start, end in zip(starts, [*starts[1:], len(old)], strict=True):
+        if old[start] not in headings:
+            kept += ["", *old[start:end]]
+    while kept and not kept[-1]:
+        kept.pop()
+    return kept
 
 
 def replace_section(out: Path, heading: str, section: list[str]) -> None:
