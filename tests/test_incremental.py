@@ -7,6 +7,7 @@ were written or kept — counts, not timings.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -300,4 +301,38 @@ def test_an_observation_changed_renders_only_what_shows_it(tmp_path: Path) -> No
     assert "9.5" in csv.read_text(encoding="utf-8")
 
     _publish(data, tmp_path / "fresh", None)
+    assert _files(dist) == _files(tmp_path / "fresh")
+
+
+def test_a_link_that_fails_never_writes_into_the_previous_output(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist, cache, backup = tmp_path / "dist", tmp_path / "cache", tmp_path / "backup"
+    first = publish_project(dist, data=corpus, fast=True, workers=1, cache=cache, stamp=STAMP)
+    before = _files(dist)
+    # Links to the very files (inodes) of the first publication: a write through a link into
+    # them, rather than into a new file, would show here after the run.
+    for path in before:
+        (backup / path).parent.mkdir(parents=True, exist_ok=True)
+        os.link(dist / path, backup / path)
+    times = {path: (backup / path).stat().st_mtime_ns for path in before}
+    _change_plan(corpus)
+    real_link, calls = os.link, [0]
+
+    def flaky_link(source: object, target: object) -> None:
+        calls[0] += 1
+        if calls[0] % 3 == 0:  # a page's second or third file, now and then: undone, rendered
+            raise OSError("link refused")
+        real_link(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "link", flaky_link)
+    changed = publish_project(dist, data=corpus, fast=True, workers=1, cache=cache, stamp=STAMP)
+    monkeypatch.undo()
+    assert calls[0] > 1000
+    # Pages whose links failed were rendered instead: many more than the change alone needs.
+    assert changed.summary.rendered > first.summary.rendered // 3
+    assert _files(backup) == before
+    # Not even rewritten with the same bytes: a rendered page goes to a new file.
+    assert {path: (backup / path).stat().st_mtime_ns for path in before} == times
+    _publish(corpus, tmp_path / "fresh", None)
     assert _files(dist) == _files(tmp_path / "fresh")
