@@ -6,7 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sections import endpoint_section, incremental_section, kept_sections, serialiser_section
+from sections import (
+    BUILD_THEN_CHECK,
+    endpoint_section,
+    incremental_section,
+    kept_sections,
+    serialiser_section,
+)
 from targets import core_seconds, per_triple, targets_section, whole_seconds
 
 
@@ -208,17 +214,7 @@ def _catalogue_rows(runs: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
-STAGE_ORDER = (
-    "parse",
-    "build",
-    "responsibility",
-    "align",
-    "monitor",
-    "load store",
-    "validate",
-    "catalogue",
-    "publish",
-)
+STAGE_ORDER = (*BUILD_THEN_CHECK, "catalogue", "publish")
 
 
 def _floor(r: dict[str, Any], stage: str) -> tuple[str, float | None]:
