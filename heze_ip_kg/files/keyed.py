@@ -124,7 +124,7 @@ def record_output(cache_dir: Path, out_dir: Path, key: str) -> None:
 
     The entries of the run it replaced there are removed, unless another folder still holds
     that run's output: a manifest describes one folder, so an entry that no folder holds is
-    never used again, and at 300 plans a manifest and the page digests are some 20 MB.
+    never used again, and at 300 plans a manifest and the page digests are some 26 MB.
     """
     replaced = output_key(cache_dir, out_dir)
     pointer = json.dumps({"key": key}).encode("utf-8")
