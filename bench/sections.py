@@ -136,7 +136,17 @@ BUILD_THEN_CHECK = (
     "validate",
 )
 # The order publish_project runs its parts in (the raw file's keys are sorted by name).
-PARTS = ("key", *BUILD_THEN_CHECK, "prepare", "release", "write", "list", "swap", "record")
+PARTS = (
+    "key",
+    *BUILD_THEN_CHECK,
+    "prepare",
+    "release",
+    "write",
+    "commit",
+    "list",
+    "swap",
+    "record",
+)
 
 
 def incremental_section(r: dict[str, Any]) -> list[str]:

@@ -23,7 +23,7 @@ import pytest
 from rdflib import BNode, Graph
 
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.files.atomic import MARKER, atomic_directory
+from heze_ip_kg.files.atomic import MARKER, MARKER_TEXT, atomic_directory, updated_in_place
 from heze_ip_kg.pipeline import build_dataset, load_project
 from heze_ip_kg.query import remote
 from heze_ip_kg.query.backends import EndpointBackend
@@ -108,6 +108,85 @@ def test_staging_left_by_a_killed_run_is_removed(tmp_path: Path) -> None:
     with atomic_directory(tmp_path / "out") as staging:
         (staging / "x").write_text("x")
     assert not stale.exists()
+
+
+# --- an update in place ---------------------------------------------------------------------
+
+
+def _tree_of(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text() if p.is_file() else "/"
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def test_an_update_renames_the_staged_files_and_removes_what_is_neither_kept_nor_staged(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    with atomic_directory(out) as staging:
+        for name, text in {
+            "kept.txt": "kept",
+            "changed.txt": "old",
+            "gone/deep/file.txt": "gone",
+            "page": "a file where a folder now goes",
+            "folder/inner.txt": "a folder where a file now goes",
+        }.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_text(text)
+    kept_inode = (out / "kept.txt").stat().st_ino
+    with updated_in_place(out) as update:
+        for name, text in {
+            "changed.txt": "new",
+            "added/new.txt": "added",
+            "page/index.html": "page",
+            "folder": "now a file",
+        }.items():
+            (update.staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (update.staging / name).write_text(text)
+        update.kept.add("kept.txt")
+        assert (out / "changed.txt").read_text() == "old"  # nothing changes before the commit
+        update.commit()
+    assert _tree_of(out) == {
+        MARKER: MARKER_TEXT.decode(),
+        "added": "/",
+        "added/new.txt": "added",
+        "changed.txt": "new",
+        "folder": "now a file",
+        "kept.txt": "kept",
+        "page": "/",
+        "page/index.html": "page",
+    }
+    assert (out / "kept.txt").stat().st_ino == kept_inode  # left where it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+
+
+def test_an_update_that_fails_before_its_commit_leaves_the_folder_as_it_was(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    with atomic_directory(out) as staging:
+        (staging / "a.txt").write_text("a")
+    before = _tree_of(out)
+
+    def write_then_fail() -> None:
+        with updated_in_place(out) as update:
+            (update.staging / "a.txt").write_text("b")
+            raise RuntimeError("a bug while writing")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    assert _tree_of(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_an_update_of_a_folder_not_written_by_us_is_refused(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "notes.txt").write_text("mine")
+    with pytest.raises(InputError, match="not written by heze-ip-kg"), updated_in_place(home):
+        pass
+    assert (home / "notes.txt").read_text() == "mine"
 
 
 # --- killed commands ------------------------------------------------------------------------

@@ -18,7 +18,9 @@ from click.testing import CliRunner
 from heze_ip_kg import pipeline
 from heze_ip_kg.cli.main import main
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus
+from heze_ip_kg.errors import OutputError
 from heze_ip_kg.files import keyed, rendered
+from heze_ip_kg.files.atomic import MARKER
 from heze_ip_kg.progress import Stages
 from heze_ip_kg.publish import incremental as publish_incremental
 from heze_ip_kg.publish.describe import page_path
@@ -168,6 +170,11 @@ def test_a_run_reports_the_seconds_of_each_part(corpus: Path, tmp_path: Path) ->
     assert list(full.seconds) == ["key", *build, "load store", "validate", *publish, "record"]
     assert all(seconds >= 0 for seconds in full.seconds.values())
     assert list(skipped.seconds) == ["key"]  # found in the cache: nothing else runs
+    (dist / "site" / "index.html").write_bytes(b"edited")  # so that the next run is not skipped
+    _publish(corpus, dist, cache, updated := Stages())
+    # Into a folder holding a publication, with the cache: an update in place.
+    publish = ["prepare", "release", "write", "commit", "list"]
+    assert list(updated.seconds) == ["key", *build, "load store", "validate", *publish, "record"]
 
 
 def test_cli_publish_reports_an_unchanged_run(corpus: Path, tmp_path: Path) -> None:
@@ -304,35 +311,85 @@ def test_an_observation_changed_renders_only_what_shows_it(tmp_path: Path) -> No
     assert _files(dist) == _files(tmp_path / "fresh")
 
 
-def test_a_link_that_fails_never_writes_into_the_previous_output(
+def test_an_update_in_place_replaces_files_and_never_writes_into_them(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     dist, cache, backup = tmp_path / "dist", tmp_path / "cache", tmp_path / "backup"
-    first = publish_project(dist, data=corpus, fast=True, workers=1, cache=cache, stamp=STAMP)
+    first = _publish(corpus, dist, cache)
     before = _files(dist)
-    # Links to the very files (inodes) of the first publication: a write through a link into
-    # them, rather than into a new file, would show here after the run.
+    # Links to the very files (inodes) of the first publication: a write through into them,
+    # rather than a new file renamed over, would show here after the run.
     for path in before:
         (backup / path).parent.mkdir(parents=True, exist_ok=True)
         os.link(dist / path, backup / path)
     times = {path: (backup / path).stat().st_mtime_ns for path in before}
+    # Files the new publication lacks go: one added by hand, in a folder of its own.
+    (dist / "site" / "by-hand").mkdir()
+    (dist / "site" / "by-hand" / "note.html").write_text("not ours")
+    (dist / "site" / "empty-by-hand").mkdir()
     _change_plan(corpus)
-    real_link, calls = os.link, [0]
+    real_link, links = os.link, []
 
-    def flaky_link(source: object, target: object) -> None:
-        calls[0] += 1
-        if calls[0] % 3 == 0:  # a page's second or third file, now and then: undone, rendered
-            raise OSError("link refused")
+    def noted_link(source: object, target: object) -> None:
+        links.append(target)
         real_link(source, target)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(os, "link", flaky_link)
-    changed = publish_project(dist, data=corpus, fast=True, workers=1, cache=cache, stamp=STAMP)
+    monkeypatch.setattr(os, "link", noted_link)
+    changed = _publish(corpus, dist, cache)
     monkeypatch.undo()
-    assert calls[0] > 1000
-    # Pages whose links failed were rendered instead: many more than the change alone needs.
-    assert changed.summary.rendered > first.summary.rendered // 3
+    # Nothing kept is linked into a new folder: the only links are a changed dump's, into the
+    # site's dumps folder (two per format: the file and its gzip).
+    assert 0 < len(links) <= 6
+    assert all("/site/dumps/" in str(target) for target in links)
     assert _files(backup) == before
-    # Not even rewritten with the same bytes: a rendered page goes to a new file.
     assert {path: (backup / path).stat().st_mtime_ns for path in before} == times
+    after = _files(dist)
+    same = [p for p in before if after.get(p) == before[p] and p != MARKER]
+    assert len(same) == changed.summary.kept == first.summary.written - changed.summary.written
+    # An unchanged file is the very file the first run wrote; a changed one is a new file.
+    assert all(os.path.samefile(dist / path, backup / path) for path in same)
+    assert not any(
+        os.path.samefile(dist / p, backup / p) for p in set(after) & set(before) - {*same, MARKER}
+    )
+    assert not (dist / "site" / "by-hand").exists()
+    assert not (dist / "site" / "empty-by-hand").exists()
     _publish(corpus, tmp_path / "fresh", None)
-    assert _files(dist) == _files(tmp_path / "fresh")
+    assert after == _files(tmp_path / "fresh")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "backup",
+        "cache",
+        "data",
+        "dist",
+        "fresh",
+    ]  # no staging folder left
+
+
+def test_a_commit_cut_short_is_put_right_by_the_next_run(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    _publish(corpus, dist, cache)
+    before = _files(dist)
+    _change_plan(corpus)
+    _publish(corpus, tmp_path / "fresh", None)
+    expected = _files(tmp_path / "fresh")
+    real_replace, calls = os.replace, [0]
+
+    def failing_replace(source: object, target: object) -> None:
+        calls[0] += 1
+        if calls[0] > 5:  # halfway through the renames: the folder holds some of each run
+            raise OSError(28, "No space left on device", str(target))
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(OutputError):
+        _publish(corpus, dist, cache)
+    monkeypatch.undo()
+    mixed = _files(dist)
+    assert mixed not in (before, expected)  # some files of each run
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data", "dist", "fresh"]
+    # The record still names the first run, whose files no longer all match: the next run
+    # renders those again and puts the folder right.
+    repaired = _publish(corpus, dist, cache)
+    assert repaired.stages == FULL
+    assert _files(dist) == expected

@@ -15,17 +15,31 @@ and is written straight to.
 When the system refuses a write — disk full, a read-only file system, no permission — the error
 is an ``OutputError`` naming the output as the user gave it and the system's reason (the CLI
 exits 3), and the temporary file or staging folder is removed: nothing partial is left.
+
+A folder can also be updated in place (``updated_in_place``, what ``publish --cache`` does once a
+publication is there): only the files that change are written, into a staging folder beside it,
+and then renamed one by one over their namesakes, and the files the new output lacks are
+removed. A reader sees each file whole, the previous or the new one, but during those renames
+(a fraction of a second for a small change) the folder holds some of each, and a run killed then
+leaves it so; the next run puts it right, since it compares what it makes with what is there. A
+failure before the renames leaves the folder as it was. In exchange the unchanged files — all but
+a few hundred of 173,000 at 300 plans — are neither linked into a new folder nor removed with the
+old one, which took most of a one-plan change's seconds outside building and rendering.
+Runs into the same folder take turns: the swap, and an update from before its first look at the
+folder until after its last, hold a lock on the folder's parent (``flock``).
 """
 
 from __future__ import annotations
 
 import ctypes
 import errno
+import fcntl
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from heze_ip_kg.errors import InputError, OutputError
@@ -171,14 +185,15 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         yield staging
         (staging / MARKER).write_bytes(MARKER_TEXT)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; the output is for everyone
-        if not real.exists():
-            os.rename(staging, real)
-        elif not _exchange(staging, real):
-            # Not atomic: a crash between the two renames leaves target missing (documented).
-            old = staging.with_name(staging.name + "-old")
-            os.rename(real, old)
-            os.rename(staging, real)
-            shutil.rmtree(old, ignore_errors=True)
+        with _turn(real):  # never in the middle of an update in place of the same folder
+            if not real.exists():
+                os.rename(staging, real)
+            elif not _exchange(staging, real):
+                # Not atomic: a crash between the two renames leaves target missing (documented).
+                old = staging.with_name(staging.name + "-old")
+                os.rename(real, old)
+                os.rename(staging, real)
+                shutil.rmtree(old, ignore_errors=True)
     except OSError as err:
         if not _about_output(err, real):
             raise  # not a write of this output: a bug, shown as one
@@ -188,4 +203,114 @@ def atomic_directory(target: Path) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)  # after a swap: the previous output
 
 
-__all__ = ["MARKER", "atomic_directory", "atomic_write"]
+@contextmanager
+def _turn(real: Path) -> Iterator[None]:
+    """Hold the lock of the folder ``real`` is in (advisory: only runs of this tool ask)."""
+    fd = os.open(real.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+@dataclass
+class FolderUpdate:
+    """An update in place under way: the files written anew go to ``staging`` (at their paths
+    relative to the folder); ``kept`` names the folder's files that stay as they are. Any other
+    file of the folder is removed by ``commit``."""
+
+    staging: Path
+    folder: Path
+    kept: set[str] = field(default_factory=set)
+    committed: bool = False
+
+    def commit(self) -> None:
+        """Rename each staged file over its namesake, then remove what is neither staged nor
+        kept, and the folders that leaves empty (or that were)."""
+        staged, _ = _tree(self.staging)
+        present, empty = _tree(self.folder)
+        for path in sorted(staged):
+            _clear_way(self.folder, path)
+            os.replace(self.staging / path, self.folder / path)
+        removed = sorted(present - staged - self.kept - {MARKER})
+        cleared = (FileNotFoundError, NotADirectoryError, IsADirectoryError)
+        for path in removed:
+            with suppress(*cleared):  # already cleared out of a staged file's way
+                os.unlink(self.folder / path)
+        folders = {p.rpartition("/")[0] for p in removed} | set(empty)
+        for path in sorted(folders - {""}, reverse=True):  # the deepest first
+            while path:
+                try:
+                    os.rmdir(self.folder / path)
+                except OSError:
+                    break  # not empty: the usual case
+                path = path.rpartition("/")[0]
+        self.committed = True
+
+
+def _tree(folder: Path) -> tuple[set[str], list[str]]:
+    """The files (and links) under ``folder`` and its empty folders, as relative paths; names
+    only, no ``stat``: a publication holds 173,000 files at 300 plans."""
+    files: set[str] = set()
+    empty: list[str] = []
+
+    def walk(directory: str, prefix: str) -> bool:
+        found = False
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                found = True
+                if entry.is_dir(follow_symlinks=False):
+                    if not walk(entry.path, f"{prefix}{entry.name}/"):
+                        empty.append(prefix + entry.name)
+                else:
+                    files.add(prefix + entry.name)
+        return found
+
+    walk(str(folder), "")
+    return files, empty
+
+
+def _clear_way(folder: Path, path: str) -> None:
+    """Make the folders ``path`` needs under ``folder``, removing a file or folder in the way."""
+    parts = path.split("/")
+    current = folder
+    for part in parts[:-1]:
+        current = current / part
+        if current.is_symlink() or (current.exists() and not current.is_dir()):
+            current.unlink()
+        current.mkdir(exist_ok=True)
+    target = current / parts[-1]
+    if target.is_dir() and not target.is_symlink():
+        shutil.rmtree(target)
+
+
+@contextmanager
+def updated_in_place(target: Path) -> Iterator[FolderUpdate]:
+    """A staging folder for the files of ``target`` (a folder this tool wrote) that change.
+
+    The caller writes them there, names the files it keeps, and calls ``commit``; the folder
+    is locked until the context ends (so the caller can list the result). Before ``commit``,
+    a failure leaves ``target`` as it was. Raises ``OutputError`` when the system refuses a
+    write.
+    """
+    real = _resolved(target)
+    staging: Path | None = None
+    try:
+        with _turn(real):
+            _check_ours(real, target)
+            _remove_stale(real)
+            staging = Path(
+                tempfile.mkdtemp(prefix=f".{real.name}-staging-{os.getpid()}-", dir=real.parent)
+            )
+            yield FolderUpdate(staging, real)
+    except OSError as err:
+        if not _about_output(err, real):
+            raise
+        raise _output_error(err, target, staging) from None
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+__all__ = ["MARKER", "FolderUpdate", "atomic_directory", "atomic_write", "updated_in_place"]

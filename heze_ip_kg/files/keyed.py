@@ -175,12 +175,15 @@ def find_dump(cache_dir: Path, key: str) -> Path | None:
     return dump if entry.get("stat") == [st.st_size, st.st_mtime_ns, st.st_ino] else None
 
 
-def write_or_keep(target: str | Path, payload: bytes, previous: str | Path | None) -> bool:
+def write_or_keep(
+    target: str | Path, payload: bytes, previous: str | Path | None, link: bool = True
+) -> bool:
     """Write ``payload`` to ``target``, or link ``previous`` there if it holds the same bytes.
 
-    Returns True when the file was written, False when the previous one was kept. Paths may be
-    strings: a publication writes hundreds of thousands of files, and ``pathlib`` per file
-    cost more than the write.
+    Returns True when the file was written, False when the previous one was kept. Without
+    ``link``, a previous file with the same bytes is kept where it is (an update in place,
+    ``atomic.updated_in_place``) and nothing is written. Paths may be strings: a publication
+    writes hundreds of thousands of files, and ``pathlib`` per file cost more than the write.
     """
     if previous is not None:
         try:
@@ -188,7 +191,8 @@ def write_or_keep(target: str | Path, payload: bytes, previous: str | Path | Non
                 with open(previous, "rb") as old:
                     same = old.read() == payload
                 if same:
-                    os.link(previous, target)
+                    if link:
+                        os.link(previous, target)
                     return False
         except OSError:
             pass  # absent, unreadable or on another file system: write it

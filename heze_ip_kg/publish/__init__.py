@@ -4,8 +4,12 @@ Everything goes to a staging folder first, which replaces ``out_dir`` in one ato
 end (``heze_ip_kg.files.atomic``), so an interrupted run leaves the previous publication whole.
 A file whose bytes equal the previous publication's is linked from it, not written again
 (``heze_ip_kg.files.keyed``): the output is the same, and unchanged files keep their inodes.
-Given what the run that wrote the previous publication rendered (``heze_ip_kg.files.rendered``),
-a resource page whose model did not change is linked without being rendered.
+
+Or, ``in_place`` (what ``publish --cache`` asks), a previous publication is updated in place:
+only the files that change are staged, then renamed over their namesakes
+(``files.atomic.updated_in_place``), and given what the run that wrote it rendered
+(``heze_ip_kg.files.rendered``), a resource page whose model did not change is left as it is
+without being rendered.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from rdflib import Graph
 from heze_ip_kg.check.validate import ValidationReport
 from heze_ip_kg.collector import collector_paused, return_free_memory
 from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
-from heze_ip_kg.files.atomic import MARKER, atomic_directory
+from heze_ip_kg.files.atomic import MARKER, FolderUpdate, atomic_directory, updated_in_place
 from heze_ip_kg.files.keyed import Manifest, manifest, write_or_keep
 from heze_ip_kg.files.rendered import RenderedPages
 from heze_ip_kg.progress import Stages
@@ -91,8 +95,9 @@ def publish_site(
     consume: bool = False,
     stages: Stages | None = None,
     rendered: RenderedPages | None = None,
+    in_place: bool = False,
 ) -> PublishSummary:
-    """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap).
+    """Write dumps, ``void.ttl`` and the site into ``out_dir`` (one atomic swap, or in place).
 
     What the dataset is (title, licence, main document, colours) comes from ``metadata``, by
     default the project's ``data/metadata.yaml`` (``load_metadata`` reads another folder's).
@@ -103,9 +108,8 @@ def publish_site(
     ``stamp`` is the footer's version and date (by default from the checkout: ``build_stamp``).
     With ``listing``, the summary holds the manifest of the files as written, taken before the
     swap (so a concurrent run's output is never taken for this one's), and the digest of every
-    resource page's model. ``rendered`` is what the run that wrote ``out_dir`` rendered, in
-    the same context (``files.rendered``): a page whose model has its recorded digest, with
-    its files unchanged since, is linked from there without being rendered.
+    resource page's model. With ``in_place``, a previous publication in ``out_dir`` is updated
+    in place rather than replaced (see ``write_site``).
 
     This is ``prepare_site`` then ``write_site``. With ``consume``, in between, ``graph`` is
     emptied and an embedded Oxigraph ``backend`` closed, their memory handed back: the page
@@ -140,6 +144,7 @@ def publish_site(
             listing=listing,
             stages=stages,
             rendered=rendered,
+            in_place=in_place,
         )
 
 
@@ -151,27 +156,47 @@ def write_site(
     listing: bool = False,
     stages: Stages | None = None,
     rendered: RenderedPages | None = None,
+    in_place: bool = False,
 ) -> PublishSummary:
-    """Write what ``prepare_site`` took from the graph into ``out_dir`` (one atomic swap).
+    """Write what ``prepare_site`` took from the graph into ``out_dir``.
 
-    ``listing`` and ``rendered`` are as for ``publish_site``.
+    ``listing`` is as for ``publish_site``. Into a new folder, or one that holds no previous
+    publication, or without ``in_place``, everything is written into a staging folder that
+    replaces ``out_dir`` in one atomic swap; a file equal to the previous publication's is
+    linked from it. With ``in_place``, a previous publication is updated in place
+    (``files.atomic.updated_in_place``): only changed files are staged and renamed over their
+    namesakes, files the new publication lacks are removed. Then ``rendered``, what the run
+    that wrote it rendered in the same context (``files.rendered``), lets a page whose model
+    has its recorded digest, with its files unchanged since, stay without being rendered.
 
     ``stages`` (optional) records the seconds spent writing into the staging folder ("write"),
     listing what was written ("list", with ``listing``), and swapping it in for the previous
-    output, which is then removed ("swap").
+    output, which is then removed ("swap"); in place, renaming the staged files into the
+    output and removing the files it lacks ("commit"), then listing it.
     """
     stages = stages or Stages()
     real = Path(os.path.realpath(out_dir))
     previous = real if (real / MARKER).is_file() else None  # a folder publish wrote before
-    with collector_paused(), atomic_directory(out_dir) as staging:
-        with stages.stage("write"):
-            pages, written, kept, resources = _fill(
-                staging, prepared, previous, workers, rendered, listing
-            )
-        with stages.stage("list"):
-            files = manifest(staging) if listing else None
-        swapped = time.perf_counter()  # the swap runs as the folder's context ends
-    stages.add("swap", time.perf_counter() - swapped)
+    if in_place and previous is not None:
+        with collector_paused(), updated_in_place(out_dir) as update:
+            with stages.stage("write"):
+                pages, written, kept, resources = _fill(
+                    update.staging, prepared, previous, workers, rendered, listing, update
+                )
+            with stages.stage("commit"):
+                update.commit()
+            with stages.stage("list"):
+                files = manifest(real) if listing else None
+    else:
+        with collector_paused(), atomic_directory(out_dir) as staging:
+            with stages.stage("write"):
+                pages, written, kept, resources = _fill(
+                    staging, prepared, previous, workers, None, listing
+                )
+            with stages.stage("list"):
+                files = manifest(staging) if listing else None
+            swapped = time.perf_counter()  # the swap runs as the folder's context ends
+        stages.add("swap", time.perf_counter() - swapped)
     return PublishSummary(
         out_dir,
         len(pages),
@@ -191,9 +216,11 @@ def _fill(
     workers: int | None,
     rendered: RenderedPages | None,
     digests: bool,
+    update: FolderUpdate | None = None,
 ) -> tuple[list[str], int, int, Written]:
     """Write the publication into ``staging``; return its page paths, the numbers of files
-    written and kept (linked from ``previous``), and what the resource pages' writers did."""
+    written and kept (linked from ``previous``, or with ``update`` left there and named in its
+    ``kept``), and what the resource pages' writers did."""
     metadata, builder, texts = prepared.metadata, prepared.builder, prepared.texts
     env = environment()
     env.globals["stamp"] = prepared.stamp
@@ -207,7 +234,12 @@ def _fill(
         target = staging / path
         target.parent.mkdir(parents=True, exist_ok=True)
         data = payload.encode("utf-8") if isinstance(payload, str) else payload
-        counts[0 if write_or_keep(target, data, previous and previous / path) else 1] += 1
+        if write_or_keep(target, data, previous and previous / path, link=update is None):
+            counts[0] += 1
+        else:
+            counts[1] += 1
+            if update is not None:
+                update.kept.add(path)
 
     def write(path: str, payload: bytes | str) -> None:
         put(f"site/{path}", payload)
@@ -222,11 +254,14 @@ def _fill(
         # This process writes the rest while the workers write the resource pages (after
         # them it would run alone, one core busy): the dumps, at the top of dist/ and (hard
         # links to the same files) inside the site, then every other page.
+        dumps: list[str] | None = [] if update is not None else None
         new, same = write_dump_files(
-            builder.index, DUMP_NAME, staging, site / "dumps", previous=previous
+            builder.index, DUMP_NAME, staging, site / "dumps", previous=previous, kept=dumps
         )
         counts[0] += new
         counts[1] += same
+        if update is not None and dumps:
+            update.kept.update(path for name in dumps for path in (name, f"site/dumps/{name}"))
         for iri, path in prepared.source_paths.items():
             write(path, texts[iri])
         for name in STATIC:
@@ -281,7 +316,10 @@ def _fill(
         previous=previous and previous / "site",
         rendered=rendered,
         digests=digests,
+        in_place=update is not None,
     )
+    if update is not None:
+        update.kept.update(f"site/{path}" for path in resources.kept_paths or ())
     pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
     pages.append("search.html")
     write("sitemap.xml", sitemap(prepared.site_url, pages))

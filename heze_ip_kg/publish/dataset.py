@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import gzip
 import io
 import os
@@ -65,12 +66,20 @@ def gzip_bytes(payload: bytes) -> bytes:
 
 
 def write_dump_files(
-    index: TripleIndex, name: str, folder: Path, *links: Path, previous: Path | None = None
+    index: TripleIndex,
+    name: str,
+    folder: Path,
+    *links: Path,
+    previous: Path | None = None,
+    kept: list[str] | None = None,
 ) -> tuple[int, int]:
     """``name.{ttl,nt,jsonld}`` and their ``.gz`` in ``folder``; hard links to them in ``links``.
 
     Links rather than copies: a large corpus's dumps are large, and written once. A dump equal
-    to the one in ``previous`` is linked from there. Returns (files written, files kept).
+    to the one in ``previous`` is linked from there; or, given ``kept`` (an update in place of
+    ``previous``, ``atomic.updated_in_place``), left there if its links there are links to it:
+    removed from ``folder``, not linked into ``links``, and its name appended to ``kept``.
+    ``links`` are under ``folder``. Returns (files written, files kept).
     """
     counts = [0, 0]
     folder.mkdir(parents=True, exist_ok=True)
@@ -88,7 +97,17 @@ def write_dump_files(
                 gz.write(piece)
         for file in files:
             old = previous / file if previous is not None else None
-            counts[0 if keep_if_same(folder / file, old) else 1] += 1
+            if (
+                kept is not None
+                and old is not None
+                and _same_file(folder / file, old)
+                and all(_linked(old, old.parent / o.relative_to(folder) / file) for o in links)
+            ):
+                (folder / file).unlink()  # the folder's own file stays, and its links
+                kept.append(file)
+                counts[1] += 1
+                continue
+            counts[0 if kept is not None or keep_if_same(folder / file, old) else 1] += 1
             for other in links:
                 other.mkdir(parents=True, exist_ok=True)
                 try:
@@ -96,6 +115,24 @@ def write_dump_files(
                 except OSError:  # a file system without hard links
                     shutil.copyfile(folder / file, other / file)
     return counts[0], counts[1]
+
+
+def _linked(file: Path, link: Path) -> bool:
+    """Whether ``link`` is the same file as ``file`` (a hard link to it)."""
+    try:
+        return os.path.samefile(file, link)
+    except OSError:
+        return False
+
+
+def _same_file(written: Path, previous: Path) -> bool:
+    """Whether ``previous`` holds the bytes just written to ``written`` (compared in pieces)."""
+    try:
+        return previous.stat().st_size == written.stat().st_size and filecmp.cmp(
+            previous, written, shallow=False
+        )
+    except OSError:
+        return False  # absent or unreadable: the written file stands
 
 
 def dump_url(site_url: str, file: str) -> str:

@@ -115,6 +115,7 @@ def publish_project(
         consume=True,  # neither the graph nor the store is used after this
         stages=stages,
         rendered=rendered,
+        in_place=cache is not None,  # the cache's record says what the folder holds
     )
     if cache is not None and summary.files is not None:
         with stages.stage("record"):

@@ -4,9 +4,10 @@ At 300 plans that is 55,000 resources and 165,000 files, about a millisecond of 
 work is spread over worker processes (forked, so they share the graph's index without copying it
 up front); each writes whole files of its own, and the output is the same whatever the number of
 workers. Where ``fork`` is unavailable, or one worker is asked for, it runs in this process.
-A file equal to the previous publication's is linked from it, not written (``files.keyed``);
-and given what the previous run rendered (``files.rendered``), a page whose model is unchanged
-is linked from it without being rendered at all.
+A file equal to the previous publication's is linked from it, not written (``files.keyed``), or,
+when the previous publication is updated in place (``files.atomic.updated_in_place``), left
+where it is; and given what the previous run rendered (``files.rendered``), a page whose model
+is unchanged is left where it is without being rendered at all.
 """
 
 from __future__ import annotations
@@ -38,18 +39,20 @@ class _Job:
     previous: Path | None  # the previous publication's site folder, if any
     rendered: RenderedPages | None  # what the run that wrote ``previous`` rendered, if known
     digests: bool  # whether to note each page model's digest (for the next run)
+    in_place: bool  # ``previous`` is being updated in place: what is kept stays there
 
 
 @dataclass(frozen=True)
 class Written:
-    """Resource files written anew, and those kept (linked) from the previous publication;
-    how many pages were rendered (not linked for an unchanged model); with ``digests``, each
-    page model's digest by subject."""
+    """Resource files written anew, and those kept from the previous publication; how many
+    pages were rendered (not kept for an unchanged model); with ``digests``, each page model's
+    digest by subject; in an update in place, the paths (under the site) of the files kept."""
 
     written: int = 0
     kept: int = 0
     rendered: int = 0
     digests: dict[str, str] | None = None
+    kept_paths: list[str] | None = None
 
 
 _JOB: _Job | None = None  # set before forking; the workers inherit it
@@ -65,7 +68,7 @@ def default_workers() -> int:
     return max(1, min(8, available))
 
 
-_Chunk = tuple[int, int, int, int, list[tuple[str, str]]]
+_Chunk = tuple[int, int, int, int, list[tuple[str, str]], list[str]]
 
 
 def _unchanged_files(paths: list[str], site: str, before: str, files: dict[str, list[int]]) -> bool:
@@ -81,38 +84,21 @@ def _unchanged_files(paths: list[str], site: str, before: str, files: dict[str, 
     return True
 
 
-def _link_all(paths: list[str], site: str, before: str) -> bool:
-    """Link each of ``paths`` from the previous output; on failure undo them all (a later write
-    must never go through a link into the previous output's files)."""
-    done: list[str] = []
-    try:
-        for path in paths:
-            target = f"{site}/{path}"
-            folder = target.rpartition("/")[0]
-            if folder not in _FOLDERS:
-                os.makedirs(folder, exist_ok=True)
-                _FOLDERS.add(folder)
-            os.link(f"{before}/{path}", target)
-            done.append(target)
-    except OSError:
-        for target in done:
-            os.unlink(target)
-        return False
-    return True
-
-
 def _write_chunk(subjects: Sequence[URIRef]) -> _Chunk:
     """Write the files of ``subjects``; return (subjects, files written, files kept, pages
-    rendered, and the digests of their page models when asked for)."""
+    rendered, the digests of their page models when asked for, and in an update in place the
+    paths of the files kept)."""
     assert _JOB is not None
     builder, index, base = _JOB.builder, _JOB.builder.index, _JOB.builder.base
     # Strings, not ``Path``s: joining and opening through pathlib cost more than the writes.
     site = str(_JOB.site)
     before = str(_JOB.previous) if _JOB.previous is not None else None
-    known = _JOB.rendered if before is not None else None
+    known = _JOB.rendered if before is not None and _JOB.in_place else None
+    link = not _JOB.in_place
     counts = [0, 0]
     rendered = 0
     digests: list[tuple[str, str]] = []
+    kept: list[str] = []
 
     def write(path: str, payload: bytes) -> None:
         target = f"{site}/{path}"
@@ -121,7 +107,12 @@ def _write_chunk(subjects: Sequence[URIRef]) -> _Chunk:
             os.makedirs(folder, exist_ok=True)
             _FOLDERS.add(folder)
         previous = f"{before}/{path}" if before is not None else None
-        counts[0 if write_or_keep(target, payload, previous) else 1] += 1
+        if write_or_keep(target, payload, previous, link=link):
+            counts[0] += 1
+        else:
+            counts[1] += 1
+            if not link:
+                kept.append(path)  # the same bytes: left in the folder updated in place
 
     for subject in subjects:
         iri = str(subject)
@@ -139,9 +130,9 @@ def _write_chunk(subjects: Sequence[URIRef]) -> _Chunk:
             and before is not None
             and known.digests.get(iri) == digest
             and _unchanged_files(paths, site, before, known.files)
-            and _link_all(paths, site, before)
         ):
             counts[1] += len(paths)  # the same model in the same context: the same files
+            kept += paths
             continue
         # The page holds its JSON-LD (``jsonld``), from which the Turtle is written too.
         rendered += 1
@@ -150,7 +141,7 @@ def _write_chunk(subjects: Sequence[URIRef]) -> _Chunk:
         write(paths[2], jsonld_bytes(described))
         if page.indicator is not None:
             write(paths[3], page.indicator.csv_text.encode("utf-8"))
-    return len(subjects), counts[0], counts[1], rendered, digests
+    return len(subjects), counts[0], counts[1], rendered, digests, kept
 
 
 def _chunks(subjects: Sequence[URIRef]) -> Iterator[Sequence[URIRef]]:
@@ -168,32 +159,38 @@ def write_resource_pages(
     previous: Path | None = None,
     rendered: RenderedPages | None = None,
     digests: bool = False,
+    in_place: bool = False,
 ) -> Written:
     """Write the page, ``.ttl`` and ``.jsonld`` of every subject under ``site``.
 
     ``meanwhile`` is run in this process while the workers write (once, in any case). A file
-    equal to the one at the same path under ``previous`` is linked from there; given what the
-    run that wrote ``previous`` ``rendered`` (in the same context: the caller checks it), a page
-    whose model has the recorded digest is linked from there without being rendered. With
-    ``digests``, the result holds every page model's digest (for ``files.rendered``).
+    equal to the one at the same path under ``previous`` is linked from there; or, ``in_place``
+    (``site`` stages an update in place of ``previous``: ``files.atomic.updated_in_place``),
+    left there, its path in the result's ``kept_paths``. In place, given what the run that
+    wrote ``previous`` ``rendered`` (in the same context: the caller checks it), a page whose
+    model has the recorded digest, and whose files are still the ones that run wrote, is left
+    there without being rendered. With ``digests``, the result holds every page model's digest
+    (for ``files.rendered``).
     """
     global _JOB
     workers = default_workers() if workers is None else max(1, workers)
     progress = counter("pages")
     totals = [0, 0, 0, 0]  # subjects, files written, files kept, pages rendered
     found: dict[str, str] = {}
-    _JOB = _Job(builder, template, site, previous, rendered, digests)
+    kept: list[str] = []
+    _JOB = _Job(builder, template, site, previous, rendered, digests, in_place)
     _FOLDERS.clear()
 
     def add(chunks: Iterable[_Chunk]) -> Written:
-        for *numbers, pairs in chunks:
+        for *numbers, pairs, paths in chunks:
             totals[:] = [a + b for a, b in zip(totals, numbers, strict=True)]
             found.update(pairs)
+            kept.extend(paths)
             if progress:
                 progress(totals[0], len(subjects))
         # In subject order, whatever order the workers finished in: the record is a file too.
         ordered = {iri: found[iri] for iri in sorted(found)} if digests else None
-        return Written(totals[1], totals[2], totals[3], ordered)
+        return Written(totals[1], totals[2], totals[3], ordered, kept if in_place else None)
 
     try:
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
