@@ -180,7 +180,8 @@ def incremental_section(r: dict[str, Any]) -> list[str]:
         f"over the four runs in one process {r['peak_rss_mib']:.0f} MiB (largest page worker "
         f"{r['peak_rss_worker_mib']:.0f} MiB). A changed input still rebuilds, validates and "
         "builds every page's model; only pages whose model changed are rendered, and only files "
-        "whose bytes changed are written (docs/incremental.md).",
+        "whose bytes changed are written, into the previous output, updated in place "
+        "(docs/incremental.md).",
     ]
     parts = r.get("parts")
     if parts:
@@ -200,7 +201,9 @@ def _incremental_parts(parts: dict[str, dict[str, float]]) -> list[str]:
         'and the home page; "write" every file into a staging folder (the page writers and, '
         'meanwhile, the dumps), comparing each with the previous output\'s; "list" and '
         '"record" note the output in the cache; "swap" puts the staging folder in place and '
-        "removes the previous output.",
+        'removes the previous output; "commit" (an update in place of the previous output, '
+        "what a run with the cache does once there is one) renames the files written anew "
+        "over theirs and removes what the new output lacks.",
         "",
         "| part | " + " | ".join(label for _, label in INCREMENTAL_RUNS) + " |",
         "|---|" + "---|" * len(INCREMENTAL_RUNS),

@@ -2,7 +2,8 @@
 
 A killed run must leave the previous output whole — the folder byte for byte as the previous run
 wrote it, or as the new run writes it, never a mix — and the named graph on a server either the
-old graph or the new one.
+old graph or the new one. ``publish --cache`` updates a previous publication in place, a mix
+only while it renames (``files.atomic.updated_in_place``): killed before, the folder is whole.
 """
 
 from __future__ import annotations
@@ -245,6 +246,27 @@ def test_killed_publish_leaves_the_previous_publication_whole(tmp_path: Path) ->
         cli("publish", "--site-url", "https://old.example.org/"),
         cli("publish"),
     )
+
+
+def test_killed_update_in_place_before_its_renames_leaves_the_previous_publication(
+    tmp_path: Path,
+) -> None:
+    """``publish --cache`` updates a previous publication in place: killed while staging (it
+    renames nothing before every changed file is staged), the folder is the previous one."""
+    out, cache = tmp_path / "dist", tmp_path / "cache"
+    old = cli("publish", "--site-url", "https://old.example.org/", "--cache", str(cache))
+    new = cli("publish", "--cache", str(cache))
+    assert subprocess.run([*old, "-o", str(out)], capture_output=True).returncode == 0
+    old_digest = digest(out)
+    assert kill_while_staging([*new, "-o", str(out)], out, 0.0) == -signal.SIGKILL
+    assert digest(out) == old_digest
+    assert subprocess.run([*new, "-o", str(out)], capture_output=True).returncode == 0
+    reference = tmp_path / "reference"
+    assert (
+        subprocess.run([*cli("publish"), "-o", str(reference)], capture_output=True).returncode == 0
+    )
+    assert digest(out) == digest(reference) != old_digest
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "dist", "reference"]
 
 
 # --- a killed load ----------------------------------------------------------------------------
