@@ -513,7 +513,7 @@ def _everything(root: Path) -> list[str]:
     return sorted(str(p.relative_to(root)) for p in root.rglob("*"))
 
 
-@pytest.mark.parametrize("command", ["build", "publish"])
+@pytest.mark.parametrize("command", ["build", "publish", "publish --cache"])
 def test_an_output_folder_that_is_a_link_is_written_where_it_leads(
     tmp_path: Path, command: str
 ) -> None:
@@ -521,8 +521,13 @@ def test_an_output_folder_that_is_a_link_is_written_where_it_leads(
     (tmp_path / "there").mkdir()
     link = tmp_path / "here" / "dist"
     link.symlink_to("../there/target")  # dangling: the first run makes the folder
-    for _ in range(2):  # a new folder, then a swap with the previous one
-        result = run(command, "-o", link)
+    args = command.split()
+    if "--cache" in args:  # the second run updates the folder in place (the cache elsewhere)
+        args.append(str(tmp_path.with_name(tmp_path.name + "-cache")))
+    for turn in range(2):  # a new folder, then a swap with the previous one (or an update)
+        if turn and "--cache" in args:
+            (link / "site" / "index.html").write_text("edited", encoding="utf-8")
+        result = run(*args, "-o", link)
         assert result.code == 0, result.stderr
         assert link.is_symlink()
         assert os.readlink(link) == "../there/target"
@@ -531,6 +536,8 @@ def test_an_output_folder_that_is_a_link_is_written_where_it_leads(
         assert not [name for name in everything if "staging" in name], everything
         assert everything[:3] == ["here", "here/dist", "there"]
         assert all(name.startswith("there/target") for name in everything[3:])
+    if "--cache" in args:  # the edited page was put right, in the folder the link leads to
+        assert "<html" in (link / "site" / "index.html").read_text(encoding="utf-8")
 
 
 def test_an_output_file_that_is_a_link_is_written_where_it_leads(tmp_path: Path) -> None:
