@@ -203,7 +203,8 @@ def _incremental_parts(parts: dict[str, dict[str, float]]) -> list[str]:
         '"record" note the output in the cache; "swap" puts the staging folder in place and '
         'removes the previous output; "commit" (an update in place of the previous output, '
         "what a run with the cache does once there is one) renames the files written anew "
-        "over theirs and removes what the new output lacks.",
+        "over theirs and removes what the new output lacks, listing the output for the cache "
+        "in the same walk.",
         "",
         "| part | " + " | ".join(label for _, label in INCREMENTAL_RUNS) + " |",
         "|---|" + "---|" * len(INCREMENTAL_RUNS),

@@ -7,6 +7,7 @@ were written or kept — counts, not timings.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -173,7 +174,7 @@ def test_a_run_reports_the_seconds_of_each_part(corpus: Path, tmp_path: Path) ->
     (dist / "site" / "index.html").write_bytes(b"edited")  # so that the next run is not skipped
     _publish(corpus, dist, cache, updated := Stages())
     # Into a folder holding a publication, with the cache: an update in place.
-    publish = ["prepare", "release", "write", "commit", "list"]
+    publish = ["prepare", "release", "write", "commit"]  # the commit lists the folder too
     assert list(updated.seconds) == ["key", *build, "load store", "validate", *publish, "record"]
 
 
@@ -353,6 +354,9 @@ def test_an_update_in_place_replaces_files_and_never_writes_into_them(
     )
     assert not (dist / "site" / "by-hand").exists()
     assert not (dist / "site" / "empty-by-hand").exists()
+    # What the cache records of the folder, from the commit's own walk, is what a walk finds.
+    entry = json.loads((cache / keyed.ENTRIES / f"{changed.key}.json").read_bytes())
+    assert entry["manifest"] == keyed.manifest(dist)
     _publish(corpus, tmp_path / "fresh", None)
     assert after == _files(tmp_path / "fresh")
     assert sorted(p.name for p in tmp_path.iterdir()) == [

@@ -223,17 +223,18 @@ class FolderUpdate:
     staging: Path
     folder: Path
     kept: set[str] = field(default_factory=set)
-    committed: bool = False
+    files: dict[str, list[int]] | None = None  # after the commit: size, mtime_ns, inode by path
 
     def commit(self) -> None:
         """Rename each staged file over its namesake, then remove what is neither staged nor
-        kept, and the folders that leaves empty (or that were)."""
-        staged, _ = _tree(self.staging)
+        kept, and the folders that leaves empty (or that were). ``files`` then lists the
+        folder (as ``keyed.manifest`` would: the marker aside), from the one walk made here."""
+        staged = _tree(self.staging)[0]
         present, empty = _tree(self.folder)
         for path in sorted(staged):
             _clear_way(self.folder, path)
-            os.replace(self.staging / path, self.folder / path)
-        removed = sorted(present - staged - self.kept - {MARKER})
+            os.replace(self.staging / path, self.folder / path)  # keeps its time and inode
+        removed = sorted(present.keys() - staged.keys() - self.kept - {MARKER})
         cleared = (FileNotFoundError, NotADirectoryError, IsADirectoryError)
         for path in removed:
             with suppress(*cleared):  # already cleared out of a staged file's way
@@ -246,13 +247,16 @@ class FolderUpdate:
                 except OSError:
                     break  # not empty: the usual case
                 path = path.rpartition("/")[0]
-        self.committed = True
+        files = {p: present[p] for p in self.kept if p in present}
+        files.update(staged)
+        self.files = {p: files[p] for p in sorted(files) if p != MARKER}
 
 
-def _tree(folder: Path) -> tuple[set[str], list[str]]:
-    """The files (and links) under ``folder`` and its empty folders, as relative paths; names
-    only, no ``stat``: a publication holds 173,000 files at 300 plans."""
-    files: set[str] = set()
+def _tree(folder: Path) -> tuple[dict[str, list[int]], list[str]]:
+    """The files (and links) under ``folder``, as relative paths with their size, modification
+    time and inode (a link's target's), and its empty folders; one walk, with ``os.scandir``:
+    a publication holds 173,000 files at 300 plans."""
+    files: dict[str, list[int]] = {}
     empty: list[str] = []
 
     def walk(directory: str, prefix: str) -> bool:
@@ -264,7 +268,11 @@ def _tree(folder: Path) -> tuple[set[str], list[str]]:
                     if not walk(entry.path, f"{prefix}{entry.name}/"):
                         empty.append(prefix + entry.name)
                 else:
-                    files.add(prefix + entry.name)
+                    try:
+                        st = entry.stat()
+                        files[prefix + entry.name] = [st.st_size, st.st_mtime_ns, st.st_ino]
+                    except FileNotFoundError:  # a link that leads nowhere: removed all the same
+                        files[prefix + entry.name] = []
         return found
 
     walk(str(folder), "")

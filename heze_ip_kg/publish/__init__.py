@@ -172,7 +172,7 @@ def write_site(
     ``stages`` (optional) records the seconds spent writing into the staging folder ("write"),
     listing what was written ("list", with ``listing``), and swapping it in for the previous
     output, which is then removed ("swap"); in place, renaming the staged files into the
-    output and removing the files it lacks ("commit"), then listing it.
+    output and removing the files it lacks, which lists it too ("commit").
     """
     stages = stages or Stages()
     real = Path(os.path.realpath(out_dir))
@@ -185,8 +185,7 @@ def write_site(
                 )
             with stages.stage("commit"):
                 update.commit()
-            with stages.stage("list"):
-                files = manifest(real) if listing else None
+            files = update.files if listing else None  # listed by the commit's walk
     else:
         with collector_paused(), atomic_directory(out_dir) as staging:
             with stages.stage("write"):

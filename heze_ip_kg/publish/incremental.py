@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from heze_ip_kg.check.validate import validate_graph
+from heze_ip_kg.collector import collector_paused
 from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
 from heze_ip_kg.files.keyed import (
     code_digest,
@@ -82,7 +83,10 @@ def publish_project(
         "fast": str(fast),
         "stamp": repr(stamp),
     }
-    with stages.stage("key"):
+    # The cache's entries are large JSON documents (at 300 plans a manifest of 173,000 files):
+    # reading and writing them makes millions of objects, whose collection took three times
+    # as long as the writing itself, so the collector is paused for them.
+    with stages.stage("key"), collector_paused():
         key = input_key(data, options)
         recorded = lookup(cache, key, out_dir) if cache is not None else None
     if recorded is not None:
@@ -90,7 +94,7 @@ def publish_project(
         summary = PublishSummary(out_dir, pages, triples)
         warnings = tuple(str(w) for w in _list(recorded.get("warnings")))
         return PublishRun(summary, recorded.get("conforms") is True, warnings, (), key, None)
-    with stages.stage("key"):  # the other look-up: what the run that wrote out_dir rendered
+    with stages.stage("key"), collector_paused():  # the other look-up: what out_dir's run rendered
         context = context_digest(code_digest(), options, metadata.model_dump_json())
         rendered = rendered_pages(cache, out_dir, context) if cache is not None else None
     result = build_all(load_project(data, base=base), stages)
@@ -118,7 +122,7 @@ def publish_project(
         in_place=cache is not None,  # the cache's record says what the folder holds
     )
     if cache is not None and summary.files is not None:
-        with stages.stage("record"):
+        with stages.stage("record"), collector_paused():
             facts = {
                 "pages": summary.pages,
                 "triples": summary.triples,
