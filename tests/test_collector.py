@@ -51,6 +51,25 @@ def test_what_a_library_pause_leaves_alive_goes_to_the_oldest_generation() -> No
     assert ref() is None  # garbage among it is still freed by a full collection
 
 
+def test_a_pause_that_does_not_settle_leaves_the_generations_as_they_were(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(collector._FREEZE, "after pauses", True)  # would freeze if it settled
+    gc.collect()
+    earlier = _Node()  # garbage of earlier work, still young
+    ref = weakref.ref(earlier)
+    del earlier
+    with collector_paused(settle=False):
+        assert not gc.isenabled()
+        made = [_Node() for _ in range(1000)]
+        assert ref() is not None
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+    assert not any(o is made[0] for o in gc.get_objects(generation=2))  # not moved
+    gc.collect(1)  # the young generations only
+    assert ref() is None  # the earlier garbage was not moved to the oldest one either
+
+
 def test_garbage_frozen_by_one_pause_is_freed_by_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(collector._FREEZE, "after pauses", True)
     with collector_paused():

@@ -12,6 +12,7 @@ next run into the same folder renders only the pages whose model changed.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,8 +86,15 @@ def publish_project(
     }
     # The cache's entries are large JSON documents (at 300 plans a manifest of 173,000 files):
     # reading and writing them makes millions of objects, whose collection took three times
-    # as long as the writing itself, so the collector is paused for them.
-    with stages.stage("key"), collector_paused():
+    # as long as the writing itself, so the collector is paused for them (``settle=False``: a
+    # short pause that leaves the generations as they were).
+    with stages.stage("key"):
+        # The pauses below and in the stages leave garbage cycles of earlier work in this
+        # process (say, a previous run's) uncollected: collected here, once, they no longer
+        # add to this run's peak (four publishes of 100 plans in one process: 589 MiB at the
+        # peak against 667-754 MiB without).
+        gc.collect()
+    with stages.stage("key"), collector_paused(settle=False):
         key = input_key(data, options)
         recorded = lookup(cache, key, out_dir) if cache is not None else None
     if recorded is not None:
@@ -94,7 +102,7 @@ def publish_project(
         summary = PublishSummary(out_dir, pages, triples)
         warnings = tuple(str(w) for w in _list(recorded.get("warnings")))
         return PublishRun(summary, recorded.get("conforms") is True, warnings, (), key, None)
-    with stages.stage("key"), collector_paused():  # the other look-up: what out_dir's run rendered
+    with stages.stage("key"), collector_paused(settle=False):  # what out_dir's run rendered
         context = context_digest(code_digest(), options, metadata.model_dump_json())
         rendered = rendered_pages(cache, out_dir, context) if cache is not None else None
     result = build_all(load_project(data, base=base), stages)
@@ -122,7 +130,7 @@ def publish_project(
         in_place=cache is not None,  # the cache's record says what the folder holds
     )
     if cache is not None and summary.files is not None:
-        with stages.stage("record"), collector_paused():
+        with stages.stage("record"), collector_paused(settle=False):
             facts = {
                 "pages": summary.pages,
                 "triples": summary.triples,
