@@ -51,8 +51,8 @@ from heze_ip_kg.vocab.iri import base_problem, web_iri_problem
     default=None,
     envvar="HEZE_IP_KG_CACHE",
     help="Folder recording what each run wrote, by the hash of its inputs (code, data folder, "
-    "options): a run with the same inputs into an untouched OUTPUT then does nothing "
-    "(or set HEZE_IP_KG_CACHE; docs/incremental.md).",
+    "options): a run with the same inputs into an untouched OUTPUT then does nothing, and "
+    "another run updates OUTPUT in place (or set HEZE_IP_KG_CACHE; docs/incremental.md).",
 )
 @fast_option
 @data_options
@@ -72,7 +72,9 @@ def publish(
     Validation and the catalogue queries run on an embedded Oxigraph store (the same results,
     far faster), or as --fast / --plain say. A file whose bytes
     did not change since the last publication into OUTPUT is kept, not rewritten; with
-    --cache, a resource page whose content did not change is not even rendered again.
+    --cache, OUTPUT is updated in place (only changed files are replaced; a run killed while
+    replacing them leaves a mix that the next run puts right), and a resource page whose
+    content did not change is not even rendered again.
     """
     problem = base_problem(site_url)
     if problem:

@@ -7,7 +7,8 @@ options and the dataset's metadata (the *context*). A run with a cache records, 
 folder it wrote, the digest of every page's model and the context; the next run into that folder
 still builds every page model, but a page whose model and context have the digests recorded, and
 whose files in the previous output are still the very files that run wrote (size, modification
-time and inode, as in its manifest), is linked from there without being rendered.
+time and inode, as in its manifest), is left there without being rendered (the folder is
+updated in place: ``atomic.updated_in_place``).
 
 The record lives in the cache beside the run's manifest: ``DIR/pages/<key>.json`` (the context
 and the digests), found through the key last published into the folder (``keyed.output_key``).
