@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(BIN)/heze-ip-kg validate dist/heze-ip-kg.ttl
 
 test: system-deps browser-deps lint typecheck
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # Virtuoso, Chromium and CJK fonts from Debian for the server and browser tests (root only).
 system-deps:
