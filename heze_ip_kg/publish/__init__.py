@@ -107,9 +107,10 @@ def publish_site(
     processes (default: one per CPU, see ``resource_pages``); the output does not depend on it.
     ``stamp`` is the footer's version and date (by default from the checkout: ``build_stamp``).
     With ``listing``, the summary holds the manifest of the files as written, taken before the
-    swap (so a concurrent run's output is never taken for this one's), and the digest of every
-    resource page's model. With ``in_place``, a previous publication in ``out_dir`` is updated
-    in place rather than replaced (see ``write_site``).
+    swap, or in an update in place by its commit under the folder's lock (so a concurrent run's
+    output is never taken for this one's), and the digest of every resource page's model.
+    With ``in_place``, a previous publication in ``out_dir`` is updated in place rather than
+    replaced (see ``write_site``).
 
     This is ``prepare_site`` then ``write_site``. With ``consume``, in between, ``graph`` is
     emptied and an embedded Oxigraph ``backend`` closed, their memory handed back: the page
