@@ -84,16 +84,16 @@ def publish_project(
         "fast": str(fast),
         "stamp": repr(stamp),
     }
-    # The cache's entries are large JSON documents (at 300 plans a manifest of 173,000 files):
-    # reading and writing them makes millions of objects, whose collection took three times
-    # as long as the writing itself, so the collector is paused for them (``settle=False``: a
-    # short pause that leaves the generations as they were).
     with stages.stage("key"):
         # The pauses below and in the stages leave garbage cycles of earlier work in this
         # process (say, a previous run's) uncollected: collected here, once, they no longer
         # add to this run's peak (four publishes of 100 plans in one process: 589 MiB at the
         # peak against 667-754 MiB without).
         gc.collect()
+    # The cache's entries are large JSON documents (at 300 plans a manifest of 173,000 files):
+    # reading and writing them makes millions of objects, whose collection took three times
+    # as long as the writing itself, so the collector is paused for them (``settle=False``: a
+    # short pause that leaves the generations as they were).
     with stages.stage("key"), collector_paused(settle=False):
         key = input_key(data, options)
         recorded = lookup(cache, key, out_dir) if cache is not None else None
