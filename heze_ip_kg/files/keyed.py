@@ -201,11 +201,13 @@ def write_or_keep(
     return True
 
 
-def keep_if_same(target: Path, previous: Path | None) -> bool:
+def keep_if_same(target: Path, previous: Path | None, link: bool = True) -> bool:
     """Replace the file just written at ``target`` by a link to ``previous`` if that holds the
     same bytes (``write_or_keep`` for a file too large to hold in memory to compare).
 
-    Returns True when the file stays as written, False when the previous one was kept.
+    Returns True when the file stays as written, False when the previous one was kept. Without
+    ``link`` (an update in place), ``target`` is left as written either way: the caller drops
+    it when the previous one is kept.
     """
     if previous is None:
         return True
@@ -214,9 +216,10 @@ def keep_if_same(target: Path, previous: Path | None) -> bool:
             return True
         if not filecmp.cmp(previous, target, shallow=False):
             return True
-        link = target.with_name(target.name + ".previous")
-        os.link(previous, link)  # beside it, then over it: the target is never missing
-        os.replace(link, target)
+        if link:
+            beside = target.with_name(target.name + ".previous")
+            os.link(previous, beside)  # beside it, then over it: the target is never missing
+            os.replace(beside, target)
         return False
     except OSError:
         return True  # absent, unreadable or on another file system: keep the written one

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import gzip
 import io
 import os
@@ -100,7 +99,7 @@ def write_dump_files(
             if (
                 kept is not None
                 and old is not None
-                and _same_file(folder / file, old)
+                and not keep_if_same(folder / file, old, link=False)
                 and all(_linked(old, old.parent / o.relative_to(folder) / file) for o in links)
             ):
                 (folder / file).unlink()  # the folder's own file stays, and its links
@@ -123,16 +122,6 @@ def _linked(file: Path, link: Path) -> bool:
         return os.path.samefile(file, link)
     except OSError:
         return False
-
-
-def _same_file(written: Path, previous: Path) -> bool:
-    """Whether ``previous`` holds the bytes just written to ``written`` (compared in pieces)."""
-    try:
-        return previous.stat().st_size == written.stat().st_size and filecmp.cmp(
-            previous, written, shallow=False
-        )
-    except OSError:
-        return False  # absent or unreadable: the written file stands
 
 
 def dump_url(site_url: str, file: str) -> str:
