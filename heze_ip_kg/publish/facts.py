@@ -8,14 +8,17 @@ these by dictionary look-up, so a page costs the same at 1 plan as at 1,000.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from heze_ip_kg.publish.context import Link
 from heze_ip_kg.publish.describe import label
+from heze_ip_kg.rdfio.reads import TrackedMapping
 from heze_ip_kg.rdfio.serializers import TripleIndex
 from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, ORG, RDF, RDFS, SKOS
@@ -82,21 +85,24 @@ class SiteFacts:
     def __init__(self, index: TripleIndex, ontology: Graph) -> None:
         self.index = index
         index.inverses(INVERSES)
-        self.documents: dict[Node, DocumentFacts] = {}
+        documents: dict[Node, DocumentFacts] = {}
         for kind in DOCUMENT_TYPES:
             for doc in index.subjects(RDF.type, kind):
-                if isinstance(doc, URIRef) and doc not in self.documents:
-                    self.documents[doc] = self._document(doc)
-        self.alignments: dict[tuple[Node, Node], Node] = {}
-        self.local: dict[Node, Node] = {}  # element → its local-initiative alignment
+                if isinstance(doc, URIRef) and doc not in documents:
+                    documents[doc] = self._document(doc)
+        alignments: dict[tuple[Node, Node], Node] = {}
+        local: dict[Node, Node] = {}  # element → its local-initiative alignment
         for child, found in index.inverse(HIP.alignedElement).items():
             for alignment in sorted(found, key=str):  # the first by IRI, whatever the order
                 parent = index.value(alignment, HIP.alignedTo)
                 if parent is not None:
-                    self.alignments.setdefault((child, parent), alignment)
+                    alignments.setdefault((child, parent), alignment)
                 elif _text(index, alignment, HIP.relation) == "local-initiative":
-                    self.local.setdefault(child, alignment)
-        self.notices: dict[Node, Node] = {
+                    local.setdefault(child, alignment)
+        self.documents: Mapping[Node, DocumentFacts] = documents
+        self.alignments: Mapping[tuple[Node, Node], Node] = alignments
+        self.local: Mapping[Node, Node] = local
+        self.notices: Mapping[Node, Node] = {
             plan: min(notices, key=str) for plan, notices in index.inverse(HIP.promulgates).items()
         }
         self.terms: dict[str, tuple[str, str]] = dict(_other_terms())
@@ -104,6 +110,31 @@ class SiteFacts:
             (str(term), (label(ontology, term, "zh"), label(ontology, term, "en")))
             for term in set(ontology.subjects(RDFS.label, None))
         )
+
+    def tracked_parts(self) -> dict[str, Mapping[Any, object]]:
+        """The look-ups made of the graph that pages read, by the kind their reads are noted
+        under ("d" documents, "a" alignments, "l" local initiatives, "n" notices). The terms'
+        names come from the code and the ontology, which every page depends on anyway."""
+        return {
+            "d": self.documents,
+            "a": self.alignments,
+            "l": self.local,
+            "n": self.notices,
+        }
+
+    @contextmanager
+    def tracked(self) -> Iterator[None]:
+        """Note every look-up of ``tracked_parts`` in the index's ``reads`` until the block ends."""
+        plain = (self.documents, self.alignments, self.local, self.notices)
+        log = self.index.reads
+        self.documents = TrackedMapping(plain[0], "d", log)
+        self.alignments = TrackedMapping(plain[1], "a", log)
+        self.local = TrackedMapping(plain[2], "l", log)
+        self.notices = TrackedMapping(plain[3], "n", log)
+        try:
+            yield
+        finally:
+            self.documents, self.alignments, self.local, self.notices = plain
 
     def _document(self, doc: URIRef) -> DocumentFacts:
         index = self.index

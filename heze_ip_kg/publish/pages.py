@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Set
+from contextlib import contextmanager
+from typing import Any
 from urllib.parse import unquote
 
 from rdflib import Graph, Literal, URIRef
@@ -35,6 +37,7 @@ from heze_ip_kg.publish.statements import Statements
 from heze_ip_kg.publish.trace_block import TraceBuilder
 from heze_ip_kg.query.execute import Param
 from heze_ip_kg.query.execute import Table as ResultTable
+from heze_ip_kg.rdfio.reads import ReadKey, TrackedMapping, TrackedSet
 from heze_ip_kg.rdfio.serializers import TripleIndex
 from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, ORG, PREFIXES, RDF, RDFS, SKOS
@@ -89,9 +92,10 @@ class PageBuilder:
         self.texts = texts
         self.source_files = source_files
         self.subjects = subjects_with_pages(index.forward, base)  # those with a page
-        self.with_pages = {str(s) for s in self.subjects}
-        self._labels: dict[tuple[Node, str], str] = {}
-        self._paths: dict[str, str | None] = {}
+        self.with_pages: Set[str] = frozenset(str(s) for s in self.subjects)
+        # Remembered with the keys each answer read (``ReadLog.remembered``).
+        self._labels: dict[tuple[Node, str], tuple[str, frozenset[ReadKey] | None]] = {}
+        self._paths: dict[str, tuple[str | None, frozenset[ReadKey] | None]] = {}
         # Graph-wide look-ups, made now so that forked page writers share them.
         self.facts = SiteFacts(index, ontology if ontology is not None else Graph())
         self.statements = Statements(self.facts, self.label, self.page_of)
@@ -101,21 +105,50 @@ class PageBuilder:
 
     def label(self, node: Node, lang: str) -> str:
         """``label`` remembered: the same targets are linked from many pages."""
-        key = (node, lang)
-        found = self._labels.get(key)
-        if found is None:
+
+        def compute() -> str:
             found = label(self.index, node, lang)
             if str(node).endswith(found):  # no label: a title, else the readable IRI segment
                 title = self.index.value(node, _TITLES[0]) or self.index.value(node, _TITLES[1])
                 found = str(title) if title is not None else unquote(found)
-            self._labels[key] = found
-        return found
+            return found
+
+        return self.index.reads.remembered(self._labels, (node, lang), compute)
 
     def page_of(self, iri: str) -> str | None:
         """The site path of ``iri``'s page, or None if it has none (remembered)."""
-        if iri not in self._paths:
-            self._paths[iri] = page_path(iri, self.base) if iri in self.with_pages else None
-        return self._paths[iri]
+
+        def compute() -> str | None:
+            return page_path(iri, self.base) if iri in self.with_pages else None
+
+        return self.index.reads.remembered(self._paths, iri, compute)
+
+    def tracked_parts(self) -> dict[str, Mapping[Any, object] | Set[Any]]:
+        """What the pages read, by the kind their reads are noted under (``rdfio.reads``):
+        the index's subjects ("f"; inverse look-ups are "i"), the site's facts (see
+        ``SiteFacts.tracked_parts``), the source texts ("t") and their files ("s"), and which
+        IRIs have a page ("w")."""
+        return {
+            "f": self.index.untracked,
+            **self.facts.tracked_parts(),
+            "t": self.texts,
+            "s": self.source_files,
+            "w": self.with_pages,
+        }
+
+    @contextmanager
+    def tracked(self) -> Iterator[None]:
+        """Note every look-up the pages make in ``index.reads`` until the block ends."""
+        plain = self.texts, self.source_files, self.with_pages
+        log = self.index.reads
+        with self.index.tracked(), self.facts.tracked():
+            self.texts = TrackedMapping(plain[0], "t", log)
+            self.source_files = TrackedMapping(plain[1], "s", log)
+            self.with_pages = TrackedSet(plain[2], "w", log)
+            try:
+                yield
+            finally:
+                self.texts, self.source_files, self.with_pages = plain
 
     def link(self, node: Node, from_page: str, note: str = "") -> Link:
         target = self.page_of(str(node))

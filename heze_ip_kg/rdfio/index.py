@@ -6,12 +6,14 @@ at dictionary speed instead of asking rdflib's store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from heze_ip_kg.rdfio.reads import ALWAYS, ReadLog, TrackedMapping
 from heze_ip_kg.vocab.owned import is_owned
 from heze_ip_kg.vocab.triples import Reader
 
@@ -32,7 +34,8 @@ class TripleIndex:
     """Every subject's predicate–object pairs, sorted; inverse look-ups built on demand.
 
     It answers the few questions the publisher asks (``value``, ``objects``, ``subjects``) at
-    dictionary speed, and is what the writers below walk.
+    dictionary speed, and is what the writers below walk. Inside ``tracked`` every look-up is
+    noted in ``reads`` (``rdfio.reads``): "f" a subject's pairs, "i" an inverse look-up.
     """
 
     def __init__(self, graph: Graph) -> None:
@@ -46,13 +49,21 @@ class TripleIndex:
             pairs = [(canonical.setdefault(p, p), o) for p, o in found]  # type: ignore[arg-type]
             pairs.sort(key=lambda po: (po[0] is not _TYPE, str(po[0]), term_key(po[1])))
             forward[subject] = pairs
-        self.forward = forward
+        self.forward: Mapping[Node, PredicateObjects] = forward
+        self._all = forward  # never tracked: what the index computes of the whole graph
+        self.reads = ReadLog()
         self._canonical = canonical
         self._inverse: dict[URIRef, dict[Node, list[Node]]] = {}
         self.curies: dict[str, tuple[str, str] | None] = {}  # IRI → (prefix, CURIE), see _Writer
 
+    @property
+    def untracked(self) -> Mapping[Node, PredicateObjects]:
+        """The subjects' pairs, looked up without being noted (even inside ``tracked``)."""
+        return self._all
+
     def __len__(self) -> int:
-        return sum(len(pairs) for pairs in self.forward.values())
+        self.reads.note(ALWAYS)
+        return sum(len(pairs) for pairs in self._all.values())
 
     def objects(self, subject: Node, predicate: URIRef) -> list[Node]:
         predicate = self._canonical.get(predicate)  # type: ignore[assignment]
@@ -66,13 +77,34 @@ class TripleIndex:
         return None
 
     def subjects(self, predicate: URIRef, obj: Node) -> list[Node]:
-        return self.inverse(predicate).get(obj, [])
+        self.reads.note(("i", predicate, obj))
+        if predicate not in self._inverse:
+            self.inverses([predicate])
+        return self._inverse[predicate].get(obj, [])
 
     def inverse(self, predicate: URIRef) -> dict[Node, list[Node]]:
         """Object → subjects for ``predicate`` (built on first use, then kept)."""
+        self.reads.note(ALWAYS)  # the whole of it: whoever reads this depends on every triple
         if predicate not in self._inverse:
             self.inverses([predicate])
         return self._inverse[predicate]
+
+    def built_inverses(self) -> Mapping[URIRef, Mapping[Node, list[Node]]]:
+        """The inverse look-ups built so far, by predicate (never noted as read)."""
+        return self._inverse
+
+    @contextmanager
+    def tracked(self) -> Iterator[ReadLog]:
+        """Note every look-up in ``reads`` until the block ends (``reads.current`` is the set
+        of keys read; the caller may replace it, say one per page)."""
+        plain = self.forward
+        self.forward = TrackedMapping(plain, "f", self.reads)
+        self.reads.current = set()
+        try:
+            yield self.reads
+        finally:
+            self.forward = plain
+            self.reads.current = None
 
     def inverses(self, predicates: Iterable[URIRef]) -> None:
         """Build the inverses of ``predicates`` not built yet, in one pass over the triples
@@ -89,7 +121,7 @@ class TripleIndex:
                 by_term[same] = inverse
         if not by_term:
             return
-        for s, pairs in self.forward.items():
+        for s, pairs in self._all.items():
             for p, o in pairs:
                 found = by_term.get(p)
                 if found is not None:

@@ -1,0 +1,118 @@
+"""Noting what a computation reads, key by key: the keys a resource page's model was built from.
+
+A page model is a function of the entries it looks up (a subject's predicate–object pairs, the
+subjects of an inverse look-up, a document's facts) and of what every page shares (the code, the
+options, the metadata). A ``ReadLog`` notes each look-up's key while a page is built; the
+structures the pages read are wrapped (``TrackedMapping``, ``TrackedSet``) so that every look-up
+through them is noted. A page whose keys all still have the values they had when it was built
+would be built the same (``publish.page_reads``).
+
+A read that is not a look-up by key (iterating or counting a whole structure) is noted as
+``ALWAYS``: the page then depends on everything and is built every time. Remembered answers
+(``ReadLog.remembered``) keep the keys their computation read, and a page that reuses one is
+noted as having read them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMapping, Set
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+ReadKey = tuple[object, ...]  # (kind, key, ...): "f" a subject's pairs, "i" an inverse look-up…
+ALWAYS: ReadKey = ("*",)  # a read of a whole structure
+
+
+class ReadLog:
+    """The keys read since ``current`` was set; ``current`` is None while nothing is noted."""
+
+    def __init__(self) -> None:
+        self.current: set[ReadKey] | None = None
+
+    def note(self, key: ReadKey) -> None:
+        if self.current is not None:
+            self.current.add(key)
+
+    def remembered(
+        self,
+        memo: MutableMapping[K, tuple[V, frozenset[ReadKey] | None]],
+        key: K,
+        compute: Callable[[], V],
+    ) -> V:
+        """``compute()``, remembered in ``memo`` under ``key`` with the keys it read.
+
+        A page that reuses a remembered answer is noted as reading what computing it read. An
+        answer remembered while nothing was noted has no keys (None): it is computed again.
+        """
+        outer = self.current
+        found = memo.get(key)
+        if found is not None and (outer is None or found[1] is not None):
+            if outer is not None and found[1]:
+                outer.update(found[1])
+            return found[0]
+        if outer is None:
+            value = compute()
+            memo[key] = (value, None)
+            return value
+        self.current = set()
+        try:
+            value = compute()
+        finally:
+            read, self.current = self.current, outer
+        outer.update(read)
+        memo[key] = (value, frozenset(read))
+        return value
+
+
+class TrackedMapping(Mapping[K, V], Generic[K, V]):
+    """A read-only view of ``data`` that notes ``(kind, key)`` for each look-up by key."""
+
+    __slots__ = ("_data", "_kind", "_log")
+
+    def __init__(self, data: Mapping[K, V], kind: str, log: ReadLog) -> None:
+        self._data, self._kind, self._log = data, kind, log
+
+    def get(self, key: K, default: object = None) -> V | object:  # type: ignore[override]
+        self._log.note((self._kind, key))
+        return self._data.get(key, default)
+
+    def __getitem__(self, key: K) -> V:
+        self._log.note((self._kind, key))
+        return self._data[key]
+
+    def __contains__(self, key: object) -> bool:
+        self._log.note((self._kind, key))
+        return key in self._data
+
+    def __iter__(self) -> Iterator[K]:
+        self._log.note(ALWAYS)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._log.note(ALWAYS)
+        return len(self._data)
+
+
+class TrackedSet(Set[K], Generic[K]):
+    """A read-only view of the set ``data`` that notes ``(kind, key)`` for each membership test."""
+
+    __slots__ = ("_data", "_kind", "_log")
+
+    def __init__(self, data: Set[K], kind: str, log: ReadLog) -> None:
+        self._data, self._kind, self._log = data, kind, log
+
+    def __contains__(self, key: object) -> bool:
+        self._log.note((self._kind, key))
+        return key in self._data
+
+    def __iter__(self) -> Iterator[K]:
+        self._log.note(ALWAYS)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._log.note(ALWAYS)
+        return len(self._data)
+
+
+__all__ = ["ALWAYS", "ReadKey", "ReadLog", "TrackedMapping", "TrackedSet"]
