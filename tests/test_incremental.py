@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,9 @@ def test_incremental_publish_equals_full_publish(corpus: Path, tmp_path: Path) -
     assert first.summary.kept == 0
     assert first.summary.written > 1000
     assert first.summary.rendered == len(first.summary.digests or {}) > 500  # every page
+    assert first.summary.built == first.summary.rendered  # every page's model built
+    assert first.summary.reads is not None
+    assert sorted(first.summary.reads.pages) == sorted(first.summary.digests or {})
     before = _files(dist)
 
     again = _publish(corpus, dist, cache)
@@ -92,6 +96,8 @@ def test_incremental_publish_equals_full_publish(corpus: Path, tmp_path: Path) -
     # And only the pages whose model changed are rendered: those of the edited plan's elements
     # and of what shows them (its organisations, the parents' elements it carries out).
     assert 0 < incremental.summary.rendered < first.summary.rendered // 10
+    # Nor is any other page's model built: none of what it read changed (``page_reads``).
+    assert incremental.summary.rendered <= incremental.summary.built < first.summary.built // 10
     changed = _files(dist)
     assert changed != before
     assert changed[f"site/sources/{CHANGED}"] == (corpus / "sources" / CHANGED).read_bytes()
@@ -102,6 +108,37 @@ def test_incremental_publish_equals_full_publish(corpus: Path, tmp_path: Path) -
     assert sorted(changed) == sorted(expected)  # the same file list
     different = [name for name in expected if changed[name] != expected[name]]
     assert different == []
+
+
+def _rename_parent_task(data: Path) -> None:
+    """Rename a task of the province's plan: its label shows on the city pages that carry it
+    out, in their trace, so pages of other documents read it (through remembered labels)."""
+    path = data / "sources" / "synthetic-province-01.txt"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("1.完善海外维权援助。") == 1
+    path.write_text(text.replace("1.完善海外维权援助。", "1.完善海外知识产权维权援助。"), "utf-8")
+
+
+def _rename_body(data: Path) -> None:
+    """Rename a body every plan names: its label shows on the pages of every document."""
+    path = data / "organizations.yaml"
+    text = path.read_text(encoding="utf-8")
+    old, new = "zh: 市场监管部门（合成）", "zh: 市场监督管理部门（合成）"
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+@pytest.mark.parametrize("change", [_rename_parent_task, _rename_body])
+def test_a_change_shown_on_other_documents_pages_builds_them_again(
+    corpus: Path, tmp_path: Path, change: Callable[[Path], None]
+) -> None:
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    first = _publish(corpus, dist, cache)
+    change(corpus)
+    again = _publish(corpus, dist, cache)
+    assert 0 < again.summary.rendered <= again.summary.built < first.summary.built
+    _publish(corpus, tmp_path / "fresh", None)
+    assert _files(dist) == _files(tmp_path / "fresh")  # no page left showing the old name
 
 
 def test_a_touched_output_or_new_code_is_not_taken_as_current(
@@ -167,14 +204,16 @@ def test_a_run_reports_the_seconds_of_each_part(corpus: Path, tmp_path: Path) ->
     _publish(corpus, dist, cache, full)
     _publish(corpus, dist, cache, skipped)
     build = ["parse", "build", "responsibility", "align", "monitor"]
-    publish = ["prepare", "release", "write", "list", "swap"]
+    # "reads": what each page model read, for the next run (``page_reads``)
+    publish = ["prepare", "release", "write", "list", "swap", "reads"]
     assert list(full.seconds) == ["key", *build, "load store", "validate", *publish, "record"]
     assert all(seconds >= 0 for seconds in full.seconds.values())
     assert list(skipped.seconds) == ["key"]  # found in the cache: nothing else runs
     (dist / "site" / "index.html").write_bytes(b"edited")  # so that the next run is not skipped
     _publish(corpus, dist, cache, updated := Stages())
     # Into a folder holding a publication, with the cache: an update in place.
-    publish = ["prepare", "release", "write", "commit"]  # the commit lists the folder too
+    # The recorded reads are compared before writing; the commit lists the folder too.
+    publish = ["prepare", "release", "reads", "write", "commit"]
     assert list(updated.seconds) == ["key", *build, "load store", "validate", *publish, "record"]
 
 
@@ -298,6 +337,7 @@ def test_an_observation_changed_renders_only_what_shows_it(tmp_path: Path) -> No
     # The indicator's page and CSV, its observation and progress, the cards of the indicators
     # that carry it out: a few pages, not the plans'.
     assert 0 < changed.summary.rendered < first.summary.rendered // 20
+    assert changed.summary.rendered <= changed.summary.built < first.summary.built // 20
     csv = (
         dist
         / "site"

@@ -35,6 +35,7 @@ class RenderedPages:
 
     digests: dict[str, str]  # subject IRI → digest of its page model
     files: Manifest  # path relative to the output folder → [size, mtime_ns, inode]
+    reads: object = None  # the keys each page read, as JSON (``publish.page_reads.PageReads``)
 
 
 def model_digest(model: object) -> str:
@@ -57,13 +58,16 @@ def context_digest(code: str, options: dict[str, str], metadata: str) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def record_pages(cache_dir: Path, key: str, context: str, digests: dict[str, str]) -> None:
-    """Remember that run ``key`` rendered pages with ``digests`` in ``context``.
+def record_pages(
+    cache_dir: Path, key: str, context: str, digests: dict[str, str], reads: object = None
+) -> None:
+    """Remember that run ``key`` rendered pages with ``digests`` in ``context``, their models
+    having read ``reads`` (JSON data: ``publish.page_reads.PageReads``), if known.
 
     Its manifest is its entry in ``DIR/publications`` (``keyed.record``); ``keyed.record_output``
     then names it as the run that holds the output folder.
     """
-    payload = {"context": context, "digests": digests}
+    payload = {"context": context, "digests": digests, "reads": reads}
     atomic_write(
         cache_dir / PAGES / f"{key}.json",
         json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8"),
@@ -79,12 +83,12 @@ def rendered_pages(cache_dir: Path, out_dir: Path, context: str) -> RenderedPage
         pages = json.loads((cache_dir / PAGES / f"{key}.json").read_bytes())
         entry = json.loads((cache_dir / ENTRIES / f"{key}.json").read_bytes())
         same_context = pages["context"] == context
-        digests, files = pages["digests"], entry["manifest"]
+        digests, files, reads = pages["digests"], entry["manifest"], pages.get("reads")
     except (OSError, ValueError, KeyError, TypeError):
         return None  # none recorded, or in a form this version cannot read: render every page
     if not same_context or not isinstance(digests, dict) or not isinstance(files, dict):
         return None
-    return RenderedPages(digests, files)
+    return RenderedPages(digests, files, reads)
 
 
 __all__ = [

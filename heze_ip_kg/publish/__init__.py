@@ -14,6 +14,7 @@ without being rendered.
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Mapping
@@ -31,16 +32,17 @@ from heze_ip_kg.files.keyed import Manifest, manifest, write_or_keep
 from heze_ip_kg.files.rendered import RenderedPages
 from heze_ip_kg.progress import Stages
 from heze_ip_kg.publish.context import OntologyPage, Page, QueriesPage, SearchPage
-from heze_ip_kg.publish.dataset import sitemap, write_dump_files
+from heze_ip_kg.publish.dataset import settle_dump_files, sitemap, write_dump, write_dump_files
 from heze_ip_kg.publish.describe import label
 from heze_ip_kg.publish.html import HELPERS
 from heze_ip_kg.publish.navigation import LISTS, Navigation
+from heze_ip_kg.publish.page_reads import CurrentValues, PageReads, merged_reads, unchanged_pages
 from heze_ip_kg.publish.pages import ontology_terms
 from heze_ip_kg.publish.prepared import PreparedSite, prepare_site
 from heze_ip_kg.publish.resource_pages import Written, write_resource_pages
 from heze_ip_kg.publish.stamp import Stamp, build_stamp
 from heze_ip_kg.query.backends import Backend, OxigraphBackend
-from heze_ip_kg.rdfio.dumps import DUMP_NAME
+from heze_ip_kg.rdfio.dumps import DUMP_NAME, FORMATS
 from heze_ip_kg.resources import data_dir, ontology_path, resource_dir
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
 from heze_ip_kg.vocab.triples import clear
@@ -61,6 +63,8 @@ class PublishSummary:
     files: Manifest | None = None  # what was written, when asked for (``files.keyed``)
     rendered: int = 0  # resource pages rendered (the others' files linked: same model)
     digests: dict[str, str] | None = None  # each page model's digest, with ``listing``
+    built: int = 0  # resource page models built (the others' reads unchanged: ``page_reads``)
+    reads: PageReads | None = None  # the keys each page model read, with ``listing``
 
 
 def environment() -> Environment:
@@ -180,9 +184,22 @@ def write_site(
     previous = real if (real / MARKER).is_file() else None  # a folder publish wrote before
     if in_place and previous is not None:
         with collector_paused(), updated_in_place(out_dir) as update:
+            with stages.stage("reads"):
+                values = CurrentValues(prepared.builder)
+                record = PageReads.from_json(rendered.reads) if rendered is not None else None
+                unchanged, now = (
+                    unchanged_pages(record, values) if record is not None else (set(), [])
+                )
             with stages.stage("write"):
                 pages, written, kept, resources = _fill(
-                    update.staging, prepared, previous, workers, rendered, listing, update
+                    update.staging,
+                    prepared,
+                    previous,
+                    workers,
+                    rendered,
+                    listing,
+                    update,
+                    frozenset(unchanged),
                 )
             with stages.stage("commit"):
                 update.commit()
@@ -197,6 +214,13 @@ def write_site(
                 files = manifest(staging) if listing else None
             swapped = time.perf_counter()  # the swap runs as the folder's context ends
         stages.add("swap", time.perf_counter() - swapped)
+        values, record, now = CurrentValues(prepared.builder), None, []
+    reads = None
+    if resources.reads is not None:
+        with stages.stage("reads"):
+            built = resources.reads
+            kept_pages = [str(s) for s in prepared.builder.subjects if str(s) not in built]
+            reads = merged_reads(record, now, built, kept_pages, values)
     return PublishSummary(
         out_dir,
         len(pages),
@@ -206,6 +230,8 @@ def write_site(
         files,
         resources.rendered,
         resources.digests,
+        resources.built,
+        reads,
     )
 
 
@@ -217,6 +243,7 @@ def _fill(
     rendered: RenderedPages | None,
     digests: bool,
     update: FolderUpdate | None = None,
+    unchanged: frozenset[str] = frozenset(),
 ) -> tuple[list[str], int, int, Written]:
     """Write the publication into ``staging``; return its page paths, the numbers of files
     written and kept (linked from ``previous``, or with ``update`` left there and named in its
@@ -250,18 +277,31 @@ def _fill(
     def write_page(template_name: str, page: Page) -> None:
         write(page.path, env.get_template(template_name).render(page=page))
 
-    def meanwhile() -> None:
-        # This process writes the rest while the workers write the resource pages (after
-        # them it would run alone, one core busy): the dumps, at the top of dist/ and (hard
-        # links to the same files) inside the site, then every other page.
-        dumps: list[str] | None = [] if update is not None else None
-        new, same = write_dump_files(
-            builder.index, DUMP_NAME, staging, site / "dumps", previous=previous, kept=dumps
-        )
+    dumps: list[str] | None = [] if update is not None else None
+
+    def settle_dumps(new: int, same: int) -> None:
         counts[0] += new
         counts[1] += same
         if update is not None and dumps:
             update.kept.update(path for name in dumps for path in (name, f"site/dumps/{name}"))
+
+    # When most page models are kept (``page_reads``), the page writers would idle while this
+    # process wrote the dumps alone: they write them instead.
+    dumps_by_workers = len(unchanged) * 2 > len(builder.subjects)
+    by_workers = [
+        functools.partial(write_dump, builder.index, DUMP_NAME, ext, staging) for ext in FORMATS
+    ]
+
+    def meanwhile() -> None:
+        # This process writes the rest while the workers write the resource pages (after
+        # them it would run alone, one core busy): the dumps, at the top of dist/ and (hard
+        # links to the same files) inside the site, then every other page.
+        if not dumps_by_workers:
+            settle_dumps(
+                *write_dump_files(
+                    builder.index, DUMP_NAME, staging, site / "dumps", previous=previous, kept=dumps
+                )
+            )
         for iri, path in prepared.source_paths.items():
             write(path, texts[iri])
         for name in STATIC:
@@ -317,7 +357,13 @@ def _fill(
         rendered=rendered,
         digests=digests,
         in_place=update is not None,
+        unchanged=unchanged,
+        also=by_workers if dumps_by_workers else (),
     )
+    if dumps_by_workers:
+        settle_dumps(
+            *settle_dump_files(DUMP_NAME, staging, site / "dumps", previous=previous, kept=dumps)
+        )
     if update is not None:
         update.kept.update(f"site/{path}" for path in resources.kept_paths or ())
     pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]

@@ -79,40 +79,59 @@ def write_dump_files(
     ``previous``, ``atomic.updated_in_place``), left there if its links there are links to it:
     removed from ``folder``, not linked into ``links``, and its name appended to ``kept``.
     ``links`` are under ``folder``. Returns (files written, files kept).
+
+    This is ``write_dump`` for each format, then ``settle_dump_files``.
     """
-    counts = [0, 0]
-    folder.mkdir(parents=True, exist_ok=True)
     for ext in FORMATS:
-        files = (f"{name}.{ext}", f"{name}.{ext}.gz")
-        # Written piece by piece to the file and to its gzip (the bytes of gzip_bytes: a
-        # deflate stream does not depend on how its input is split), never held whole.
-        with (
-            (folder / files[0]).open("wb") as plain,
-            (folder / files[1]).open("wb") as packed,
-            gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=0, compresslevel=6) as gz,
+        write_dump(index, name, ext, folder)
+    return settle_dump_files(name, folder, *links, previous=previous, kept=kept)
+
+
+def write_dump(index: TripleIndex, name: str, ext: str, folder: Path) -> None:
+    """``name.ext`` and ``name.ext.gz`` in ``folder`` (see ``write_dump_files``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = (f"{name}.{ext}", f"{name}.{ext}.gz")
+    # Written piece by piece to the file and to its gzip (the bytes of gzip_bytes: a deflate
+    # stream does not depend on how its input is split), never held whole.
+    with (
+        (folder / files[0]).open("wb") as plain,
+        (folder / files[1]).open("wb") as packed,
+        gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=0, compresslevel=6) as gz,
+    ):
+        for piece in serialize_pieces(index, ext):
+            plain.write(piece)
+            gz.write(piece)
+
+
+def settle_dump_files(
+    name: str,
+    folder: Path,
+    *links: Path,
+    previous: Path | None = None,
+    kept: list[str] | None = None,
+) -> tuple[int, int]:
+    """Keep or link the dumps ``write_dump`` wrote in ``folder``, as ``write_dump_files`` says;
+    return (files written, files kept)."""
+    counts = [0, 0]
+    for file in (f"{name}.{ext}{gz}" for ext in FORMATS for gz in ("", ".gz")):
+        old = previous / file if previous is not None else None
+        if (
+            kept is not None
+            and old is not None
+            and not keep_if_same(folder / file, old, link=False)
+            and all(_linked(old, old.parent / o.relative_to(folder) / file) for o in links)
         ):
-            for piece in serialize_pieces(index, ext):
-                plain.write(piece)
-                gz.write(piece)
-        for file in files:
-            old = previous / file if previous is not None else None
-            if (
-                kept is not None
-                and old is not None
-                and not keep_if_same(folder / file, old, link=False)
-                and all(_linked(old, old.parent / o.relative_to(folder) / file) for o in links)
-            ):
-                (folder / file).unlink()  # the folder's own file stays, and its links
-                kept.append(file)
-                counts[1] += 1
-                continue
-            counts[0 if kept is not None or keep_if_same(folder / file, old) else 1] += 1
-            for other in links:
-                other.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(folder / file, other / file)
-                except OSError:  # a file system without hard links
-                    shutil.copyfile(folder / file, other / file)
+            (folder / file).unlink()  # the folder's own file stays, and its links
+            kept.append(file)
+            counts[1] += 1
+            continue
+        counts[0 if kept is not None or keep_if_same(folder / file, old) else 1] += 1
+        for other in links:
+            other.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(folder / file, other / file)
+            except OSError:  # a file system without hard links
+                shutil.copyfile(folder / file, other / file)
     return counts[0], counts[1]
 
 

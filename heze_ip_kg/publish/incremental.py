@@ -142,7 +142,8 @@ def publish_project(
             # building. Its manifest entry was taken before the swap: this run's file or none.
             dump = f"{DUMP_NAME}.nt"
             record_dump(cache, build_key(data, base), out_dir / dump, summary.files[dump])
-            record_pages(cache, key, context, summary.digests or {})
+            reads = summary.reads.to_json() if summary.reads is not None else None
+            record_pages(cache, key, context, summary.digests or {}, reads)
             record_output(cache, out_dir, key)  # last: the entries it names are whole
     return PublishRun(summary, report.conforms, result.warnings, RAN, key, chosen)
 
