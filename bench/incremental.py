@@ -80,6 +80,8 @@ def measure(n: int, work: Path) -> dict[str, Any]:
         kept=incremental.summary.kept,
         pages_rendered_full=full.summary.rendered,
         pages_rendered=incremental.summary.rendered,
+        pages_built_full=full.summary.built,
+        pages_built=incremental.summary.built,
         stages_unchanged=list(unchanged.stages),
         peak_rss_mib=peak_rss,
         peak_rss_worker_mib=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,

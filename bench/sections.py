@@ -141,6 +141,7 @@ PARTS = (
     *BUILD_THEN_CHECK,
     "prepare",
     "release",
+    "reads",
     "write",
     "commit",
     "list",
@@ -153,6 +154,7 @@ def incremental_section(r: dict[str, Any]) -> list[str]:
     """What ``bench/incremental.py`` measured, against the target of issue 20."""
     share, share_fresh = r["incremental_s"] / r["full_s"], r["incremental_s"] / r["fresh_s"]
     rendered_full = r.get("pages_rendered_full", "—")
+    built_full, built = r.get("pages_built_full", "—"), r.get("pages_built", "—")
     lines = [
         INCREMENTAL_HEADING,
         "",
@@ -163,25 +165,26 @@ def incremental_section(r: dict[str, Any]) -> list[str]:
         "publish of the edited corpus into an empty folder, compared with it file by file "
         "(`heze_ip_kg.publish.incremental.publish_project`, what `publish` runs).",
         "",
-        "| run | seconds | stages run | files written / kept | resource pages rendered |",
-        "|---|---|---|---|---|",
+        "| run | seconds | stages run | files written / kept | resource page models built "
+        "| resource pages rendered |",
+        "|---|---|---|---|---|---|",
         f"| full, empty folder | {r['full_s']:.1f} | build, validate, publish | {r['files']} / 0 "
-        f"| {rendered_full} |",
+        f"| {built_full} | {rendered_full} |",
         f"| same inputs again | {r['unchanged_s']:.2f} | "
-        f"{', '.join(r['stages_unchanged']) or 'none'} | 0 / 0 | 0 |",
+        f"{', '.join(r['stages_unchanged']) or 'none'} | 0 / 0 | 0 | 0 |",
         f"| one plan changed | {r['incremental_s']:.1f} | build, validate, publish | "
-        f"{r['written']} / {r['kept']} | {r.get('pages_rendered', '—')} |",
+        f"{r['written']} / {r['kept']} | {built} | {r.get('pages_rendered', '—')} |",
         f"| full, edited corpus, empty folder | {r['fresh_s']:.1f} | build, validate, publish | "
-        f"{r['files']} / 0 | {rendered_full} |",
+        f"{r['files']} / 0 | {built_full} | {rendered_full} |",
         "",
         f"One-plan change: {share:.0%} of the first full publish and {share_fresh:.0%} of the "
         f"later one (target < 10%: {'met' if max(share, share_fresh) < 0.1 else 'missed'}); "
         f"output identical to the full publish of the same inputs: {r['identical']}. Peak RSS "
         f"over the four runs in one process {r['peak_rss_mib']:.0f} MiB (largest page worker "
         f"{r['peak_rss_worker_mib']:.0f} MiB). A changed input still rebuilds, validates and "
-        "builds every page's model; only pages whose model changed are rendered, and only files "
-        "whose bytes changed are written, into the previous output, updated in place "
-        "(docs/incremental.md).",
+        "builds the models of the pages whose recorded reads changed; only pages whose model "
+        "changed are rendered, and only files whose bytes changed are written, into the "
+        "previous output, updated in place (docs/incremental.md).",
     ]
     parts = r.get("parts")
     if parts:
@@ -198,8 +201,10 @@ def _incremental_parts(parts: dict[str, dict[str, float]]) -> list[str]:
     lines = [
         'Where each run\'s time goes (seconds; `publish_project(..., stages=)`). "key" hashes '
         'the inputs and looks the cache up; "prepare" is the page index, VoID, the catalogue '
-        'and the home page; "write" every file into a staging folder (the page writers and, '
-        'meanwhile, the dumps), comparing each with the previous output\'s; "list" and '
+        'and the home page; "reads" compares the keys the recorded pages read with their values '
+        'now, and records the keys this run\'s pages read; "write" every file into a staging '
+        "folder (the page writers and, meanwhile, the dumps, or the dumps by the page writers "
+        'when most pages are kept), comparing each with the previous output\'s; "list" and '
         '"record" note the output in the cache; "swap" puts the staging folder in place and '
         'removes the previous output; "commit" (an update in place of the previous output, '
         "what a run with the cache does once there is one) renames the files written anew "

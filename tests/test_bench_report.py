@@ -77,4 +77,4 @@ def test_the_parts_of_the_incremental_runs_keep_the_order_they_ran_in() -> None:
     rows = [line.split(" | ")[0].lstrip("| ") for line in lines if line.startswith("| ")]
     parts = [row for row in rows if row in PARTS]
     assert parts == list(PARTS)
-    assert "| one plan changed | 5.0 | build, validate, publish | 3 / 97 | — |" in lines
+    assert "| one plan changed | 5.0 | build, validate, publish | 3 / 97 | — | — |" in lines

@@ -224,9 +224,12 @@ def test_cli_publish_reports_an_unchanged_run(corpus: Path, tmp_path: Path) -> N
     first = runner.invoke(main, args, env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert first.exit_code == 0, first.output
     assert "0 unchanged" in first.stderr
-    rendered_pages = re.search(r"; (\d+) of (\d+) resource pages rendered", first.stderr)
+    rendered_pages = re.search(
+        r"; (\d+) of (\d+) resource pages rendered \((\d+) built\)", first.stderr
+    )
     assert rendered_pages is not None
-    assert rendered_pages[1] == rendered_pages[2]  # the first run renders every page
+    # The first run builds and renders every page.
+    assert rendered_pages[1] == rendered_pages[2] == rendered_pages[3]
     second = runner.invoke(main, args, env={"SOURCE_DATE_EPOCH": "1767225600"})
     assert second.exit_code == 0, second.output
     assert "unchanged since the recorded run with the same inputs" in second.stderr

@@ -73,8 +73,8 @@ def publish(
     far faster), or as --fast / --plain say. A file whose bytes
     did not change since the last publication into OUTPUT is kept, not rewritten; with
     --cache, OUTPUT is updated in place (only changed files are replaced; a run killed while
-    replacing them leaves a mix that the next run puts right), and a resource page whose
-    content did not change is not even rendered again.
+    replacing them leaves a mix that the next run puts right), a resource page none of whose
+    data changed is not even built again, and one whose content did not change not rendered.
     """
     problem = base_problem(site_url)
     if problem:
@@ -101,6 +101,7 @@ def publish(
         done = f"{summary_.written} files written, {summary_.kept} unchanged"
         if summary_.digests is not None:  # with a cache: pages whose model changed
             done += f"; {summary_.rendered} of {len(summary_.digests)} resource pages rendered"
+            done += f" ({summary_.built} built)"
     else:
         done = "unchanged since the recorded run with the same inputs"
     click.echo(

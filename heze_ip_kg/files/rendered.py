@@ -4,8 +4,9 @@ A resource page's four files (HTML, Turtle, JSON-LD and an indicator's CSV) are 
 page model (``publish.context.ResourcePage``: plain frozen data, the JSON-LD of its description
 and the CSV included) and of what is the same for every page — the code with its templates, the
 options and the dataset's metadata (the *context*). A run with a cache records, for the output
-folder it wrote, the digest of every page's model and the context; the next run into that folder
-still builds every page model, but a page whose model and context have the digests recorded, and
+folder it wrote, the digest of every page's model and the context (and, as JSON, the keys each
+model read: ``publish.page_reads``); the next run into that folder builds the models of the pages
+whose reads changed, and a page whose model and context have the digests recorded, and
 whose files in the previous output are still the very files that run wrote (size, modification
 time and inode, as in its manifest), is left there without being rendered (the folder is
 updated in place: ``atomic.updated_in_place``).
