@@ -16,7 +16,7 @@ noted as having read them too.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMapping, Set
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -65,54 +65,52 @@ class ReadLog:
         return value
 
 
-class TrackedMapping(Mapping[K, V], Generic[K, V]):
-    """A read-only view of ``data`` that notes ``(kind, key)`` for each look-up by key."""
+class _TrackedView(Generic[K]):
+    """A read-only view of ``data`` that notes ``(kind, key)`` for each look-up by key, and
+    ``ALWAYS`` for a read of the whole."""
 
     __slots__ = ("_data", "_kind", "_log")
 
-    def __init__(self, data: Mapping[K, V], kind: str, log: ReadLog) -> None:
+    def __init__(self, data: Any, kind: str, log: ReadLog) -> None:
         self._data, self._kind, self._log = data, kind, log
+
+    def __contains__(self, key: object) -> bool:
+        self._log.note((self._kind, key))
+        return key in self._data
+
+    def __iter__(self) -> Iterator[K]:
+        self._log.note(ALWAYS)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._log.note(ALWAYS)
+        return len(self._data)
+
+
+class TrackedMapping(_TrackedView[K], Mapping[K, V]):
+    """A read-only view of the mapping ``data`` (see ``_TrackedView``)."""
+
+    __slots__ = ()
+
+    def __init__(self, data: Mapping[K, V], kind: str, log: ReadLog) -> None:
+        super().__init__(data, kind, log)
 
     def get(self, key: K, default: object = None) -> V | object:  # type: ignore[override]
         self._log.note((self._kind, key))
-        return self._data.get(key, default)
+        return self._data.get(key, default)  # type: ignore[no-any-return]
 
     def __getitem__(self, key: K) -> V:
         self._log.note((self._kind, key))
-        return self._data[key]
-
-    def __contains__(self, key: object) -> bool:
-        self._log.note((self._kind, key))
-        return key in self._data
-
-    def __iter__(self) -> Iterator[K]:
-        self._log.note(ALWAYS)
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        self._log.note(ALWAYS)
-        return len(self._data)
+        return self._data[key]  # type: ignore[no-any-return]
 
 
-class TrackedSet(Set[K], Generic[K]):
-    """A read-only view of the set ``data`` that notes ``(kind, key)`` for each membership test."""
+class TrackedSet(_TrackedView[K], Set[K]):
+    """A read-only view of the set ``data`` (see ``_TrackedView``)."""
 
-    __slots__ = ("_data", "_kind", "_log")
+    __slots__ = ()
 
     def __init__(self, data: Set[K], kind: str, log: ReadLog) -> None:
-        self._data, self._kind, self._log = data, kind, log
-
-    def __contains__(self, key: object) -> bool:
-        self._log.note((self._kind, key))
-        return key in self._data
-
-    def __iter__(self) -> Iterator[K]:
-        self._log.note(ALWAYS)
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        self._log.note(ALWAYS)
-        return len(self._data)
+        super().__init__(data, kind, log)
 
 
 __all__ = ["ALWAYS", "ReadKey", "ReadLog", "TrackedMapping", "TrackedSet"]
