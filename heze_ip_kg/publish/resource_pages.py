@@ -157,10 +157,7 @@ def _write_chunk(subjects: Sequence[URIRef]) -> _Chunk:
         roots = index.description_roots(subject)  # once for both: what ``describe`` finds
         described = jsonld(index, roots)
         page = builder.resource(subject, described)
-        paths = [page.path, page_path(iri, builder.base, "ttl") or ""]
-        paths.append(page_path(iri, builder.base, "jsonld") or "")
-        if page.indicator is not None:
-            paths.append(page_path(iri, builder.base, "csv") or "")
+        paths = resource_files(builder, subject)  # a CSV with the indicator's card
         digest = model_digest(page) if _JOB.digests or known is not None else ""
         if _JOB.digests:
             digests.append((iri, digest))
