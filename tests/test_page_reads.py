@@ -22,7 +22,14 @@ from heze_ip_kg.publish.page_reads import (
 )
 from heze_ip_kg.publish.pages import PageBuilder
 from heze_ip_kg.rdfio.index import TripleIndex
-from heze_ip_kg.rdfio.reads import ALWAYS, ReadKey, ReadLog, TrackedMapping, TrackedSet
+from heze_ip_kg.rdfio.reads import (
+    ALWAYS,
+    ReadKey,
+    ReadLog,
+    Remembered,
+    TrackedMapping,
+    TrackedSet,
+)
 from heze_ip_kg.vocab.namespaces import DCTERMS, DEFAULT_BASE
 
 A, B, C = (URIRef(f"{DEFAULT_BASE}doc/{name}") for name in "abc")
@@ -42,24 +49,26 @@ def _builder(graph: Graph) -> PageBuilder:
 
 
 def test_a_remembered_answer_replays_what_computing_it_read() -> None:
-    log, memo = ReadLog(), {}  # type: ignore[var-annotated]
+    log = ReadLog()
+    memo: Remembered[str, str] = Remembered(log)
     calls = []
 
-    def compute() -> str:
-        calls.append(1)
-        log.note(("f", A))
+    def compute(node: URIRef) -> str:
+        calls.append(node)
+        log.note(("f", node))
         return "甲"
 
     log.current = set()
-    assert log.remembered(memo, "key", compute) == "甲"
+    assert memo.get("key", compute, A) == "甲"
     log.current = set()  # the next page
-    assert log.remembered(memo, "key", compute) == "甲"
+    assert memo.get("key", compute, A) == "甲"
     assert log.current == {("f", A)}  # read again, through the remembered answer
-    assert len(calls) == 1
+    assert calls == [A]
 
 
 def test_an_answer_remembered_unnoted_is_computed_again_when_noting() -> None:
-    log, memo = ReadLog(), {}  # type: ignore[var-annotated]
+    log = ReadLog()
+    memo: Remembered[str, int] = Remembered(log)
     calls = []
 
     def compute() -> int:
@@ -67,9 +76,11 @@ def test_an_answer_remembered_unnoted_is_computed_again_when_noting() -> None:
         log.note(("f", B))
         return 1
 
-    assert log.remembered(memo, "key", compute) == 1  # nothing noted: the keys are not known
+    assert memo.get("key", compute) == 1  # nothing noted: remembered plainly
+    assert memo.get("key", compute) == 1
+    assert len(calls) == 1
     log.current = set()
-    assert log.remembered(memo, "key", compute) == 1
+    assert memo.get("key", compute) == 1  # the keys it read are not known: computed again
     assert log.current == {("f", B)}
     assert len(calls) == 2
 

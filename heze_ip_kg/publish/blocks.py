@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from heze_ip_kg.publish.context import InfoField, Link, MentionRow, RoleRow
 from heze_ip_kg.publish.facts import Linker, SiteFacts
-from heze_ip_kg.rdfio.reads import ReadKey
+from heze_ip_kg.rdfio.reads import Remembered
 from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, RDF, SKOS
 
 PERIOD = re.compile(r"(\d{4})\s*[-—–－~～至]\s*(\d{4})\s*年")
@@ -57,7 +57,7 @@ class Blocks:
         self.facts = facts
         self.index = facts.index
         self.linker = linker
-        self._parts: dict[Node, tuple[list[Node], frozenset[ReadKey] | None]] = {}
+        self._parts: Remembered[Node, list[Node]] = Remembered(self.index.reads)
 
     def _values(self, nodes: list[Node], predicate: URIRef) -> list[Node]:
         for node in nodes:
@@ -157,12 +157,11 @@ class Blocks:
 
     def parts(self, parent: Node) -> list[Node]:
         """The parts of ``parent`` in the document's order (remembered: siblings share it)."""
+        return self._parts.get(parent, self._sorted_parts, parent)
 
-        def compute() -> list[Node]:
-            kids = self.index.subjects(_PART_OF, parent)
-            return sorted(kids, key=lambda n: _order(self.index, n))
-
-        return self.index.reads.remembered(self._parts, parent, compute)
+    def _sorted_parts(self, parent: Node) -> list[Node]:
+        kids = self.index.subjects(_PART_OF, parent)
+        return sorted(kids, key=lambda n: _order(self.index, n))
 
     def siblings(self, subject: Node, path: str) -> tuple[Link | None, Link | None]:
         """The previous and next element under the same parent, in the document's order."""

@@ -37,7 +37,7 @@ from heze_ip_kg.publish.statements import Statements
 from heze_ip_kg.publish.trace_block import TraceBuilder
 from heze_ip_kg.query.execute import Param
 from heze_ip_kg.query.execute import Table as ResultTable
-from heze_ip_kg.rdfio.reads import ReadKey, TrackedMapping, TrackedSet
+from heze_ip_kg.rdfio.reads import Remembered, TrackedMapping, TrackedSet
 from heze_ip_kg.rdfio.serializers import TripleIndex
 from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.vocab.namespaces import DCTERMS, HIP, OA, ORG, PREFIXES, RDF, RDFS, SKOS
@@ -93,9 +93,9 @@ class PageBuilder:
         self.source_files = source_files
         self.subjects = subjects_with_pages(index.forward, base)  # those with a page
         self.with_pages: Set[str] = frozenset(str(s) for s in self.subjects)
-        # Remembered with the keys each answer read (``ReadLog.remembered``).
-        self._labels: dict[tuple[Node, str], tuple[str, frozenset[ReadKey] | None]] = {}
-        self._paths: dict[str, tuple[str | None, frozenset[ReadKey] | None]] = {}
+        # Remembered, with the keys each answer read while they are noted.
+        self._labels: Remembered[tuple[Node, str], str] = Remembered(index.reads)
+        self._paths: Remembered[str, str | None] = Remembered(index.reads)
         # Graph-wide look-ups, made now so that forked page writers share them.
         self.facts = SiteFacts(index, ontology if ontology is not None else Graph())
         self.statements = Statements(self.facts, self.label, self.page_of)
@@ -105,23 +105,21 @@ class PageBuilder:
 
     def label(self, node: Node, lang: str) -> str:
         """``label`` remembered: the same targets are linked from many pages."""
+        return self._labels.get((node, lang), self._label, node, lang)
 
-        def compute() -> str:
-            found = label(self.index, node, lang)
-            if str(node).endswith(found):  # no label: a title, else the readable IRI segment
-                title = self.index.value(node, _TITLES[0]) or self.index.value(node, _TITLES[1])
-                found = str(title) if title is not None else unquote(found)
-            return found
-
-        return self.index.reads.remembered(self._labels, (node, lang), compute)
+    def _label(self, node: Node, lang: str) -> str:
+        found = label(self.index, node, lang)
+        if str(node).endswith(found):  # no label: a title, else the readable IRI segment
+            title = self.index.value(node, _TITLES[0]) or self.index.value(node, _TITLES[1])
+            found = str(title) if title is not None else unquote(found)
+        return found
 
     def page_of(self, iri: str) -> str | None:
         """The site path of ``iri``'s page, or None if it has none (remembered)."""
+        return self._paths.get(iri, self._page_of, iri)
 
-        def compute() -> str | None:
-            return page_path(iri, self.base) if iri in self.with_pages else None
-
-        return self.index.reads.remembered(self._paths, iri, compute)
+    def _page_of(self, iri: str) -> str | None:
+        return page_path(iri, self.base) if iri in self.with_pages else None
 
     def tracked_parts(self) -> dict[str, Mapping[Any, object] | Set[Any]]:
         """What the pages read, by the kind their reads are noted under (``rdfio.reads``):

@@ -9,13 +9,13 @@ would be built the same (``publish.page_reads``).
 
 A read that is not a look-up by key (iterating or counting a whole structure) is noted as
 ``ALWAYS``: the page then depends on everything and is built every time. Remembered answers
-(``ReadLog.remembered``) keep the keys their computation read, and a page that reuses one is
+(``Remembered``) keep the keys their computation read, and a page that reuses one is
 noted as having read them too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Mapping, MutableMapping, Set
+from collections.abc import Callable, Hashable, Iterator, Mapping, Set
 from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -34,35 +34,50 @@ class ReadLog:
         if self.current is not None:
             self.current.add(key)
 
-    def remembered(
-        self,
-        memo: MutableMapping[K, tuple[V, frozenset[ReadKey] | None]],
-        key: K,
-        compute: Callable[[], V],
-    ) -> V:
-        """``compute()``, remembered in ``memo`` under ``key`` with the keys it read.
 
-        A page that reuses a remembered answer is noted as reading what computing it read. An
-        answer remembered while nothing was noted has no keys (None): it is computed again.
-        """
-        outer = self.current
-        found = memo.get(key)
-        if found is not None and (outer is None or found[1] is not None):
-            if outer is not None and found[1]:
-                outer.update(found[1])
-            return found[0]
+_UNSET = object()
+
+
+class Remembered(Generic[K, V]):
+    """Answers remembered by key, for the pages that ask the same questions (labels, paths).
+
+    While ``log`` notes nothing they are remembered plainly, as before any noting; while it
+    notes, each with the keys its computation read, and a page that reuses one is noted as
+    reading those keys too (an answer remembered plainly is computed again then).
+    """
+
+    __slots__ = ("_log", "_noted", "_plain")
+
+    def __init__(self, log: ReadLog) -> None:
+        self._log = log
+        self._plain: dict[K, V] = {}
+        self._noted: dict[K, tuple[V, frozenset[ReadKey]]] = {}
+
+    def get(self, key: K, compute: Callable[..., V], *args: object) -> V:
+        """The answer for ``key``: ``compute(*args)`` the first time."""
+        log = self._log
+        outer = log.current
         if outer is None:
-            value = compute()
-            memo[key] = (value, None)
-            return value
-        self.current = set()
+            found = self._plain.get(key, _UNSET)
+            if found is _UNSET:
+                found = self._plain[key] = compute(*args)
+            return found  # type: ignore[return-value]
+        entry = self._noted.get(key)
+        if entry is not None:
+            outer.update(entry[1])
+            return entry[0]
+        log.current = set()
         try:
-            value = compute()
+            value = compute(*args)
         finally:
-            read, self.current = self.current, outer
+            read, log.current = log.current, outer
         outer.update(read)
-        memo[key] = (value, frozenset(read))
+        self._noted[key] = (value, frozenset(read))
         return value
+
+    def clear(self) -> None:
+        self._plain.clear()
+        self._noted.clear()
 
 
 class _TrackedView(Generic[K]):
@@ -113,4 +128,4 @@ class TrackedSet(_TrackedView[K], Set[K]):
         super().__init__(data, kind, log)
 
 
-__all__ = ["ALWAYS", "ReadKey", "ReadLog", "TrackedMapping", "TrackedSet"]
+__all__ = ["ALWAYS", "ReadKey", "ReadLog", "Remembered", "TrackedMapping", "TrackedSet"]
