@@ -9,7 +9,8 @@ Or, ``in_place`` (what ``publish --cache`` asks), a previous publication is upda
 only the files that change are staged, then renamed over their namesakes
 (``files.atomic.updated_in_place``), and given what the run that wrote it rendered
 (``heze_ip_kg.files.rendered``), a resource page whose model did not change is left as it is
-without being rendered.
+without being rendered, and one none of whose recorded reads changed without its model being
+built (``publish.page_reads``).
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ workers. Where ``fork`` is unavailable, or one worker is asked for, it runs in t
 A file equal to the previous publication's is linked from it, not written (``files.keyed``), or,
 when the previous publication is updated in place (``files.atomic.updated_in_place``), left
 where it is; and given what the previous run rendered (``files.rendered``), a page whose model
-is unchanged is left where it is without being rendered at all.
+is unchanged is left where it is without being rendered at all, and one none of whose recorded
+reads changed (``page_reads``) without its model being built.
 """
 
 from __future__ import annotations
