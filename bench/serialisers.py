@@ -30,12 +30,12 @@ from rdflib.term import Node
 
 from heze_ip_kg.pipeline import build_dataset, load_project
 from heze_ip_kg.publish.describe import subjects_with_pages
+from heze_ip_kg.rdfio.dump_blocks import serialize_index
 from heze_ip_kg.rdfio.serializers import (
     TripleIndex,
     describe,
     jsonld,
     jsonld_bytes,
-    serialize_index,
 )
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE, PREFIXES
 

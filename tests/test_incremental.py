@@ -98,6 +98,12 @@ def test_incremental_publish_equals_full_publish(corpus: Path, tmp_path: Path) -
     assert 0 < incremental.summary.rendered < first.summary.rendered // 10
     # Nor is any other page's model built: none of what it read changed (``page_reads``).
     assert incremental.summary.rendered <= incremental.summary.built < first.summary.built // 10
+    # The dumps' pieces whose subjects did not change are copied from the previous dumps.
+    assert first.summary.dumps is not None
+    assert incremental.summary.dumps is not None
+    for ext, layout in incremental.summary.dumps.items():
+        assert first.summary.dumps[ext].copied == 0
+        assert 0 < layout.copied < len(layout.pieces), ext
     changed = _files(dist)
     assert changed != before
     assert changed[f"site/sources/{CHANGED}"] == (corpus / "sources" / CHANGED).read_bytes()

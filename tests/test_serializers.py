@@ -22,6 +22,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from heze_ip_kg.files.keyed import keep_if_same
 from heze_ip_kg.publish.describe import description, relative
+from heze_ip_kg.rdfio.dump_blocks import serialize_pieces
 from heze_ip_kg.rdfio.dumps import serialize
 from heze_ip_kg.rdfio.serializers import (
     TripleIndex,
@@ -29,7 +30,6 @@ from heze_ip_kg.rdfio.serializers import (
     jsonld,
     jsonld_bytes,
     ntriples,
-    serialize_pieces,
     turtle,
 )
 from heze_ip_kg.vocab.namespaces import HIP

@@ -37,6 +37,7 @@ class RenderedPages:
     digests: dict[str, str]  # subject IRI → digest of its page model
     files: Manifest  # path relative to the output folder → [size, mtime_ns, inode]
     reads: object = None  # the keys each page read, as JSON (``publish.page_reads.PageReads``)
+    dumps: object = None  # each dump's layout by format, as JSON (``publish.dump_pieces``)
 
 
 def model_digest(model: object) -> str:
@@ -60,15 +61,21 @@ def context_digest(code: str, options: dict[str, str], metadata: str) -> str:
 
 
 def record_pages(
-    cache_dir: Path, key: str, context: str, digests: dict[str, str], reads: object = None
+    cache_dir: Path,
+    key: str,
+    context: str,
+    digests: dict[str, str],
+    reads: object = None,
+    dumps: object = None,
 ) -> None:
     """Remember that run ``key`` rendered pages with ``digests`` in ``context``, their models
-    having read ``reads`` (JSON data: ``publish.page_reads.PageReads``), if known.
+    having read ``reads`` (JSON data: ``publish.page_reads.PageReads``), if known, and wrote
+    dumps with the layouts ``dumps`` (JSON data: ``publish.dump_pieces.DumpLayout`` by format).
 
     Its manifest is its entry in ``DIR/publications`` (``keyed.record``); ``keyed.record_output``
     then names it as the run that holds the output folder.
     """
-    payload = {"context": context, "digests": digests, "reads": reads}
+    payload = {"context": context, "digests": digests, "reads": reads, "dumps": dumps}
     atomic_write(
         cache_dir / PAGES / f"{key}.json",
         json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8"),
@@ -85,11 +92,12 @@ def rendered_pages(cache_dir: Path, out_dir: Path, context: str) -> RenderedPage
         entry = json.loads((cache_dir / ENTRIES / f"{key}.json").read_bytes())
         same_context = pages["context"] == context
         digests, files, reads = pages["digests"], entry["manifest"], pages.get("reads")
+        dumps = pages.get("dumps")
     except (OSError, ValueError, KeyError, TypeError):
         return None  # none recorded, or in a form this version cannot read: render every page
     if not same_context or not isinstance(digests, dict) or not isinstance(files, dict):
         return None
-    return RenderedPages(digests, files, reads)
+    return RenderedPages(digests, files, reads, dumps)
 
 
 __all__ = [

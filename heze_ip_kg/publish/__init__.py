@@ -33,8 +33,9 @@ from heze_ip_kg.files.keyed import Manifest, manifest, write_or_keep
 from heze_ip_kg.files.rendered import RenderedPages
 from heze_ip_kg.progress import Stages
 from heze_ip_kg.publish.context import OntologyPage, Page, QueriesPage, SearchPage
-from heze_ip_kg.publish.dataset import settle_dump_files, sitemap, write_dump, write_dump_files
+from heze_ip_kg.publish.dataset import settle_dump_files, sitemap
 from heze_ip_kg.publish.describe import label
+from heze_ip_kg.publish.dump_pieces import DumpLayout, previous_dump, write_dump
 from heze_ip_kg.publish.html import HELPERS
 from heze_ip_kg.publish.navigation import LISTS, Navigation
 from heze_ip_kg.publish.page_reads import CurrentValues, PageReads, merged_reads, unchanged_pages
@@ -66,6 +67,7 @@ class PublishSummary:
     digests: dict[str, str] | None = None  # each page model's digest, with ``listing``
     built: int = 0  # resource page models built (the others' reads unchanged: ``page_reads``)
     reads: PageReads | None = None  # the keys each page model read, with ``listing``
+    dumps: dict[str, DumpLayout] | None = None  # each dump's pieces, with ``listing``
 
 
 def environment() -> Environment:
@@ -192,13 +194,13 @@ def write_site(
                     unchanged_pages(record, values) if record is not None else (set(), [])
                 )
             with stages.stage("write"):
-                pages, written, kept, resources = _fill(
+                pages, written, kept, resources, dumps = _fill(
                     update.staging,
                     prepared,
                     previous,
                     workers,
                     rendered,
-                    listing,
+                    values if listing else None,
                     update,
                     frozenset(unchanged),
                 )
@@ -206,16 +208,19 @@ def write_site(
                 update.commit()
             files = update.files if listing else None  # listed by the commit's walk
     else:
+        # With ``listing``, the digests of what pages read are taken before writing: the
+        # dumps' pieces are keyed by them too (``dump_pieces``).
+        values = CurrentValues(prepared.builder)
         with collector_paused(), atomic_directory(out_dir) as staging:
             with stages.stage("write"):
-                pages, written, kept, resources = _fill(
-                    staging, prepared, previous, workers, None, listing
+                pages, written, kept, resources, dumps = _fill(
+                    staging, prepared, previous, workers, None, values if listing else None
                 )
             with stages.stage("list"):
                 files = manifest(staging) if listing else None
             swapped = time.perf_counter()  # the swap runs as the folder's context ends
         stages.add("swap", time.perf_counter() - swapped)
-        values, record, now = CurrentValues(prepared.builder), None, []
+        record, now = None, []
     reads = None
     if resources.reads is not None:
         with stages.stage("reads"):
@@ -233,6 +238,7 @@ def write_site(
         resources.digests,
         resources.built,
         reads,
+        dumps if listing else None,
     )
 
 
@@ -242,13 +248,18 @@ def _fill(
     previous: Path | None,
     workers: int | None,
     rendered: RenderedPages | None,
-    digests: bool,
+    values: CurrentValues | None,
     update: FolderUpdate | None = None,
     unchanged: frozenset[str] = frozenset(),
-) -> tuple[list[str], int, int, Written]:
+) -> tuple[list[str], int, int, Written, dict[str, DumpLayout]]:
     """Write the publication into ``staging``; return its page paths, the numbers of files
     written and kept (linked from ``previous``, or with ``update`` left there and named in its
-    ``kept``), and what the resource pages' writers did."""
+    ``kept``), what the resource pages' writers did, and each dump's layout. With ``values``
+    (what pages read, now), pages' digests and reads are noted and the dumps' pieces keyed;
+    those unchanged since ``rendered`` are copied from ``previous``'s dumps."""
+    digests = values is not None
+    if values is not None:
+        values.each_entry()  # here, once: the page writers fork with it
     metadata, builder, texts = prepared.metadata, prepared.builder, prepared.texts
     env = environment()
     env.globals["stamp"] = prepared.stamp
@@ -289,18 +300,36 @@ def _fill(
     # When most page models are kept (``page_reads``), the page writers would idle while this
     # process wrote the dumps alone: they write them instead.
     dumps_by_workers = len(unchanged) * 2 > len(builder.subjects)
-    by_workers = [
-        functools.partial(write_dump, builder.index, DUMP_NAME, ext, staging) for ext in FORMATS
+    layouts = rendered.dumps if rendered is not None and isinstance(rendered.dumps, dict) else {}
+    before = [
+        previous_dump(previous, f"{DUMP_NAME}.{ext}", layouts.get(ext), rendered.files)
+        if previous is not None and rendered is not None
+        else None
+        for ext in FORMATS
     ]
+    dump_tasks = [
+        functools.partial(
+            write_dump,
+            builder.index,
+            DUMP_NAME,
+            ext,
+            staging,
+            values.pairs_digest if values is not None else None,
+            old,
+        )
+        for ext, old in zip(FORMATS, before, strict=True)
+    ]
+    written_dumps: list[DumpLayout] = []
 
     def meanwhile() -> None:
         # This process writes the rest while the workers write the resource pages (after
         # them it would run alone, one core busy): the dumps, at the top of dist/ and (hard
         # links to the same files) inside the site, then every other page.
         if not dumps_by_workers:
+            written_dumps.extend(task() for task in dump_tasks)
             settle_dumps(
-                *write_dump_files(
-                    builder.index, DUMP_NAME, staging, site / "dumps", previous=previous, kept=dumps
+                *settle_dump_files(
+                    DUMP_NAME, staging, site / "dumps", previous=previous, kept=dumps
                 )
             )
         for iri, path in prepared.source_paths.items():
@@ -359,9 +388,10 @@ def _fill(
         digests=digests,
         in_place=update is not None,
         unchanged=unchanged,
-        also=by_workers if dumps_by_workers else (),
+        also=dump_tasks if dumps_by_workers else (),
     )
     if dumps_by_workers:
+        written_dumps.extend(layout for layout in resources.also if isinstance(layout, DumpLayout))
         settle_dumps(
             *settle_dump_files(DUMP_NAME, staging, site / "dumps", previous=previous, kept=dumps)
         )
@@ -370,7 +400,9 @@ def _fill(
     pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
     pages.append("search.html")
     write("sitemap.xml", sitemap(prepared.site_url, pages))
-    return pages, counts[0] + resources.written, counts[1] + resources.kept, resources
+    written = counts[0] + resources.written
+    layouts_now = dict(zip(FORMATS, written_dumps, strict=True))
+    return pages, written, counts[1] + resources.kept, resources, layouts_now
 
 
 __all__ = [

@@ -1,9 +1,7 @@
-"""The dataset description (VoID and DCAT), deterministic gzip dumps and the sitemap."""
+"""The dataset description (VoID and DCAT), the dumps kept or linked, and the sitemap."""
 
 from __future__ import annotations
 
-import gzip
-import io
 import os
 import shutil
 from collections.abc import Iterable
@@ -18,7 +16,7 @@ from rdflib.term import Node
 from heze_ip_kg.curated.metadata import DatasetMetadata
 from heze_ip_kg.files.keyed import keep_if_same
 from heze_ip_kg.rdfio.dumps import FORMATS
-from heze_ip_kg.rdfio.serializers import TripleIndex, serialize_pieces
+from heze_ip_kg.rdfio.serializers import TripleIndex
 from heze_ip_kg.resources import resource_dir
 from heze_ip_kg.vocab.namespaces import (
     DCAT,
@@ -54,55 +52,6 @@ GZIP = EU_FILE_TYPE.GZIP
 SPARQL_PROTOCOL = URIRef("https://www.w3.org/TR/sparql11-protocol/")
 
 
-def gzip_bytes(payload: bytes) -> bytes:
-    """``payload`` gzipped with no file name and no time stamp, so the bytes are reproducible."""
-    buffer = io.BytesIO()
-    # Level 6 (zlib's default): twice as fast as 9 on the dumps, a few per cent larger. Keep
-    # these settings equal to write_dump_files'.
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=6) as handle:
-        handle.write(payload)
-    return buffer.getvalue()
-
-
-def write_dump_files(
-    index: TripleIndex,
-    name: str,
-    folder: Path,
-    *links: Path,
-    previous: Path | None = None,
-    kept: list[str] | None = None,
-) -> tuple[int, int]:
-    """``name.{ttl,nt,jsonld}`` and their ``.gz`` in ``folder``; hard links to them in ``links``.
-
-    Links rather than copies: a large corpus's dumps are large, and written once. A dump equal
-    to the one in ``previous`` is linked from there; or, given ``kept`` (an update in place of
-    ``previous``, ``atomic.updated_in_place``), left there if its links there are links to it:
-    removed from ``folder``, not linked into ``links``, and its name appended to ``kept``.
-    ``links`` are under ``folder``. Returns (files written, files kept).
-
-    This is ``write_dump`` for each format, then ``settle_dump_files``.
-    """
-    for ext in FORMATS:
-        write_dump(index, name, ext, folder)
-    return settle_dump_files(name, folder, *links, previous=previous, kept=kept)
-
-
-def write_dump(index: TripleIndex, name: str, ext: str, folder: Path) -> None:
-    """``name.ext`` and ``name.ext.gz`` in ``folder`` (see ``write_dump_files``)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    files = (f"{name}.{ext}", f"{name}.{ext}.gz")
-    # Written piece by piece to the file and to its gzip (the bytes of gzip_bytes: a deflate
-    # stream does not depend on how its input is split), never held whole.
-    with (
-        (folder / files[0]).open("wb") as plain,
-        (folder / files[1]).open("wb") as packed,
-        gzip.GzipFile(filename="", mode="wb", fileobj=packed, mtime=0, compresslevel=6) as gz,
-    ):
-        for piece in serialize_pieces(index, ext):
-            plain.write(piece)
-            gz.write(piece)
-
-
 def settle_dump_files(
     name: str,
     folder: Path,
@@ -110,8 +59,14 @@ def settle_dump_files(
     previous: Path | None = None,
     kept: list[str] | None = None,
 ) -> tuple[int, int]:
-    """Keep or link the dumps ``write_dump`` wrote in ``folder``, as ``write_dump_files`` says;
-    return (files written, files kept)."""
+    """Keep or link the dumps ``dump_pieces.write_dump`` wrote in ``folder``
+    (``name.{ttl,nt,jsonld}`` and their ``.gz``); hard links to them in ``links``.
+
+    Links rather than copies: a large corpus's dumps are large, and written once. A dump equal
+    to the one in ``previous`` is linked from there; or, given ``kept`` (an update in place of
+    ``previous``, ``atomic.updated_in_place``), left there if its links there are links to it:
+    removed from ``folder``, not linked into ``links``, and its name appended to ``kept``.
+    ``links`` are under ``folder``. Returns (files written, files kept)."""
     counts = [0, 0]
     for file in (f"{name}.{ext}{gz}" for ext in FORMATS for gz in ("", ".gz")):
         old = previous / file if previous is not None else None
@@ -325,8 +280,8 @@ __all__ = [
     "add_endpoint",
     "dataset_description",
     "dump_url",
-    "gzip_bytes",
     "page_url",
+    "settle_dump_files",
     "sitemap",
     "vocabularies",
     "vocabulary_of",

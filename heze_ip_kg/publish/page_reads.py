@@ -186,6 +186,14 @@ class CurrentValues:
         except (_UnnamedError, ValueError):
             return CHANGED
 
+    def pairs_digest(self, subject: Node) -> str | None:
+        """The digest of ``subject``'s pairs (None for a blank node, or pairs that cannot be
+        compared across runs): what its block in a dump is written from (``dump_pieces``)."""
+        if type(subject) is not URIRef:
+            return None
+        found = self.each_entry().get(f"f{_KIND}U{subject}")
+        return found if found and found != CHANGED else None
+
     def each_entry(self) -> dict[str, str]:
         """The digest of every entry the pages may read, by key text: of every subject's pairs,
         every inverse look-up built, every entry of the other parts. Made in one pass: cheaper

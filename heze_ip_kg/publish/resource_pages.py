@@ -14,6 +14,7 @@ reads changed (``page_reads``) without its model being built.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -46,7 +47,7 @@ class _Job:
     digests: bool  # whether to note each page model's digest and reads (for the next run)
     in_place: bool  # ``previous`` is being updated in place: what is kept stays there
     unchanged: frozenset[str]  # pages whose recorded reads are unchanged (``page_reads``)
-    also: Sequence[Callable[[], None]]  # other work for the workers (``write_resource_pages``)
+    also: Sequence[Callable[[], object]]  # other work for the workers (``write_resource_pages``)
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Written:
     kept_paths: list[str] | None = None
     built: int = 0
     reads: dict[str, list[str]] | None = None
+    also: tuple[object, ...] = ()  # what the ``also`` tasks returned, in order
 
 
 _JOB: _Job | None = None  # set before forking; the workers inherit it
@@ -219,7 +221,7 @@ def write_resource_pages(
     digests: bool = False,
     in_place: bool = False,
     unchanged: frozenset[str] = frozenset(),
-    also: Sequence[Callable[[], None]] = (),
+    also: Sequence[Callable[[], object]] = (),
 ) -> Written:
     """Write the page, ``.ttl`` and ``.jsonld`` of every subject under ``site``.
 
@@ -268,11 +270,10 @@ def write_resource_pages(
 
     try:
         if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-            for task in also:
-                task()
+            results = tuple(task() for task in also)
             if meanwhile is not None:
                 meanwhile()
-            return add(map(_write_chunk, _chunks(subjects)))
+            return dataclasses.replace(add(map(_write_chunk, _chunks(subjects))), also=results)
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             # Queued first, so taken first: the pages' chunks balance what is left.
             others = [pool.apply_async(_run_also, (i,)) for i in range(len(also))]
@@ -280,16 +281,15 @@ def write_resource_pages(
             if meanwhile is not None:
                 meanwhile()
             written = add(chunks)
-            for other in others:
-                other.get()  # raises what the task raised
-            return written
+            results = tuple(other.get() for other in others)  # raises what a task raised
+            return dataclasses.replace(written, also=results)
     finally:
         _JOB = None
 
 
-def _run_also(number: int) -> None:
+def _run_also(number: int) -> object:
     assert _JOB is not None
-    _JOB.also[number]()
+    return _JOB.also[number]()
 
 
 __all__ = ["Written", "default_workers", "write_resource_pages"]

@@ -17,7 +17,8 @@ from rdflib.term import Node
 
 from heze_ip_kg.errors import InputError
 from heze_ip_kg.files.atomic import atomic_directory
-from heze_ip_kg.rdfio.serializers import TripleIndex, ntriples_term, serialize_index
+from heze_ip_kg.rdfio.dump_blocks import serialize_index
+from heze_ip_kg.rdfio.serializers import TripleIndex, ntriples_term
 
 DUMP_NAME = "heze-ip-kg"
 FORMATS: Mapping[str, str] = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}

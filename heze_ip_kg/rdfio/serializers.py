@@ -12,7 +12,6 @@ with it (``{owner}#source``, ``{owner}#source/selector``).
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -31,7 +30,7 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r"}
 _ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in _ESCAPES})
 _ESCAPES[ord("\t")] = "\\t"
-_NAMESPACES = [(prefix, str(ns)) for prefix, ns in PREFIXES.items()]
+NAMESPACES = [(prefix, str(ns)) for prefix, ns in PREFIXES.items()]
 _TYPE = RDF.type
 
 
@@ -56,7 +55,7 @@ class _Writer:
 
 def _curie(iri: str) -> tuple[str, str] | None:
     """The prefix and prefixed name of ``iri``, if a known namespace gives a valid one."""
-    for prefix, namespace in _NAMESPACES:
+    for prefix, namespace in NAMESPACES:
         if iri.startswith(namespace):
             local = iri[len(namespace) :]
             return (prefix, f"{prefix}:{local}") if _LOCAL.fullmatch(local) else None
@@ -98,7 +97,7 @@ def ntriples(graph: Graph | TripleIndex) -> bytes:
     return "".join(_ntriples_lines(graph)).encode("utf-8")
 
 
-def _remembered_terms() -> Callable[[Node], str]:
+def remembered_terms() -> Callable[[Node], str]:
     """``ntriples_term``, each term written once: a dump names most terms many times."""
     cache: dict[Node, str] = {}
 
@@ -112,7 +111,7 @@ def _remembered_terms() -> Callable[[Node], str]:
 
 
 def _ntriples_lines(graph: Graph | TripleIndex) -> list[str]:
-    term = _remembered_terms()
+    term = remembered_terms()
     triples = (
         ((s, p, o) for s, pairs in graph.forward.items() for p, o in pairs)
         if isinstance(graph, TripleIndex)
@@ -121,26 +120,7 @@ def _ntriples_lines(graph: Graph | TripleIndex) -> list[str]:
     return sorted({f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples})
 
 
-def _ntriples_runs(index: TripleIndex, per_piece: int) -> Iterator[list[str]]:
-    """``_ntriples_lines`` of ``index`` in runs of about ``per_piece`` lines, never all at once.
-
-    The sorted lines are each subject's sorted lines, subjects in the order of their written
-    term: two lines of different subjects compare as their subjects' terms do, since neither
-    term followed by its space is the start of the other (an IRI or label holds no space).
-    """
-    term = _remembered_terms()
-    run: list[str] = []
-    for subject in sorted(index.forward, key=lambda s: term(s) + " "):
-        head = term(subject)
-        run += sorted({f"{head} {term(p)} {term(o)} .\n" for p, o in index.forward[subject]})
-        if len(run) >= per_piece:
-            yield run
-            run = []
-    if run:
-        yield run
-
-
-class _Turtle(_Writer):
+class TurtleWriter(_Writer):
     def term(self, node: Node, indent: str) -> str:
         if isinstance(node, URIRef):
             return self.curie(str(node)) or _iri(str(node))
@@ -172,9 +152,11 @@ class _Turtle(_Writer):
         return list(self.each_block())
 
     def each_block(self) -> Iterator[str]:
-        for root in (r for r in self.roots if r in self.index.forward):
-            head = self.term(root, "")
-            yield f"{head}\n    {self.predicates(root, '    ')} .\n"
+        return (self.block(r) for r in self.roots if r in self.index.forward)
+
+    def block(self, root: Node) -> str:
+        """``root``'s triples as a block of their own."""
+        return f"{self.term(root, '')}\n    {self.predicates(root, '    ')} .\n"
 
     def mark_prefixes(self) -> None:
         """Note the prefixes the blocks will use, as ``term`` would, without writing them."""
@@ -189,14 +171,14 @@ class _Turtle(_Writer):
                     self.curie(str(predicate))
 
     def head(self) -> str:
-        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in _NAMESPACES if p in self.used) + "\n"
+        return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in NAMESPACES if p in self.used) + "\n"
 
     def write(self) -> str:
         blocks = self.blocks()
         return self.head() + "\n".join(blocks)
 
 
-class _JsonLd(_Writer):
+class JsonLdWriter(_Writer):
     def key(self, iri: str) -> str:
         return self.curie(iri) or iri
 
@@ -236,18 +218,18 @@ class _JsonLd(_Writer):
 
     def write(self) -> dict[str, Any]:
         graph = [self.node(r, named=True) for r in self.roots if r in self.index.forward]
-        context = {p: ns for p, ns in _NAMESPACES if p in self.used}
+        context = {p: ns for p, ns in NAMESPACES if p in self.used}
         return {"@context": context, "@graph": graph}
 
 
 def turtle(index: TripleIndex, roots: Iterable[Node] | None = None) -> str:
     """Turtle of ``roots`` (default: the whole graph), a block each."""
-    return _Turtle(index, index.roots() if roots is None else roots).write()
+    return TurtleWriter(index, index.roots() if roots is None else roots).write()
 
 
 def jsonld(index: TripleIndex, roots: Iterable[Node] | None = None) -> dict[str, Any]:
     """JSON-LD (a ``@context`` of the prefixes used and a ``@graph``) of ``roots``."""
-    return _JsonLd(index, index.roots() if roots is None else roots).write()
+    return JsonLdWriter(index, index.roots() if roots is None else roots).write()
 
 
 def jsonld_bytes(data: Mapping[str, Any]) -> bytes:
@@ -258,46 +240,6 @@ def jsonld_bytes(data: Mapping[str, Any]) -> bytes:
     nodes = ",\n".join(json.dumps(node, ensure_ascii=False) for node in data.get("@graph", []))
     graph = f'"@graph": [\n{nodes}\n]' if nodes else '"@graph": []'
     return ("{" + (head + ",\n" if head else "") + graph + "}\n").encode("utf-8")
-
-
-def serialize_index(index: TripleIndex, fmt: str) -> bytes:
-    """The whole indexed graph as ``ttl``, ``nt`` or ``jsonld`` bytes."""
-    return b"".join(serialize_pieces(index, fmt))
-
-
-def serialize_pieces(index: TripleIndex, fmt: str, per_piece: int = 4096) -> Iterator[bytes]:
-    """``serialize_index``'s bytes in pieces (``per_piece`` blocks, lines or nodes each), so
-    that a dump can be written and gzipped as it goes: a national graph's dump is never held
-    whole as text and again as bytes, nor its JSON-LD as one tree of dictionaries."""
-    if fmt not in ("ttl", "nt", "jsonld"):
-        raise ValueError(f"unknown format {fmt!r}; use one of ttl, nt, jsonld")
-    if fmt == "nt":
-        for lines in _ntriples_runs(index, per_piece):
-            yield "".join(lines).encode("utf-8")
-        return
-    # The head names the prefixes used: a first pass notes them, the second writes the blocks.
-    items: Iterator[str]
-    if fmt == "ttl":
-        writer = _Turtle(index, index.roots())
-        writer.mark_prefixes()
-        items = writer.each_block()
-        head, sep, tail = writer.head(), "\n", ""
-    else:  # as jsonld_bytes writes jsonld(index), a node at a time
-        nodes = _JsonLd(index, index.roots())
-        nodes.mark_prefixes()
-        roots = [r for r in nodes.roots if r in index.forward]
-        items = (json.dumps(nodes.node(r, named=True), ensure_ascii=False) for r in roots)
-        any_items = bool(roots)
-        context = {p: ns for p, ns in _NAMESPACES if p in nodes.used}
-        head = f"{{{json.dumps('@context')}: {json.dumps(context, ensure_ascii=False)},\n"
-        head += '"@graph": [\n' if any_items else '"@graph": []'
-        sep, tail = ",\n", "\n]}\n" if any_items else "}\n"
-    yield head.encode("utf-8")
-    first = True
-    while run := list(itertools.islice(items, per_piece)):
-        yield ((sep if not first else "") + sep.join(run)).encode("utf-8")
-        first = False
-    yield tail.encode("utf-8")
 
 
 def describe(index: TripleIndex, subject: Node, fmt: str) -> bytes:
@@ -314,14 +256,16 @@ def describe(index: TripleIndex, subject: Node, fmt: str) -> bytes:
 
 
 __all__ = [
+    "NAMESPACES",
+    "JsonLdWriter",
     "TripleIndex",
+    "TurtleWriter",
     "blank_label",
     "describe",
     "jsonld",
     "jsonld_bytes",
     "ntriples",
     "ntriples_term",
-    "serialize_index",
-    "serialize_pieces",
+    "remembered_terms",
     "turtle",
 ]
