@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 import pytest
 from click.testing import CliRunner
 
@@ -114,6 +115,34 @@ def test_incremental_publish_equals_full_publish(corpus: Path, tmp_path: Path) -
     assert sorted(changed) == sorted(expected)  # the same file list
     different = [name for name in expected if changed[name] != expected[name]]
     assert different == []
+
+
+def test_site_pages_with_unchanged_models_are_not_rendered(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dist, cache = tmp_path / "dist", tmp_path / "cache"
+    first = _publish(corpus, dist, cache)
+    rendered_here: list[str] = []
+    render = jinja2.Template.render
+
+    def counted(self: jinja2.Template, *args: object, **kwargs: object) -> str:
+        page = kwargs.get("page")
+        if page is not None and self.name != "resource.html":  # pages written by this process
+            rendered_here.append(getattr(page, "path", ""))
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Template, "render", counted)
+    again = _publish(corpus, dist, cache, Stages())
+    assert again.stages == ()  # nothing rendered: the run is skipped
+    _change_plan(corpus)
+    changed = _publish(corpus, dist, cache)
+    site = first.summary.site_digests or {}
+    assert sorted(site) == sorted(changed.summary.site_digests or {})
+    assert {"index.html", "search.html", "ontology/index.html"} <= set(site)
+    # No other page shows the edit: none is rendered. (The catalogue's pages are rendered in
+    # every run, by the page writers when they write the dumps: ``staging``.)
+    assert "query.html" not in site
+    assert rendered_here == []
 
 
 def _rename_parent_task(data: Path) -> None:

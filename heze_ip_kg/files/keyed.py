@@ -20,7 +20,7 @@ import filecmp
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 
@@ -175,6 +175,16 @@ def find_dump(cache_dir: Path, key: str) -> Path | None:
     return dump if entry.get("stat") == [st.st_size, st.st_mtime_ns, st.st_ino] else None
 
 
+def still_recorded(file: str | Path, name: str, files: Mapping[str, list[int]]) -> bool:
+    """Whether ``file`` is still the file a recorded run's manifest ``files`` lists as
+    ``name``: a file edited or replaced since has another size, modification time or inode."""
+    try:
+        st = os.stat(file)
+    except OSError:
+        return False
+    return files.get(name) == [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
 def write_or_keep(
     target: str | Path, payload: bytes, previous: str | Path | None, link: bool = True
 ) -> bool:
@@ -236,5 +246,6 @@ __all__ = [
     "record",
     "record_dump",
     "record_output",
+    "still_recorded",
     "write_or_keep",
 ]

@@ -38,6 +38,7 @@ class RenderedPages:
     files: Manifest  # path relative to the output folder → [size, mtime_ns, inode]
     reads: object = None  # the keys each page read, as JSON (``publish.page_reads.PageReads``)
     dumps: object = None  # each dump's layout by format, as JSON (``publish.dump_pieces``)
+    site: dict[str, str] | None = None  # the site's other pages: path → digest of its model
 
 
 def model_digest(model: object) -> str:
@@ -67,15 +68,23 @@ def record_pages(
     digests: dict[str, str],
     reads: object = None,
     dumps: object = None,
+    site: dict[str, str] | None = None,
 ) -> None:
     """Remember that run ``key`` rendered pages with ``digests`` in ``context``, their models
     having read ``reads`` (JSON data: ``publish.page_reads.PageReads``), if known, and wrote
-    dumps with the layouts ``dumps`` (JSON data: ``publish.dump_pieces.DumpLayout`` by format).
+    dumps with the layouts ``dumps`` (JSON data: ``publish.dump_pieces.DumpLayout`` by format),
+    and the site's other pages (lists, home, search) from models with the digests ``site``.
 
     Its manifest is its entry in ``DIR/publications`` (``keyed.record``); ``keyed.record_output``
     then names it as the run that holds the output folder.
     """
-    payload = {"context": context, "digests": digests, "reads": reads, "dumps": dumps}
+    payload = {
+        "context": context,
+        "digests": digests,
+        "reads": reads,
+        "dumps": dumps,
+        "site": site or {},
+    }
     atomic_write(
         cache_dir / PAGES / f"{key}.json",
         json.dumps(payload, sort_keys=True, ensure_ascii=False).encode("utf-8"),
@@ -92,12 +101,13 @@ def rendered_pages(cache_dir: Path, out_dir: Path, context: str) -> RenderedPage
         entry = json.loads((cache_dir / ENTRIES / f"{key}.json").read_bytes())
         same_context = pages["context"] == context
         digests, files, reads = pages["digests"], entry["manifest"], pages.get("reads")
-        dumps = pages.get("dumps")
+        dumps, site = pages.get("dumps"), pages.get("site")
     except (OSError, ValueError, KeyError, TypeError):
         return None  # none recorded, or in a form this version cannot read: render every page
     if not same_context or not isinstance(digests, dict) or not isinstance(files, dict):
         return None
-    return RenderedPages(digests, files, reads, dumps)
+    site = site if isinstance(site, dict) else None
+    return RenderedPages(digests, files, reads, dumps, site)
 
 
 __all__ = [

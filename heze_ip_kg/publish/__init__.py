@@ -15,42 +15,34 @@ built (``publish.page_reads``).
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from rdflib import Graph
 
 from heze_ip_kg.check.validate import ValidationReport
 from heze_ip_kg.collector import collector_paused, return_free_memory
 from heze_ip_kg.curated.metadata import METADATA_FILE, DatasetMetadata, load_metadata
-from heze_ip_kg.files.atomic import MARKER, FolderUpdate, atomic_directory, updated_in_place
-from heze_ip_kg.files.keyed import Manifest, manifest, write_or_keep
+from heze_ip_kg.files.atomic import MARKER, atomic_directory, updated_in_place
+from heze_ip_kg.files.keyed import Manifest, manifest
 from heze_ip_kg.files.rendered import RenderedPages
 from heze_ip_kg.progress import Stages
-from heze_ip_kg.publish.context import OntologyPage, Page, QueriesPage, SearchPage
-from heze_ip_kg.publish.dataset import settle_dump_files, sitemap
+from heze_ip_kg.publish.context import Page
 from heze_ip_kg.publish.describe import label
-from heze_ip_kg.publish.dump_pieces import DumpLayout, previous_dump, write_dump
-from heze_ip_kg.publish.html import HELPERS
-from heze_ip_kg.publish.navigation import LISTS, Navigation
+from heze_ip_kg.publish.dump_pieces import DumpLayout
 from heze_ip_kg.publish.page_reads import CurrentValues, PageReads, merged_reads, unchanged_pages
-from heze_ip_kg.publish.pages import ontology_terms
 from heze_ip_kg.publish.prepared import PreparedSite, prepare_site
-from heze_ip_kg.publish.resource_pages import Written, write_resource_pages
+from heze_ip_kg.publish.staging import environment, fill_staging
 from heze_ip_kg.publish.stamp import Stamp, build_stamp
 from heze_ip_kg.query.backends import Backend, OxigraphBackend
-from heze_ip_kg.rdfio.dumps import DUMP_NAME, FORMATS
-from heze_ip_kg.resources import data_dir, ontology_path, resource_dir
+from heze_ip_kg.resources import data_dir
 from heze_ip_kg.vocab.namespaces import DEFAULT_BASE
 from heze_ip_kg.vocab.triples import clear
 
 SITE_URL = "https://w3id.org/heze-ip-kg/"  # where dist/site/ is published: the root serve serves
-STATIC = ("site.css", "site.js")
 
 
 @dataclass(frozen=True)
@@ -68,21 +60,7 @@ class PublishSummary:
     built: int = 0  # resource page models built (the others' reads unchanged: ``page_reads``)
     reads: PageReads | None = None  # the keys each page model read, with ``listing``
     dumps: dict[str, DumpLayout] | None = None  # each dump's pieces, with ``listing``
-
-
-def environment() -> Environment:
-    """Jinja2 with autoescaping on and undefined variables an error."""
-    env = Environment(
-        loader=FileSystemLoader(resource_dir("templates")),
-        autoescape=select_autoescape(["html", "svg", "j2"], default=True),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-        # One publication never sees its templates change: without this every render (and
-        # each of its extends and imports) would stat the template files again.
-        auto_reload=False,
-    )
-    env.globals.update(HELPERS)
-    return env
+    site_digests: dict[str, str] | None = None  # the other pages' model digests, with ``listing``
 
 
 def publish_site(
@@ -194,7 +172,7 @@ def write_site(
                     unchanged_pages(record, values) if record is not None else (set(), [])
                 )
             with stages.stage("write"):
-                pages, written, kept, resources, dumps = _fill(
+                pages, written, kept, resources, dumps, site = fill_staging(
                     update.staging,
                     prepared,
                     previous,
@@ -213,7 +191,7 @@ def write_site(
         values = CurrentValues(prepared.builder)
         with collector_paused(), atomic_directory(out_dir) as staging:
             with stages.stage("write"):
-                pages, written, kept, resources, dumps = _fill(
+                pages, written, kept, resources, dumps, site = fill_staging(
                     staging, prepared, previous, workers, None, values if listing else None
                 )
             with stages.stage("list"):
@@ -239,170 +217,8 @@ def write_site(
         resources.built,
         reads,
         dumps if listing else None,
+        site if listing else None,
     )
-
-
-def _fill(
-    staging: Path,
-    prepared: PreparedSite,
-    previous: Path | None,
-    workers: int | None,
-    rendered: RenderedPages | None,
-    values: CurrentValues | None,
-    update: FolderUpdate | None = None,
-    unchanged: frozenset[str] = frozenset(),
-) -> tuple[list[str], int, int, Written, dict[str, DumpLayout]]:
-    """Write the publication into ``staging``; return its page paths, the numbers of files
-    written and kept (linked from ``previous``, or with ``update`` left there and named in its
-    ``kept``), what the resource pages' writers did, and each dump's layout. With ``values``
-    (what pages read, now), pages' digests and reads are noted and the dumps' pieces keyed;
-    those unchanged since ``rendered`` are copied from ``previous``'s dumps."""
-    digests = values is not None
-    if values is not None:
-        values.each_entry()  # here, once: the page writers fork with it
-    metadata, builder, texts = prepared.metadata, prepared.builder, prepared.texts
-    env = environment()
-    env.globals["stamp"] = prepared.stamp
-    env.globals["meta"] = metadata
-    pages = list(prepared.resource_pages)
-    counts = [0, 0]  # files written, files kept (by this process)
-    site = staging / "site"
-
-    def put(path: str, payload: bytes | str) -> None:
-        """Write ``path`` (under the output folder), or keep the previous file."""
-        target = staging / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        data = payload.encode("utf-8") if isinstance(payload, str) else payload
-        if write_or_keep(target, data, previous and previous / path, link=update is None):
-            counts[0] += 1
-        else:
-            counts[1] += 1
-            if update is not None:
-                update.kept.add(path)
-
-    def write(path: str, payload: bytes | str) -> None:
-        put(f"site/{path}", payload)
-
-    put("void.ttl", prepared.void_ttl)
-    write("dumps/void.ttl", prepared.void_ttl)
-
-    def write_page(template_name: str, page: Page) -> None:
-        write(page.path, env.get_template(template_name).render(page=page))
-
-    dumps: list[str] | None = [] if update is not None else None
-
-    def settle_dumps(new: int, same: int) -> None:
-        counts[0] += new
-        counts[1] += same
-        if update is not None and dumps:
-            update.kept.update(path for name in dumps for path in (name, f"site/dumps/{name}"))
-
-    # When most page models are kept (``page_reads``), the page writers would idle while this
-    # process wrote the dumps alone: they write them instead.
-    dumps_by_workers = len(unchanged) * 2 > len(builder.subjects)
-    layouts = rendered.dumps if rendered is not None and isinstance(rendered.dumps, dict) else {}
-    before = [
-        previous_dump(previous, f"{DUMP_NAME}.{ext}", layouts.get(ext), rendered.files)
-        if previous is not None and rendered is not None
-        else None
-        for ext in FORMATS
-    ]
-    dump_tasks = [
-        functools.partial(
-            write_dump,
-            builder.index,
-            DUMP_NAME,
-            ext,
-            staging,
-            values.pairs_digest if values is not None else None,
-            old,
-        )
-        for ext, old in zip(FORMATS, before, strict=True)
-    ]
-    written_dumps: list[DumpLayout] = []
-
-    def meanwhile() -> None:
-        # This process writes the rest while the workers write the resource pages (after
-        # them it would run alone, one core busy): the dumps, at the top of dist/ and (hard
-        # links to the same files) inside the site, then every other page.
-        if not dumps_by_workers:
-            written_dumps.extend(task() for task in dump_tasks)
-            settle_dumps(
-                *settle_dump_files(
-                    DUMP_NAME, staging, site / "dumps", previous=previous, kept=dumps
-                )
-            )
-        for iri, path in prepared.source_paths.items():
-            write(path, texts[iri])
-        for name in STATIC:
-            write(f"static/{name}", (resource_dir("templates") / "static" / name).read_bytes())
-        write(
-            "static/levels.css",
-            env.get_template("levels.css.j2").render(levels=metadata.levels()),
-        )
-        write("ontology/heze-ip.ttl", ontology_path().read_bytes())
-        write_page(
-            "ontology.html",
-            OntologyPage(
-                path="ontology/index.html",
-                root="../",
-                title_zh="hip: 本体",
-                title_en="The hip: ontology",
-                terms=ontology_terms(prepared.ontology),
-            ),
-        )
-        for template_name, path, root, zh, en in (
-            ("queries.html", "queries/index.html", "../", "查询目录", "Query catalogue"),
-            ("query.html", "query.html", "", "运行查询", "Run a query"),
-        ):
-            write_page(template_name, QueriesPage(path, root, zh, en, queries=prepared.queries))
-        write("pictures/trace.svg", prepared.trace_svg)
-        home = prepared.home
-        write_page("index.html", home)
-        if home.chart is not None:
-            write(
-                "pictures/indicators.svg",
-                env.get_template("chart.svg.j2").render(chart=home.chart, levels=metadata.levels()),
-            )
-        navigation = Navigation(builder)
-        listed = [
-            navigation.organisations(LISTS[0][0]),
-            navigation.indicators(LISTS[1][0]),
-            *navigation.alignments(LISTS[2][0]),
-        ]
-        for list_page in listed:
-            write_page("list.html", list_page)
-        pages.extend(p.path for p in listed)
-        write_page("search.html", SearchPage("search.html", "", "搜索", "Search"))
-        write("search-index.js", navigation.search_index())
-
-    resources = write_resource_pages(
-        builder,
-        env.get_template("resource.html"),
-        builder.subjects,
-        site,
-        workers,
-        meanwhile=meanwhile,
-        previous=previous and previous / "site",
-        rendered=rendered,
-        digests=digests,
-        in_place=update is not None,
-        unchanged=unchanged,
-        also=dump_tasks if dumps_by_workers else (),
-    )
-    if dumps_by_workers:
-        written_dumps.extend(layout for layout in resources.also if isinstance(layout, DumpLayout))
-        settle_dumps(
-            *settle_dump_files(DUMP_NAME, staging, site / "dumps", previous=previous, kept=dumps)
-        )
-    if update is not None:
-        update.kept.update(f"site/{path}" for path in resources.kept_paths or ())
-    pages += ["index.html", "ontology/index.html", "queries/index.html", "query.html"]
-    pages.append("search.html")
-    write("sitemap.xml", sitemap(prepared.site_url, pages))
-    written = counts[0] + resources.written
-    layouts_now = dict(zip(FORMATS, written_dumps, strict=True))
-    return pages, written, counts[1] + resources.kept, resources, layouts_now
 
 
 __all__ = [

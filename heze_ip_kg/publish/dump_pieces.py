@@ -31,6 +31,7 @@ from typing import BinaryIO
 
 from rdflib.term import Node
 
+from heze_ip_kg.files.keyed import still_recorded
 from heze_ip_kg.rdfio.dump_blocks import DumpBlocks
 from heze_ip_kg.rdfio.index import TripleIndex
 
@@ -132,16 +133,10 @@ def previous_dump(
     found = DumpLayout.from_json(layout)
     if found is None:
         return None
-    sizes = []
-    for name in (file, f"{file}.gz"):
-        try:
-            st = os.stat(folder / name)
-        except OSError:
-            return None
-        if files.get(name) != [st.st_size, st.st_mtime_ns, st.st_ino]:
-            return None
-        sizes.append(st.st_size)
-    if found.sizes() != tuple(sizes):
+    names = (file, f"{file}.gz")
+    if not all(still_recorded(folder / name, name, files) for name in names):
+        return None
+    if found.sizes() != tuple(files[name][0] for name in names):
         return None
     return PreviousDump(folder / file, folder / f"{file}.gz", found)
 

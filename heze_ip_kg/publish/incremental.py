@@ -144,7 +144,8 @@ def publish_project(
             record_dump(cache, build_key(data, base), out_dir / dump, summary.files[dump])
             reads = summary.reads.to_json() if summary.reads is not None else None
             dumps = {ext: layout.to_json() for ext, layout in (summary.dumps or {}).items()}
-            record_pages(cache, key, context, summary.digests or {}, reads, dumps)
+            digests, site = summary.digests or {}, summary.site_digests
+            record_pages(cache, key, context, digests, reads, dumps, site)
             record_output(cache, out_dir, key)  # last: the entries it names are whole
     return PublishRun(summary, report.conforms, result.warnings, RAN, key, chosen)
 

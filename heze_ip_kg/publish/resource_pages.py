@@ -24,7 +24,7 @@ from pathlib import Path
 from jinja2 import Template
 from rdflib import URIRef
 
-from heze_ip_kg.files.keyed import write_or_keep
+from heze_ip_kg.files.keyed import still_recorded, write_or_keep
 from heze_ip_kg.files.rendered import RenderedPages, model_digest
 from heze_ip_kg.progress import counter
 from heze_ip_kg.publish.describe import page_path
@@ -111,15 +111,8 @@ def _texts(keys: set[ReadKey]) -> list[str]:
 
 def _unchanged_files(paths: list[str], site: str, before: str, files: dict[str, list[int]]) -> bool:
     """Whether each of ``paths`` (under the site) in the previous output is still the file the
-    recorded run wrote: a file edited or replaced since has another size, time or inode."""
-    for path in paths:
-        try:
-            st = os.stat(f"{before}/{path}")
-        except OSError:
-            return False
-        if files.get(f"site/{path}") != [st.st_size, st.st_mtime_ns, st.st_ino]:
-            return False
-    return True
+    recorded run wrote."""
+    return all(still_recorded(f"{before}/{path}", f"site/{path}", files) for path in paths)
 
 
 def _write_chunk(subjects: Sequence[URIRef]) -> _Chunk:
