@@ -10,7 +10,9 @@ only the files that change are staged, then renamed over their namesakes
 (``files.atomic.updated_in_place``), and given what the run that wrote it rendered
 (``heze_ip_kg.files.rendered``), a resource page whose model did not change is left as it is
 without being rendered, and one none of whose recorded reads changed without its model being
-built (``publish.page_reads``).
+built (``publish.page_reads``); so is another page of the site whose model did not change, and
+the dumps' pieces whose subjects did not change are copied (``publish.dump_pieces``). The files
+are written by ``publish.staging``.
 """
 
 from __future__ import annotations
