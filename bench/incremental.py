@@ -82,6 +82,8 @@ def measure(n: int, work: Path) -> dict[str, Any]:
         pages_rendered=incremental.summary.rendered,
         pages_built_full=full.summary.built,
         pages_built=incremental.summary.built,
+        dump_pieces=sum(len(d.pieces) for d in (incremental.summary.dumps or {}).values()),
+        dump_pieces_copied=sum(d.copied for d in (incremental.summary.dumps or {}).values()),
         stages_unchanged=list(unchanged.stages),
         peak_rss_mib=peak_rss,
         peak_rss_worker_mib=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,

@@ -186,6 +186,11 @@ def incremental_section(r: dict[str, Any]) -> list[str]:
         "changed are rendered, and only files whose bytes changed are written, into the "
         "previous output, updated in place (docs/incremental.md).",
     ]
+    if "dump_pieces" in r:
+        lines[-1] += (
+            f" Of the three dumps' {r['dump_pieces']} pieces, {r['dump_pieces_copied']} were "
+            "copied from the previous dumps, the others written and gzipped."
+        )
     parts = r.get("parts")
     if parts:
         lines += ["", *_incremental_parts(parts)]
@@ -204,7 +209,8 @@ def _incremental_parts(parts: dict[str, dict[str, float]]) -> list[str]:
         'and the home page; "reads" compares the keys the recorded pages read with their values '
         'now, and records the keys this run\'s pages read; "write" every file into a staging '
         "folder (the page writers and, meanwhile, the dumps, or the dumps by the page writers "
-        'when most pages are kept), comparing each with the previous output\'s; "list" and '
+        "when most pages are kept, copying the pieces whose subjects did not change), comparing "
+        'each with the previous output\'s; "list" and '
         '"record" note the output in the cache; "swap" puts the staging folder in place and '
         'removes the previous output; "commit" (an update in place of the previous output, '
         "what a run with the cache does once there is one) renames the files written anew "
