@@ -1,7 +1,7 @@
 """Would local bigram weights change the proposals? A measurement for incremental publishing.
 
 The aligner weighs character bigrams by their document frequency over every element of the
-corpus (``heze_ip_kg.align.proposals``, ``_Scorer``), so one plan's text moves the scores of
+corpus (``heze_ip_kg.align.similarity``, ``Scorer``), so one plan's text moves the scores of
 pairs in every other plan, and a plan's alignments cannot be cached by its own inputs
 (docs/incremental.md). This script proposes alignments as ``propose_alignments`` does, but with
 weights taken, for each child document, from
@@ -32,6 +32,7 @@ from rdflib import Graph, URIRef
 ROOT = Path(__file__).resolve().parent.parent
 
 from heze_ip_kg.align import proposals as aligner  # noqa: E402
+from heze_ip_kg.align import similarity  # noqa: E402
 from heze_ip_kg.collector import collector_paused  # noqa: E402
 from heze_ip_kg.corpus.generate import generate_corpus, write_corpus  # noqa: E402
 from heze_ip_kg.pipeline import _responsibilities, build_documents, load_project  # noqa: E402
@@ -41,22 +42,22 @@ Proposed = dict[tuple[URIRef, URIRef], Decimal]  # (child, parent) → score, as
 MODES = ("plan", "parents")
 
 
-class LocalScorer(aligner._Scorer):
+class LocalScorer(similarity.Scorer):
     """Document frequencies from ``weighting`` alone; vectors for those and for ``others``."""
 
     def __init__(
         self, weighting: list[aligner.AlignableElement], others: Iterable[aligner.AlignableElement]
     ) -> None:
         items = weighting + [e for e in others if e not in set(weighting)]
-        self.normalised = {e.iri: aligner.normalise(e.label + e.text) for e in items}
-        counts = {t: aligner._bigrams_of(t) for t in set(self.normalised.values())}
+        self.normalised = {e.iri: similarity.normalise(e.label + e.text) for e in items}
+        counts = {t: similarity._bigrams_of(t) for t in set(self.normalised.values())}
         frequency: Counter[str] = Counter()
         for element in weighting:
             frequency.update(counts[self.normalised[element.iri]].keys())
         n = len(weighting)
         self.idf = {g: math.log((1 + n) / (1 + k)) + 1 for g, k in frequency.items()}
         self.unseen = math.log(1 + n) + 1  # the formula's weight for a bigram in no element
-        self._label = {e.iri: self._normed(aligner.bigrams(e.label)) for e in items}
+        self._label = {e.iri: self._normed(similarity.bigrams(e.label)) for e in items}
         self._full = {e.iri: self._normed(counts[self.normalised[e.iri]]) for e in items}
 
     def _weighted(self, counts: Counter[str]) -> dict[str, float]:

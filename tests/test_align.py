@@ -13,11 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 
-from heze_ip_kg.align.proposals import normalise, shared_phrases
+from heze_ip_kg.align.proposals import normalise, propose_alignments, shared_phrases
 from heze_ip_kg.cli.main import main
+from heze_ip_kg.corpus.generate import generate_corpus, write_corpus
 from heze_ip_kg.curated.alignments import load_decisions
 from heze_ip_kg.errors import InputError
-from heze_ip_kg.pipeline import BuildResult, build_all, load_project
+from heze_ip_kg.pipeline import BuildResult, build_all, build_documents, load_project
 from heze_ip_kg.vocab.namespaces import HIP, RDF, RDFS, enclosing_document
 from tests.conftest import HEZE, ROOT
 
@@ -328,3 +329,14 @@ def test_a_parent_text_that_arrives_later_is_parsed_and_proposed(tmp_path: Path)
     out = CliRunner().invoke(main, ["build", "--data", str(data), "-o", str(tmp_path / "dist")])
     assert out.exit_code == 0, out.stderr
     assert f"{len(result.unreviewed)} proposals still to review" in out.stderr
+
+
+def test_proposals_do_not_depend_on_the_workers(tmp_path: Path) -> None:
+    # Forked workers rank runs of children; the proposals and their order stay the same.
+    data = tmp_path / "data"
+    write_corpus(generate_corpus(4, seed=3), data)
+    graph = build_documents(load_project(data))[0]
+    alone = propose_alignments(graph, workers=1)
+    assert len(alone) > 200
+    assert propose_alignments(graph, workers=2) == alone
+    assert propose_alignments(graph, workers=3) == alone

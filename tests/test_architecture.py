@@ -19,7 +19,7 @@ PACKAGE = ROOT / "heze_ip_kg"
 
 # Lowest first. A unit is a subpackage or a flat module of heze_ip_kg.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "resources", "progress", "collector"),
+    ("errors", "resources", "progress", "collector", "workers"),
     ("files",),
     ("parse",),
     ("vocab", "corpus"),
@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 )
 LAYER = {unit: n for n, units in enumerate(LAYERS) for unit in units}
 # Units that must not know RDF (the parser's promise, and what the parser rests on).
-NO_RDF = ("errors", "resources", "progress", "collector", "files", "parse", "corpus")
+NO_RDF = ("errors", "resources", "progress", "collector", "workers", "files", "parse", "corpus")
 MAX_FLAT_MODULES = 8
 MAX_LINES = 400
 

@@ -1,29 +1,26 @@
 """Element-to-element links between a child document and its parents.
 
-``propose_alignments`` ranks parent elements for each child element by similarity suited to
-Chinese policy text: TF-IDF-weighted character bigrams (no word segmenter needed, and rare
-bigrams such as 导航 or 地理 weigh more than 知识), the distinctive phrases both texts share, and
-for indicators the unit. ``data/alignments/*.csv`` holds the reviewed decisions; only confirmed
-ones become ``hip:implements`` (``heze_ip_kg.align.decisions``); proposals stay visible with their
-score.
+``propose_alignments`` ranks parent elements for each child element by the similarity of their
+texts (``align.similarity``: TF-IDF-weighted character bigrams and the distinctive phrases both
+texts share) and for indicators the unit. ``data/alignments/*.csv`` holds the reviewed
+decisions; only confirmed ones become ``hip:implements`` (``heze_ip_kg.align.decisions``);
+proposals stay visible with their score.
 """
 
 from __future__ import annotations
 
-import math
-import re
-import unicodedata
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import Graph, URIRef
 
+from heze_ip_kg.align.similarity import AlignableElement, Scorer, bigrams, normalise, shared_phrases
 from heze_ip_kg.build.plan import title_key
 from heze_ip_kg.vocab.levels import level_rank
 from heze_ip_kg.vocab.namespaces import DCTERMS, ELI, HIP, RDF, RDFS, enclosing_document
 from heze_ip_kg.vocab.triples import Reader
+from heze_ip_kg.workers import default_workers, forked_map
 
 METHOD = "char-bigram-tfidf+shared-phrases"
 # Which classes may align: a municipal task may carry out a provincial task or a whole task area.
@@ -37,34 +34,6 @@ COMPATIBLE: Mapping[str, frozenset[str]] = {
     "KeyProject": frozenset({"KeyProject"}),
     "Safeguard": frozenset({"Safeguard"}),
 }
-# Words every text of the genre shares; they say nothing about which element matches which.
-GENERIC = (
-    "知识产权",
-    "实施",
-    "工程",
-    "坚持",
-    "加强",
-    "建设",
-    "推进",
-    "提升",
-    "强化",
-    "完善",
-    "促进",
-)
-_PUNCT = re.compile(r"[\W_]+")
-
-
-@dataclass(frozen=True)
-class AlignableElement:
-    """What the aligner knows of one element."""
-
-    iri: URIRef
-    document: URIRef
-    level: str
-    cls: str
-    label: str
-    text: str
-    unit: str | None
 
 
 @dataclass(frozen=True)
@@ -76,61 +45,6 @@ class Proposal:
     score: Decimal
     evidence: str
     note: str
-
-
-def normalise(text: str) -> str:
-    """NFKC, no punctuation or spaces, generic words removed.
-
-    >>> normalise("实施知识产权保护提升工程。")
-    '保护'
-    """
-    text = _PUNCT.sub("", unicodedata.normalize("NFKC", text))
-    for word in GENERIC:
-        text = text.replace(word, "")
-    return text
-
-
-def bigrams(text: str) -> Counter[str]:
-    """Character bigrams of the normalised text (single characters for one-character texts)."""
-    return _bigrams_of(normalise(text))
-
-
-def _bigrams_of(norm: str) -> Counter[str]:
-    if len(norm) == 1:
-        return Counter([norm])
-    return Counter(norm[i : i + 2] for i in range(len(norm) - 1))
-
-
-def shared_phrases(a: str, b: str, minimum: int = 2) -> list[str]:
-    """Maximal substrings (≥ ``minimum`` characters) the two normalised texts share, longest first.
-
-    >>> shared_phrases("实施重点产业专利导航试点工程", "重点产业专利导航试点")
-    ['重点产业专利导航试点']
-    """
-    return _shared_normalised(normalise(a), normalise(b), minimum)
-
-
-def _shared_normalised(x: str, y: str, minimum: int = 2) -> list[str]:
-    """``shared_phrases`` of two texts already normalised."""
-    found: set[str] = set()
-    end = 0  # where the match starting one character earlier ended (0: there was none)
-    for i in range(len(x) - minimum + 1):
-        # A prefix of a substring of y is one too, so grow the match instead of trying every
-        # end from the far one down (quadratic in the text's length). And x[i:end] is in y
-        # when x[i-1:end] is: the match from i grows on from there, not from i + minimum.
-        j = i + minimum
-        if end >= j:
-            j = end
-        elif x[i:j] not in y:
-            end = 0
-            continue
-        while j < len(x) and x[i : j + 1] in y:
-            j += 1
-        end = j
-        piece = x[i:j]
-        if not any(piece in f for f in found):
-            found.add(piece)
-    return sorted(found, key=lambda p: (-len(p), p))
 
 
 def element_index(graph: Graph) -> list[AlignableElement]:
@@ -168,93 +82,6 @@ def element_index(graph: Graph) -> list[AlignableElement]:
                 )
             )
     return sorted(found, key=lambda e: str(e.iri))
-
-
-class _Scorer:
-    """TF-IDF cosine over character bigrams, with document frequencies from every element.
-
-    Each distinct text's normalised form, vectors and norms are computed once (headings recur
-    across plans: a few hundred labels for ten thousand elements), so scoring a pair is two
-    sparse dots.
-    """
-
-    def __init__(self, elements: Iterable[AlignableElement]) -> None:
-        items = list(elements)
-        normalised: dict[str, str] = {}  # by the raw text
-        counts: dict[str, Counter[str]] = {}  # bigrams, by the normalised text
-        self.normalised: dict[URIRef, str] = {}
-        for element in items:
-            raw = element.label + element.text
-            if raw not in normalised:
-                normalised[raw] = normalise(raw)
-            text = self.normalised[element.iri] = normalised[raw]
-            if text not in counts:
-                counts[text] = _bigrams_of(text)
-        df: Counter[str] = Counter()
-        for element in items:
-            df.update(counts[self.normalised[element.iri]].keys())
-        self.idf = {g: math.log((1 + len(items)) / (1 + n)) + 1 for g, n in df.items()}
-        labels: dict[str, tuple[dict[str, float], float]] = {}
-        texts: dict[str, tuple[dict[str, float], float]] = {}
-        self._label: dict[URIRef, tuple[dict[str, float], float]] = {}
-        self._full: dict[URIRef, tuple[dict[str, float], float]] = {}
-        for element in items:
-            if element.label not in labels:
-                labels[element.label] = self._normed(bigrams(element.label))
-            self._label[element.iri] = labels[element.label]
-            text = self.normalised[element.iri]
-            if text not in texts:
-                texts[text] = self._normed(counts[text])
-            self._full[element.iri] = texts[text]
-
-    def vector(self, text: str) -> dict[str, float]:
-        return self._weighted(bigrams(text))
-
-    def _weighted(self, counts: Counter[str]) -> dict[str, float]:
-        return {g: n * self.idf.get(g, 1.0) for g, n in counts.items()}
-
-    def _normed(self, counts: Counter[str]) -> tuple[dict[str, float], float]:
-        vector = self._weighted(counts)
-        return vector, math.sqrt(sum(v * v for v in vector.values()))
-
-    @staticmethod
-    def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-        dot = sum(v * b.get(g, 0.0) for g, v in a.items())
-        norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-        return dot / norm if norm else 0.0
-
-    @staticmethod
-    def _cached_cosine(
-        a: tuple[dict[str, float], float], b: tuple[dict[str, float], float]
-    ) -> float:
-        norm = a[1] * b[1]
-        if not norm:
-            return 0.0
-        small, large = (a[0], b[0]) if len(a[0]) <= len(b[0]) else (b[0], a[0])
-        # Most pairs share few bigrams: find them in C, then add their products in the small
-        # vector's order, as the plain dot does (adding the others' zeros changes no bit).
-        common = small.keys() & large.keys()
-        if not common:
-            return 0.0
-        return sum([v * large[g] for g, v in small.items() if g in common]) / norm
-
-    def score(self, child: AlignableElement, parent: AlignableElement) -> tuple[float, str]:
-        label = self._cached_cosine(self._label[child.iri], self._label[parent.iri])
-        text = 0.0
-        if child.text and parent.text:
-            text = self._cached_cosine(self._full[child.iri], self._full[parent.iri])
-        score = max(label, 0.7 * label + 0.3 * text)
-        note = ""
-        if child.cls == "Indicator" and child.unit and parent.unit:
-            if child.unit == parent.unit:
-                score = min(1.0, score + 0.05)
-            else:
-                note = f"units differ: {child.unit} vs {parent.unit}"
-        return score, note
-
-    def shared_phrases(self, child: AlignableElement, parent: AlignableElement) -> list[str]:
-        """``shared_phrases`` of the two elements' labels and texts."""
-        return _shared_normalised(self.normalised[child.iri], self.normalised[parent.iri])
 
 
 def candidate_documents(
@@ -308,17 +135,68 @@ def _same_titles(graph: Graph, based_on: set[tuple[URIRef, URIRef]]) -> set[tupl
     return found
 
 
+PARALLEL_FROM = 4000  # alignable elements: below this, forking costs more than it saves
+_RUNS = 64  # runs of children handed to the workers: small enough to balance their loads
+
+
+@dataclass(frozen=True)
+class _Ranking:
+    """What ranks a child's candidates: the scorer, each document's elements, and which
+    documents each document may carry out."""
+
+    scorer: Scorer
+    by_document: Mapping[URIRef, list[AlignableElement]]
+    candidates: Mapping[URIRef, list[URIRef]]
+    threshold: float
+    per_document: int
+
+    def proposals(self, child: AlignableElement) -> list[Proposal]:
+        by_doc: dict[URIRef, list[tuple[float, str, AlignableElement]]] = {}
+        for document in self.candidates.get(child.document, []):
+            for parent in self.by_document[document]:
+                if parent.cls not in COMPATIBLE[child.cls]:
+                    continue
+                score, note = self.scorer.score(child, parent)
+                if score >= self.threshold:
+                    by_doc.setdefault(parent.document, []).append((score, note, parent))
+        found = []
+        for document in sorted(by_doc, key=str):
+            ranked = by_doc[document]
+            ranked.sort(key=lambda r: (-r[0], str(r[2].iri)))
+            for score, note, parent in ranked[: self.per_document]:
+                phrases = self.scorer.shared_phrases(child, parent)
+                evidence = "、".join(p for p in phrases[:5] if len(p) >= 2)
+                found.append(
+                    Proposal(child.iri, parent.iri, Decimal(f"{score:.3f}"), evidence, note)
+                )
+        return found
+
+
+_RANKING: tuple[_Ranking, list[AlignableElement]] | None = None  # set before forking
+
+
+def _propose_run(bounds: tuple[int, int]) -> list[Proposal]:
+    """The proposals of the children ``elements[start:stop]`` (in a worker, or here)."""
+    assert _RANKING is not None
+    ranking, elements = _RANKING
+    start, stop = bounds
+    return [p for child in elements[start:stop] for p in ranking.proposals(child)]
+
+
 def propose_alignments(
-    graph: Graph, *, threshold: float = 0.25, per_document: int = 2
+    graph: Graph, *, threshold: float = 0.25, per_document: int = 2, workers: int | None = None
 ) -> list[Proposal]:
     """For each element, the best elements of each higher-level document or document it is based on.
 
     Only class-compatible pairs are scored; at most ``per_document`` proposals per child and
     parent document, each at or above ``threshold``. See ``candidate_documents`` for which
-    documents are compared.
+    documents are compared. The children are ranked on ``workers`` forked processes (default:
+    one per CPU from ``PARALLEL_FROM`` elements on, else this one); the proposals and their
+    order do not depend on it.
     """
+    global _RANKING
     elements = element_index(graph)
-    scorer = _Scorer(elements)
+    scorer = Scorer(elements)
     based_on = _same_titles(graph, set(documents_citing(graph)))
     by_document: dict[URIRef, list[AlignableElement]] = {}
     for element in elements:
@@ -326,26 +204,15 @@ def propose_alignments(
     levels = {doc: items[0].level for doc, items in by_document.items()}
     titled = {d for d in graph.subjects(DCTERMS.title, None) if isinstance(d, URIRef)}
     candidates = candidate_documents(levels, based_on, titled)
-    proposals: list[Proposal] = []
-    for child in elements:
-        by_doc: dict[URIRef, list[tuple[float, str, AlignableElement]]] = {}
-        for document in candidates.get(child.document, []):
-            for parent in by_document[document]:
-                if parent.cls not in COMPATIBLE[child.cls]:
-                    continue
-                score, note = scorer.score(child, parent)
-                if score >= threshold:
-                    by_doc.setdefault(parent.document, []).append((score, note, parent))
-        for document in sorted(by_doc, key=str):
-            ranked = by_doc[document]
-            ranked.sort(key=lambda r: (-r[0], str(r[2].iri)))
-            for score, note, parent in ranked[:per_document]:
-                phrases = scorer.shared_phrases(child, parent)
-                evidence = "、".join(p for p in phrases[:5] if len(p) >= 2)
-                proposals.append(
-                    Proposal(child.iri, parent.iri, Decimal(f"{score:.3f}"), evidence, note)
-                )
-    return proposals
+    if workers is None:
+        workers = default_workers() if len(elements) >= PARALLEL_FROM else 1
+    step = max(1, -(-len(elements) // _RUNS))
+    runs = [(start, start + step) for start in range(0, len(elements), step)]
+    _RANKING = (_Ranking(scorer, by_document, candidates, threshold, per_document), elements)
+    try:
+        return [p for found in forked_map(_propose_run, runs, workers) for p in found]
+    finally:
+        _RANKING = None
 
 
 def documents_citing(graph: Graph) -> list[tuple[URIRef, URIRef]]:

@@ -33,6 +33,7 @@ from heze_ip_kg.publish.pages import PageBuilder
 from heze_ip_kg.rdfio.reads import ALWAYS, ReadKey
 from heze_ip_kg.rdfio.serializers import jsonld, jsonld_bytes, turtle
 from heze_ip_kg.vocab.namespaces import HIP, RDF
+from heze_ip_kg.workers import default_workers
 
 CHUNK = 500  # resources per task: large enough to amortise the hand-off, small for balance
 
@@ -72,15 +73,6 @@ _JOB: _Job | None = None  # set before forking; the workers inherit it
 _FOLDERS: set[str] = set()  # folders this process has made (a mkdir is a system call per page)
 _KEY_TEXTS: dict[ReadKey, str] = {}  # each read key's text, named once per process
 _INDICATOR, _TYPE = HIP.Indicator, RDF.type
-
-
-def default_workers() -> int:
-    """The CPUs this process may use (at most 8: past that the disk is the limit)."""
-    try:
-        available = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        available = os.cpu_count() or 1
-    return max(1, min(8, available))
 
 
 _Reads = list[tuple[str, list[str]]]  # each page built, with the keys its model read
