@@ -21,6 +21,7 @@ either way (``tests/test_incremental.py`` compares them).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import zlib
@@ -193,8 +194,14 @@ def write_dump(
     with (
         (folder / f"{name}.{ext}").open("wb", buffering=0) as plain,
         (folder / f"{name}.{ext}.gz").open("wb", buffering=0) as packed,
+        contextlib.ExitStack() as stack,
     ):
-        sources = _sources(previous) if any(key in found for key in keys) else None
+        sources = None
+        if previous is not None and any(key in found for key in keys):
+            sources = (
+                stack.enter_context(previous.plain.open("rb", buffering=0)),
+                stack.enter_context(previous.packed.open("rb", buffering=0)),
+            )
         head_lengths = _write_member(plain, packed, iter([head]) if head else iter(()))
         for number, (key, piece, used) in enumerate(zip(keys, pieces, prefixes, strict=True)):
             if sources is not None and key in found:
@@ -206,9 +213,6 @@ def write_dump(
                 continue
             lengths = _write_member(plain, packed, _texts(blocks, piece, number == 0))
             written.append(Piece(key, *lengths, used))
-        if sources is not None:
-            sources[0].close()
-            sources[1].close()
         tail = blocks.tail(bool(subjects)).encode("utf-8")
         tail_lengths = _write_member(plain, packed, iter([tail]) if tail else iter(()))
         if not head_lengths[1] and not written and not tail_lengths[1]:
@@ -246,17 +250,6 @@ def _write_all(file: BinaryIO, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[file.write(view) or 0 :]
-
-
-def _sources(previous: PreviousDump | None) -> tuple[BinaryIO, BinaryIO] | None:
-    if previous is None:
-        return None
-    plain = previous.plain.open("rb", buffering=0)
-    try:
-        return plain, previous.packed.open("rb", buffering=0)
-    except OSError:
-        plain.close()
-        raise
 
 
 def _copy(source: BinaryIO, target: BinaryIO, offset: int, length: int) -> None:
